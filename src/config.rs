@@ -1,0 +1,100 @@
+//! Runtime configuration: read once at start from the command line and the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server needs to know about where it runs. Built by the CLI in `main.rs`
+/// (flags with `GAZETTE_*` environment fallbacks) or directly by tests.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// Path of the SQLite database file; created with its folder when missing.
+    pub database_path: PathBuf,
+    /// Fill an empty database with the demo newsroom at start.
+    pub seed_demo: bool,
+    /// Public origin used for absolute URLs (canonical links, feeds), without a trailing slash.
+    pub base_url: String,
+    /// Folder served under `/static/`.
+    pub static_dir: PathBuf,
+    /// Name shown in the masthead, titles and feeds.
+    pub site_name: String,
+    /// How often counted page views are written to the database.
+    pub views_flush_interval: Duration,
+    /// Connections kept in the database pool.
+    pub db_pool_size: u32,
+}
+
+/// A setting that cannot be used, explained for the person who set it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Defaults that work on a laptop: the given database file, demo content on, port 8080.
+    pub fn new(database_path: impl Into<PathBuf>) -> Config {
+        let bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
+        Config {
+            bind,
+            database_path: database_path.into(),
+            seed_demo: true,
+            base_url: format!("http://{bind}"),
+            static_dir: PathBuf::from("static"),
+            site_name: "The Gazette".to_string(),
+            views_flush_interval: Duration::from_secs(30),
+            db_pool_size: 8,
+        }
+    }
+
+    /// Checks and normalises a public base URL such as `https://news.example.com/`.
+    pub fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
+        let trimmed = raw.trim().trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "GAZETTE_BASE_URL must start with http:// or https:// (got {raw:?})"
+                ))
+            })?;
+        if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+            return Err(ConfigError(format!(
+                "GAZETTE_BASE_URL must be an origin such as https://news.example.com (got {raw:?})"
+            )));
+        }
+        Ok(trimmed.to_string())
+    }
+
+    /// Fails early, with a message, when the static folder is missing: pages would render unstyled.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !self.static_dir.join("css").is_dir() {
+            return Err(ConfigError(format!(
+                "static files not found in {} (set GAZETTE_STATIC_DIR, or run from the project folder)",
+                self.static_dir.display()
+            )));
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError(
+                "the database pool needs at least one connection".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_is_normalised_and_checked() {
+        assert_eq!(
+            Config::parse_base_url("https://news.example.com/").unwrap(),
+            "https://news.example.com"
+        );
+        assert!(Config::parse_base_url("news.example.com").is_err());
+        assert!(Config::parse_base_url("https://news.example.com/path").is_err());
+        assert!(Config::parse_base_url("http://").is_err());
+    }
+}

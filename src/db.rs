@@ -1,0 +1,78 @@
+//! The SQLite connection pool, per-connection settings, embedded migrations, and running queries
+//! off the async executor.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
+pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// How long a writer waits for another writer's lock before giving up.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// Applied to every pooled connection. busy_timeout comes first: without it, switching a fresh
+/// pool to WAL races other connections and fails with "database is locked".
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
+             PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;"
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Opens (creating if needed) the database file and builds the pool.
+pub fn open_pool(path: &Path, size: u32) -> Result<DbPool, String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create database folder {}: {e}", parent.display()))?;
+    }
+    let url = path
+        .to_str()
+        .ok_or_else(|| format!("database path {} is not valid UTF-8", path.display()))?;
+    let manager = ConnectionManager::<SqliteConnection>::new(url);
+    Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| format!("cannot open database {}: {e}", path.display()))
+}
+
+/// Applies every migration not yet applied; returns how many ran.
+pub fn run_migrations(conn: &mut SqliteConnection) -> Result<usize, String> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|applied| applied.len())
+        .map_err(|e| format!("database migration failed: {e}"))
+}
+
+/// Runs blocking database work on actix's thread pool. Getting a pooled connection can block
+/// too, so it happens inside.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut SqliteConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(AppError::internal)?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(AppError::internal)?
+}

@@ -1,0 +1,117 @@
+//! The demo newsroom: sections, authors and articles written for this project, loaded into an
+//! empty database so a fresh checkout serves a complete news site.
+
+mod newsroom;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use crate::models::article::{ArticleInput, HeroImageInput};
+use crate::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section};
+use crate::schema::{articles, sections};
+
+use newsroom::{ARTICLES, AUTHORS, DemoArticle, HERO_IMAGES, SECTIONS};
+
+/// True when the database holds no section and no article: the only state the demo fills.
+pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
+    let sections: i64 = sections::table.count().get_result(conn)?;
+    let articles: i64 = articles::table.count().get_result(conn)?;
+    Ok(sections == 0 && articles == 0)
+}
+
+/// Loads the demo newsroom in one transaction, with publication dates spread over the months
+/// before `now`. Returns the number of articles created.
+pub fn seed(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    conn.transaction(|conn| {
+        let mut section_ids = Vec::new();
+        for (position, section) in SECTIONS.iter().enumerate() {
+            let created = Section::insert(
+                conn,
+                &NewSection {
+                    name: section.name,
+                    slug: section.slug,
+                    description: section.description,
+                    position: position as i32,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            section_ids.push((section.slug, created.id));
+        }
+
+        let mut author_ids = Vec::new();
+        for author in AUTHORS {
+            let avatar = format!("/static/img/authors/{}.svg", author.slug);
+            let created = Author::insert(
+                conn,
+                &NewAuthor {
+                    name: author.name,
+                    slug: author.slug,
+                    job_title: author.job_title,
+                    bio: author.bio,
+                    avatar_url: Some(&avatar),
+                    x_handle: Some(author.x_handle),
+                    email: Some(author.email),
+                    mastodon_url: author.mastodon_url,
+                    created_at: now,
+                    updated_at: now,
+                    ..NewAuthor::default()
+                },
+            )?;
+            author_ids.push(created.id);
+        }
+
+        for (index, article) in ARTICLES.iter().enumerate() {
+            let section_id = section_ids
+                .iter()
+                .find(|(slug, _)| *slug == article.section)
+                .map(|(_, id)| *id)
+                .expect("every demo article names a demo section");
+            let input = demo_input(index, article, section_id, &author_ids, now);
+            Article::create(conn, &input, input.published_at.unwrap_or(now))?;
+        }
+        Ok(ARTICLES.len())
+    })
+}
+
+/// Publication time of the index-th article: newest first, roughly one and a half days apart
+/// with varying hours, so the archive spans about four months.
+fn published_at(index: usize, now: NaiveDateTime) -> NaiveDateTime {
+    let hours_back = index as i64 * 34 + (index as i64 * 7) % 11 + 1;
+    now - TimeDelta::hours(hours_back)
+}
+
+fn demo_input(
+    index: usize,
+    article: &DemoArticle,
+    section_id: i32,
+    author_ids: &[i32],
+    now: NaiveDateTime,
+) -> ArticleInput {
+    let image = &HERO_IMAGES[article.image];
+    let (status, published_at) = match article.stage {
+        newsroom::Stage::Published => (ArticleStatus::Published, Some(published_at(index, now))),
+        newsroom::Stage::Draft => (ArticleStatus::Draft, None),
+        newsroom::Stage::Scheduled => (ArticleStatus::Scheduled, Some(now + TimeDelta::days(2))),
+    };
+    ArticleInput {
+        headline: article.headline.to_string(),
+        slug: String::new(),
+        dek: article.dek.to_string(),
+        body_markdown: newsroom::body_for(index, article),
+        hero_image: Some(HeroImageInput {
+            url: format!("/static/img/demo/{}", image.file),
+            alt: image.alt.to_string(),
+            caption: article.caption.to_string(),
+            credit: "Illustration: Gazette Studio".to_string(),
+            width: 1200,
+            height: 675,
+        }),
+        section_id,
+        status,
+        is_featured: index.is_multiple_of(9),
+        published_at,
+        author_ids: article.authors.iter().map(|&i| author_ids[i]).collect(),
+        tags: article.tags.iter().map(|t| t.to_string()).collect(),
+    }
+}

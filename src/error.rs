@@ -1,0 +1,82 @@
+//! The one error type of the web layer: each variant is a status and a message for the reader;
+//! causes are logged once, never shown.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("gone")]
+    Gone,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Wraps an unexpected failure; the cause goes to the log when the response is built.
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        AppError::Internal(cause.to_string())
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::BadRequest(message.into())
+    }
+
+    /// The headline and explanation shown on the error page.
+    pub fn public_message(&self) -> (&'static str, String) {
+        match self {
+            AppError::NotFound => (
+                "Page not found",
+                "We couldn't find the page you asked for. It may have moved, or the address may be mistyped.".into(),
+            ),
+            AppError::Gone => (
+                "This article is no longer available",
+                "The article that was published at this address has been withdrawn.".into(),
+            ),
+            AppError::BadRequest(message) => ("That request didn't make sense", message.clone()),
+            AppError::Internal(_) => (
+                "Something went wrong",
+                "An error on our side stopped this page from loading. Please try again in a moment.".into(),
+            ),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> AppError {
+        match error {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> AppError {
+        AppError::internal(format!("template: {error}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A bare response: the error-page middleware (`pages::error`) renders the page in the site
+    /// layout, where the navigation is at hand.
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(%cause, "request failed");
+        }
+        HttpResponse::build(self.status_code()).finish()
+    }
+}

@@ -1,0 +1,3 @@
+//! What machines read: feeds (and, later, sitemaps and robots.txt).
+
+pub mod feed;

@@ -1,0 +1,25 @@
+//! Request handlers: parse the request, load what the page shows in one `db::run`, render.
+
+pub mod crawl;
+pub mod errors;
+pub mod public;
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use askama::Template;
+
+use crate::error::AppError;
+
+/// Public pages may be cached briefly by browsers and shared caches, and served stale while
+/// they revalidate, so a burst of readers costs one render.
+pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+
+/// Renders a page template into a 200 response. Rendering is a pure function of the page
+/// struct, so the same output can later be cached and served without running the handler.
+pub fn render_page(page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page.render()?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, PUBLIC_CACHE))
+        .body(body))
+}

@@ -1,0 +1,62 @@
+//! `/author/{slug}`: an author's profile and their articles, 20 a page.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db;
+use crate::error::AppError;
+use crate::handlers::render_page;
+use crate::layout::{Layout, PageMeta};
+use crate::models::Author;
+use crate::models::author::SocialLink;
+use crate::pagination::{PER_PAGE, PageQuery, Pagination};
+use crate::state::AppState;
+use crate::views::{ArticleCard, Listing};
+
+#[derive(Template)]
+#[template(path = "public/author.html")]
+pub struct AuthorTemplate {
+    pub layout: Layout,
+    pub meta: PageMeta,
+    pub author: Author,
+    pub social_links: Vec<SocialLink>,
+    pub articles: Vec<ArticleCard>,
+    pub pagination: Pagination,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = query.number()?;
+    let slug = slug.into_inner();
+    let (author, articles, pagination) = db::run(&state.pool, move |conn| {
+        let author = Author::find_by_slug(conn, &slug)?;
+        let listing = Listing::ByAuthor(author.id);
+        let total = ArticleCard::count(conn, &listing)?;
+        let pagination = Pagination::new(page, total, &format!("/author/{}", author.slug))?;
+        let articles = ArticleCard::list(conn, &listing, None, PER_PAGE, pagination.offset())?;
+        Ok((author, articles, pagination))
+    })
+    .await?;
+
+    let title = if pagination.page > 1 {
+        format!("{} – page {}", author.name, pagination.page)
+    } else {
+        author.name.clone()
+    };
+    let description = if author.bio.is_empty() {
+        format!("Articles by {}", author.name)
+    } else {
+        author.bio.clone()
+    };
+    render_page(&AuthorTemplate {
+        layout: state.layout(None),
+        meta: state.meta(&title, &description, &pagination.current_path()),
+        social_links: author.social_links(),
+        author,
+        articles,
+        pagination,
+    })
+}

@@ -1,0 +1,41 @@
+//! `/`: the front page.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use crate::db;
+use crate::error::AppError;
+use crate::layout::{Layout, PageMeta};
+use crate::state::AppState;
+use crate::views::front_page::FrontPage;
+
+#[derive(Template)]
+#[template(path = "public/home.html")]
+pub struct HomeTemplate {
+    pub layout: Layout,
+    pub meta: PageMeta,
+    pub page: FrontPage,
+}
+
+pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let sections = state.navigation();
+    let today = Utc::now().date_naive();
+    let page = db::run(&state.pool, move |conn| {
+        Ok(FrontPage::load(conn, &sections, today)?)
+    })
+    .await?;
+    render_home(&state, page)
+}
+
+fn render_home(state: &AppState, page: FrontPage) -> Result<HttpResponse, AppError> {
+    let description = format!(
+        "{}: independent reporting on the world, politics, business, science, culture and sport.",
+        state.config.site_name
+    );
+    crate::handlers::render_page(&HomeTemplate {
+        layout: state.layout(None),
+        meta: state.meta("", &description, "/"),
+        page,
+    })
+}

@@ -1,0 +1,7 @@
+//! Pages readers see.
+
+pub mod article;
+pub mod author;
+pub mod home;
+pub mod section;
+pub mod tag;

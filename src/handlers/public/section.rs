@@ -1,0 +1,54 @@
+//! `/section/{slug}`: a section's front, newest first, 20 a page.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db;
+use crate::error::AppError;
+use crate::handlers::render_page;
+use crate::layout::{Layout, PageMeta};
+use crate::models::Section;
+use crate::pagination::{PER_PAGE, PageQuery, Pagination};
+use crate::state::AppState;
+use crate::views::{ArticleCard, Listing};
+
+#[derive(Template)]
+#[template(path = "public/section.html")]
+pub struct SectionTemplate {
+    pub layout: Layout,
+    pub meta: PageMeta,
+    pub section: Section,
+    pub articles: Vec<ArticleCard>,
+    pub pagination: Pagination,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = query.number()?;
+    let slug = slug.into_inner();
+    let (section, articles, pagination) = db::run(&state.pool, move |conn| {
+        let section = Section::find_by_slug(conn, &slug)?;
+        let listing = Listing::InSection(section.id);
+        let total = ArticleCard::count(conn, &listing)?;
+        let pagination = Pagination::new(page, total, &format!("/section/{}", section.slug))?;
+        let articles = ArticleCard::list(conn, &listing, None, PER_PAGE, pagination.offset())?;
+        Ok((section, articles, pagination))
+    })
+    .await?;
+
+    let title = if pagination.page > 1 {
+        format!("{} – page {}", section.name, pagination.page)
+    } else {
+        section.name.clone()
+    };
+    render_page(&SectionTemplate {
+        layout: state.layout(Some(&section.slug)),
+        meta: state.meta(&title, &section.description, &pagination.current_path()),
+        section,
+        articles,
+        pagination,
+    })
+}

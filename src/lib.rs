@@ -1,0 +1,125 @@
+//! Gazette: a server-rendered news site. The binary (`main.rs`) and the integration tests both
+//! start the server through [`build_state`] and [`serve`], so tests run exactly what ships.
+
+pub mod assets;
+pub mod config;
+pub mod dates;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod handlers;
+pub mod layout;
+pub mod markdown;
+pub mod models;
+pub mod pagination;
+pub mod readership;
+pub mod routes;
+pub mod schema;
+pub mod state;
+pub mod views;
+
+use std::net::TcpListener;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, Logger};
+use actix_web::{App, HttpServer, web};
+use chrono::Utc;
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Pages may load only what this site serves: no third-party scripts, styles, fonts or frames.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+     style-src 'self'; script-src 'self'; font-src 'self'; object-src 'none'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Opens and migrates the database, fills it with the demo newsroom when it is empty (and the
+/// configuration asks for it), and loads what every page needs.
+pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
+    config.validate().map_err(|e| e.to_string())?;
+    let pool = db::open_pool(&config.database_path, config.db_pool_size)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    if config.seed_demo && demo::is_empty(&mut conn).map_err(|e| e.to_string())? {
+        let now = Utc::now().naive_utc();
+        let count = demo::seed(&mut conn, now).map_err(|e| format!("demo content: {e}"))?;
+        tracing::info!(
+            articles = count,
+            "empty database filled with the demo newsroom"
+        );
+    }
+    let assets = Assets::scan(&config.static_dir).map_err(|e| {
+        format!(
+            "cannot read static files in {}: {e}",
+            config.static_dir.display()
+        )
+    })?;
+    let state = AppState::new(config, pool.clone(), assets);
+    state
+        .reload_navigation(&mut conn)
+        .map_err(|e| e.to_string())?;
+    Ok(web::Data::new(state))
+}
+
+/// Serves the site on `listener` until the process is told to stop, writing counted page views
+/// to the database as it goes and once more at shutdown.
+pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<()> {
+    let static_dir = state.config.static_dir.clone();
+    let app_state = state.clone();
+    let server = HttpServer::new(move || {
+        let static_dir = static_dir.clone();
+        App::new()
+            .app_data(app_state.clone())
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                AppError::bad_request(format!("The query string could not be read: {error}."))
+                    .into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .wrap(ErrorHandlers::new().default_handler(handlers::errors::render_error_page))
+            .wrap(Compress::default())
+            .wrap(
+                DefaultHeaders::new()
+                    .add((
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                    ))
+                    .add((
+                        header::X_CONTENT_TYPE_OPTIONS,
+                        HeaderValue::from_static("nosniff"),
+                    ))
+                    .add((
+                        header::REFERRER_POLICY,
+                        HeaderValue::from_static("strict-origin-when-cross-origin"),
+                    )),
+            )
+            .wrap(Logger::new("%r %s %b %Dms"))
+            .configure(|cfg| routes::configure(cfg, &static_dir))
+    })
+    .listen(listener)?
+    .run();
+
+    let flusher_state = state.clone();
+    let flusher = actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(flusher_state.config.views_flush_interval);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = flusher_state.readership.flush(&flusher_state.pool).await {
+                tracing::warn!(%error, "page views not saved yet; will retry");
+            }
+        }
+    });
+
+    let result = server.await;
+    flusher.abort();
+    if let Err(error) = state.readership.flush(&state.pool).await {
+        tracing::warn!(%error, "page views counted since the last flush were lost");
+    }
+    result
+}

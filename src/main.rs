@@ -1,0 +1,125 @@
+//! The `gazette` command: serve the site (the default), or manage its database.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use gazette::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "A server-rendered news site",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (what runs when no command is given).
+    Serve(ServeArgs),
+    /// Create the database if needed and apply pending migrations, then exit.
+    Migrate(DatabaseArgs),
+}
+
+#[derive(Args, Clone)]
+struct DatabaseArgs {
+    /// SQLite database file; created with its folder when missing.
+    #[arg(
+        long = "database",
+        env = "DATABASE_URL",
+        default_value = "data/gazette.db"
+    )]
+    database: PathBuf,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "GAZETTE_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Public origin for absolute URLs, e.g. https://news.example.com (default: the bind address).
+    #[arg(long, env = "GAZETTE_BASE_URL")]
+    base_url: Option<String>,
+    /// Folder with the site's CSS and images.
+    #[arg(long, env = "GAZETTE_STATIC_DIR", default_value = "static")]
+    static_dir: PathBuf,
+    /// Name shown in the masthead and titles.
+    #[arg(long, env = "GAZETTE_SITE_NAME", default_value = "The Gazette")]
+    site_name: String,
+    /// Start with an empty database instead of the demo newsroom.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+impl ServeArgs {
+    fn into_config(self) -> Result<Config, String> {
+        let mut config = Config::new(self.database.database);
+        config.bind = self.bind;
+        config.base_url = match self.base_url {
+            Some(raw) => Config::parse_base_url(&raw).map_err(|e| e.to_string())?,
+            None => format!("http://{}", self.bind),
+        };
+        config.static_dir = self.static_dir;
+        config.site_name = self.site_name;
+        config.seed_demo = !self.no_demo;
+        config.validate().map_err(|e| e.to_string())?;
+        Ok(config)
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("GAZETTE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Migrate(args)) => migrate(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gazette: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let config = args.into_config()?;
+    let bind = config.bind;
+    let state = gazette::build_state(config)?;
+    let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!("listening on http://{address}");
+    actix_web::rt::System::new()
+        .block_on(gazette::serve(state, listener))
+        .map_err(|e| format!("server stopped: {e}"))
+}
+
+fn migrate(args: DatabaseArgs) -> Result<(), String> {
+    let pool = gazette::db::open_pool(&args.database, 1)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = gazette::db::run_migrations(&mut conn)?;
+    println!(
+        "{applied} migration(s) applied to {}",
+        args.database.display()
+    );
+    Ok(())
+}

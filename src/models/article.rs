@@ -1,0 +1,269 @@
+//! Articles: the stories, their workflow status, and saving them (Markdown is rendered and
+//! sanitized here, at save time, never when a reader asks for the page).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::markdown;
+use crate::models::{Tag, byline};
+use crate::schema::{article_slug_history, articles};
+
+/// Where an article is in the editorial workflow. Only `Published` is visible to readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleStatus {
+    Draft,
+    InReview,
+    Scheduled,
+    Published,
+    Unpublished,
+}
+
+impl ArticleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "draft",
+            ArticleStatus::InReview => "in_review",
+            ArticleStatus::Scheduled => "scheduled",
+            ArticleStatus::Published => "published",
+            ArticleStatus::Unpublished => "unpublished",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ArticleStatus> {
+        [
+            ArticleStatus::Draft,
+            ArticleStatus::InReview,
+            ArticleStatus::Scheduled,
+            ArticleStatus::Published,
+            ArticleStatus::Unpublished,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = articles)]
+pub struct Article {
+    pub id: i32,
+    pub headline: String,
+    pub slug: String,
+    pub dek: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub word_count: i32,
+    pub hero_image_url: Option<String>,
+    pub hero_image_alt: String,
+    pub hero_image_caption: String,
+    pub hero_image_credit: String,
+    pub hero_image_width: Option<i32>,
+    pub hero_image_height: Option<i32>,
+    pub section_id: i32,
+    pub status: String,
+    pub is_featured: bool,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Article {
+    pub fn status(&self) -> Option<ArticleStatus> {
+        ArticleStatus::parse(&self.status)
+    }
+
+    pub fn is_published(&self) -> bool {
+        self.status() == Some(ArticleStatus::Published)
+    }
+}
+
+/// A hero image as an editor attaches it.
+#[derive(Debug, Clone, Default)]
+pub struct HeroImageInput {
+    pub url: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Everything an editor sets on an article; the source of both create and update.
+#[derive(Debug, Clone)]
+pub struct ArticleInput {
+    pub headline: String,
+    /// Made from the headline when empty.
+    pub slug: String,
+    pub dek: String,
+    pub body_markdown: String,
+    pub hero_image: Option<HeroImageInput>,
+    pub section_id: i32,
+    pub status: ArticleStatus,
+    pub is_featured: bool,
+    pub published_at: Option<NaiveDateTime>,
+    /// Authors in credit order.
+    pub author_ids: Vec<i32>,
+    /// Tag names; unknown ones are created.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = articles, treat_none_as_null = true)]
+pub struct NewArticle {
+    pub headline: String,
+    pub slug: String,
+    pub dek: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub word_count: i32,
+    pub hero_image_url: Option<String>,
+    pub hero_image_alt: String,
+    pub hero_image_caption: String,
+    pub hero_image_credit: String,
+    pub hero_image_width: Option<i32>,
+    pub hero_image_height: Option<i32>,
+    pub section_id: i32,
+    pub status: String,
+    pub is_featured: bool,
+    pub published_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewArticle {
+    fn from_input(input: &ArticleInput, now: NaiveDateTime) -> NewArticle {
+        let rendered = markdown::render(&input.body_markdown);
+        let slug = if input.slug.trim().is_empty() {
+            slug::slugify(&input.headline)
+        } else {
+            slug::slugify(input.slug.trim())
+        };
+        let hero = input.hero_image.as_ref();
+        NewArticle {
+            headline: input.headline.trim().to_string(),
+            slug,
+            dek: input.dek.trim().to_string(),
+            body_markdown: input.body_markdown.clone(),
+            body_html: rendered.html,
+            word_count: rendered.word_count as i32,
+            hero_image_url: hero.map(|h| h.url.clone()),
+            hero_image_alt: hero.map(|h| h.alt.clone()).unwrap_or_default(),
+            hero_image_caption: hero.map(|h| h.caption.clone()).unwrap_or_default(),
+            hero_image_credit: hero.map(|h| h.credit.clone()).unwrap_or_default(),
+            hero_image_width: hero.map(|h| h.width),
+            hero_image_height: hero.map(|h| h.height),
+            section_id: input.section_id,
+            status: input.status.as_str().to_string(),
+            is_featured: input.is_featured,
+            published_at: input.published_at,
+            updated_at: now,
+        }
+    }
+}
+
+impl Article {
+    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Article> {
+        articles::table
+            .find(id)
+            .select(Article::as_select())
+            .first(conn)
+    }
+
+    /// The article at this slug, whatever its status.
+    pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<Article>> {
+        articles::table
+            .filter(articles::slug.eq(slug))
+            .select(Article::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The current slug of the article that used to live at `old_slug`, if any.
+    pub fn current_slug_for_old(
+        conn: &mut SqliteConnection,
+        old_slug: &str,
+    ) -> QueryResult<Option<(String, String)>> {
+        article_slug_history::table
+            .inner_join(articles::table)
+            .filter(article_slug_history::slug.eq(old_slug))
+            .select((articles::slug, articles::status))
+            .first(conn)
+            .optional()
+    }
+
+    /// Saves a new article with its bylines and tags in one transaction.
+    pub fn create(
+        conn: &mut SqliteConnection,
+        input: &ArticleInput,
+        now: NaiveDateTime,
+    ) -> QueryResult<Article> {
+        conn.transaction(|conn| {
+            let article: Article = diesel::insert_into(articles::table)
+                .values((
+                    NewArticle::from_input(input, now),
+                    articles::created_at.eq(now),
+                ))
+                .returning(Article::as_returning())
+                .get_result(conn)?;
+            save_relations(conn, article.id, input)?;
+            Ok(article)
+        })
+    }
+
+    /// Saves changes to an article. When the slug changes, the old one is remembered so its URL
+    /// keeps answering with a redirect.
+    pub fn update(
+        conn: &mut SqliteConnection,
+        id: i32,
+        input: &ArticleInput,
+        now: NaiveDateTime,
+    ) -> QueryResult<Article> {
+        conn.transaction(|conn| {
+            let before = Article::find(conn, id)?;
+            let changes = NewArticle::from_input(input, now);
+            if changes.slug != before.slug {
+                // The new slug may be one this article had before: it is no longer "old".
+                diesel::delete(
+                    article_slug_history::table
+                        .filter(article_slug_history::slug.eq(&changes.slug)),
+                )
+                .execute(conn)?;
+                diesel::insert_into(article_slug_history::table)
+                    .values((
+                        article_slug_history::slug.eq(&before.slug),
+                        article_slug_history::article_id.eq(id),
+                        article_slug_history::created_at.eq(now),
+                    ))
+                    .on_conflict(article_slug_history::slug)
+                    .do_update()
+                    .set(article_slug_history::article_id.eq(id))
+                    .execute(conn)?;
+            }
+            let article = diesel::update(articles::table.find(id))
+                .set(&changes)
+                .returning(Article::as_returning())
+                .get_result(conn)?;
+            save_relations(conn, id, input)?;
+            Ok(article)
+        })
+    }
+}
+
+fn save_relations(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    input: &ArticleInput,
+) -> QueryResult<()> {
+    byline::set_for_article(conn, article_id, &input.author_ids)?;
+    let mut tag_ids = Vec::with_capacity(input.tags.len());
+    for name in input
+        .tags
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+    {
+        let tag = Tag::find_or_create(conn, name)?;
+        if !tag_ids.contains(&tag.id) {
+            tag_ids.push(tag.id);
+        }
+    }
+    Tag::set_for_article(conn, article_id, &tag_ids)
+}

@@ -1,0 +1,53 @@
+//! Readership: page views per article per day, written in batches by `readership`.
+
+use chrono::NaiveDate;
+use diesel::dsl::sum;
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+
+use crate::schema::article_daily_views;
+
+/// Adds the counted views to each article's total for `day`, in one transaction.
+pub fn add_views(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+    counts: &[(i32, i32)],
+) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        for (article_id, views) in counts {
+            diesel::insert_into(article_daily_views::table)
+                .values((
+                    article_daily_views::article_id.eq(article_id),
+                    article_daily_views::day.eq(day),
+                    article_daily_views::views.eq(views),
+                ))
+                .on_conflict((article_daily_views::article_id, article_daily_views::day))
+                .do_update()
+                .set(
+                    article_daily_views::views
+                        .eq(article_daily_views::views + excluded(article_daily_views::views)),
+                )
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Article ids with the most views since `since` (inclusive), most read first.
+pub fn most_viewed_since(
+    conn: &mut SqliteConnection,
+    since: NaiveDate,
+    limit: i64,
+) -> QueryResult<Vec<i32>> {
+    let rows: Vec<(i32, Option<i64>)> = article_daily_views::table
+        .filter(article_daily_views::day.ge(since))
+        .group_by(article_daily_views::article_id)
+        .select((
+            article_daily_views::article_id,
+            sum(article_daily_views::views),
+        ))
+        .order(sum(article_daily_views::views).desc())
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}

@@ -1,0 +1,43 @@
+//! The routing table: every path the site answers is listed here.
+
+use std::path::Path;
+
+use actix_files::Files;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{Route, guard, web};
+
+use crate::handlers::crawl::feed;
+use crate::handlers::errors;
+use crate::handlers::public::{article, author, home, section, tag};
+
+/// Static files never change under a given URL (each carries a content hash), so browsers may
+/// keep them for a year.
+const STATIC_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// A route for reading: GET, and HEAD wherever GET works.
+fn read() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
+    cfg.route("/", read().to(home::show))
+        .route("/section/{slug}", read().to(section::show))
+        .route("/article/{slug}", read().to(article::show))
+        .route("/author/{slug}", read().to(author::show))
+        .route("/tag/{slug}", read().to(tag::show))
+        .route("/feed.xml", read().to(feed::site))
+        .service(
+            web::scope("/static")
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((CACHE_CONTROL, HeaderValue::from_static(STATIC_CACHE))),
+                )
+                .service(
+                    Files::new("", static_dir)
+                        .use_etag(true)
+                        .use_last_modified(true),
+                ),
+        )
+        .default_service(web::to(errors::not_found));
+}

@@ -1,0 +1,113 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    article_authors (article_id, author_id) {
+        article_id -> Integer,
+        author_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    article_daily_views (article_id, day) {
+        article_id -> Integer,
+        day -> Date,
+        views -> Integer,
+    }
+}
+
+diesel::table! {
+    article_slug_history (slug) {
+        slug -> Text,
+        article_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, tag_id) {
+        article_id -> Integer,
+        tag_id -> Integer,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> Integer,
+        headline -> Text,
+        slug -> Text,
+        dek -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        word_count -> Integer,
+        hero_image_url -> Nullable<Text>,
+        hero_image_alt -> Text,
+        hero_image_caption -> Text,
+        hero_image_credit -> Text,
+        hero_image_width -> Nullable<Integer>,
+        hero_image_height -> Nullable<Integer>,
+        section_id -> Integer,
+        status -> Text,
+        is_featured -> Bool,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    authors (id) {
+        id -> Integer,
+        name -> Text,
+        slug -> Text,
+        job_title -> Text,
+        bio -> Text,
+        avatar_url -> Nullable<Text>,
+        website_url -> Nullable<Text>,
+        email -> Nullable<Text>,
+        x_handle -> Nullable<Text>,
+        mastodon_url -> Nullable<Text>,
+        linkedin_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sections (id) {
+        id -> Integer,
+        name -> Text,
+        slug -> Text,
+        description -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Integer,
+        name -> Text,
+        slug -> Text,
+    }
+}
+
+diesel::joinable!(article_authors -> articles (article_id));
+diesel::joinable!(article_authors -> authors (author_id));
+diesel::joinable!(article_daily_views -> articles (article_id));
+diesel::joinable!(article_slug_history -> articles (article_id));
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_tags -> tags (tag_id));
+diesel::joinable!(articles -> sections (section_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    article_authors,
+    article_daily_views,
+    article_slug_history,
+    article_tags,
+    articles,
+    authors,
+    sections,
+    tags,
+);

@@ -1,0 +1,183 @@
+//! Article cards: the teaser used by every list (section kicker, headline, excerpt, byline,
+//! date, image), loaded for a whole list in two queries.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::models::ArticleStatus;
+use crate::models::byline::{self, AuthorLink};
+use crate::schema::{article_authors, article_tags, articles, sections};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sections)]
+pub struct SectionLink {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+}
+
+/// An image with the dimensions that let the browser reserve its space before it loads.
+#[derive(Debug, Clone)]
+pub struct HeroImage {
+    pub url: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+impl HeroImage {
+    pub fn from_columns(
+        url: Option<String>,
+        alt: String,
+        width: Option<i32>,
+        height: Option<i32>,
+    ) -> Option<HeroImage> {
+        Some(HeroImage {
+            url: url?,
+            alt,
+            width: width?,
+            height: height?,
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = articles)]
+struct CardRow {
+    id: i32,
+    headline: String,
+    slug: String,
+    dek: String,
+    hero_image_url: Option<String>,
+    hero_image_alt: String,
+    hero_image_width: Option<i32>,
+    hero_image_height: Option<i32>,
+    published_at: Option<NaiveDateTime>,
+    #[diesel(embed)]
+    section: SectionLink,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArticleCard {
+    pub id: i32,
+    pub headline: String,
+    pub slug: String,
+    pub dek: String,
+    pub image: Option<HeroImage>,
+    pub published_at: NaiveDateTime,
+    pub section: SectionLink,
+    pub bylines: Vec<AuthorLink>,
+}
+
+/// Which published articles a list shows.
+#[derive(Debug, Clone)]
+pub enum Listing {
+    Everything,
+    InSection(i32),
+    ByAuthor(i32),
+    Tagged(i32),
+}
+
+type BoxedCardQuery<'a> = articles::BoxedQuery<'a, diesel::sqlite::Sqlite>;
+
+fn published_in(listing: &Listing) -> BoxedCardQuery<'static> {
+    let query = articles::table
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+        .into_boxed();
+    match *listing {
+        Listing::Everything => query,
+        Listing::InSection(section_id) => query.filter(articles::section_id.eq(section_id)),
+        Listing::ByAuthor(author_id) => query.filter(
+            articles::id.eq_any(
+                article_authors::table
+                    .filter(article_authors::author_id.eq(author_id))
+                    .select(article_authors::article_id),
+            ),
+        ),
+        Listing::Tagged(tag_id) => query.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag_id.eq(tag_id))
+                    .select(article_tags::article_id),
+            ),
+        ),
+    }
+}
+
+impl ArticleCard {
+    /// One page of a listing, newest first, optionally leaving one article out.
+    pub fn list(
+        conn: &mut SqliteConnection,
+        listing: &Listing,
+        excluding: Option<i32>,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<Vec<ArticleCard>> {
+        let mut ids = published_in(listing);
+        if let Some(id) = excluding {
+            ids = ids.filter(articles::id.ne(id));
+        }
+        let ids: Vec<i32> = ids
+            .select(articles::id)
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .load(conn)?;
+        ArticleCard::by_ids(conn, &ids)
+    }
+
+    /// How many published articles a listing holds (for pagination).
+    pub fn count(conn: &mut SqliteConnection, listing: &Listing) -> QueryResult<i64> {
+        published_in(listing).count().get_result(conn)
+    }
+
+    /// Cards for these articles, in the order given; ids that are not published are skipped.
+    pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResult<Vec<ArticleCard>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<CardRow> = articles::table
+            .inner_join(sections::table)
+            .filter(articles::id.eq_any(ids))
+            .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+            .select(CardRow::as_select())
+            .load(conn)?;
+        let mut bylines = byline::links_for_articles(conn, ids)?;
+        let mut by_id: HashMap<i32, CardRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .map(|row| ArticleCard {
+                bylines: bylines.remove(&row.id).unwrap_or_default(),
+                image: HeroImage::from_columns(
+                    row.hero_image_url,
+                    row.hero_image_alt,
+                    row.hero_image_width,
+                    row.hero_image_height,
+                ),
+                id: row.id,
+                headline: row.headline,
+                slug: row.slug,
+                dek: row.dek,
+                published_at: row.published_at.unwrap_or_default(),
+                section: row.section,
+            })
+            .collect())
+    }
+}
+
+impl ArticleCard {
+    pub fn url(&self) -> String {
+        format!("/article/{}", self.slug)
+    }
+
+    pub fn date_label(&self) -> String {
+        crate::dates::long_date(&self.published_at)
+    }
+
+    pub fn date_iso(&self) -> String {
+        crate::dates::iso(&self.published_at)
+    }
+}

@@ -1,0 +1,8 @@
+//! Read models: what a page shows, loaded in a fixed, small number of queries.
+
+pub mod article_page;
+pub mod card;
+pub mod front_page;
+pub mod related;
+
+pub use card::{ArticleCard, HeroImage, Listing, SectionLink};
