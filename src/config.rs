@@ -24,6 +24,8 @@ pub struct Config {
     pub views_flush_interval: Duration,
     /// Connections kept in the database pool.
     pub db_pool_size: u32,
+    /// HTTP worker threads; 0 means one per CPU core.
+    pub workers: usize,
 }
 
 /// A setting that cannot be used, explained for the person who set it.
@@ -44,6 +46,7 @@ impl Config {
             site_name: "The Gazette".to_string(),
             views_flush_interval: Duration::from_secs(30),
             db_pool_size: 8,
+            workers: 0,
         }
     }
 

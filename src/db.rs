@@ -76,3 +76,25 @@ where
     .await
     .map_err(AppError::internal)?
 }
+
+/// Runs `work` in a write transaction. The outermost one starts with `BEGIN IMMEDIATE`, taking
+/// the write lock up front: a deferred transaction that reads and then writes fails at once with
+/// "database is locked" if another connection wrote in between, whatever the busy timeout.
+/// Nested calls become savepoints inside it.
+pub fn write_transaction<T, E, F>(conn: &mut SqliteConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut SqliteConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let nested = AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .map_err(E::from)?
+        .is_some();
+    if nested {
+        conn.transaction(work)
+    } else {
+        conn.immediate_transaction(work)
+    }
+}

@@ -73,7 +73,7 @@ pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
 pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<()> {
     let static_dir = state.config.static_dir.clone();
     let app_state = state.clone();
-    let server = HttpServer::new(move || {
+    let mut server = HttpServer::new(move || {
         let static_dir = static_dir.clone();
         App::new()
             .app_data(app_state.clone())
@@ -101,9 +101,11 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             )
             .wrap(Logger::new("%r %s %b %Dms"))
             .configure(|cfg| routes::configure(cfg, &static_dir))
-    })
-    .listen(listener)?
-    .run();
+    });
+    if state.config.workers > 0 {
+        server = server.workers(state.config.workers);
+    }
+    let server = server.listen(listener)?.run();
 
     let flusher_state = state.clone();
     let flusher = actix_web::rt::spawn(async move {

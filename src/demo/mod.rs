@@ -22,7 +22,7 @@ pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
 /// Loads the demo newsroom in one transaction, with publication dates spread over the months
 /// before `now`. Returns the number of articles created.
 pub fn seed(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let mut section_ids = Vec::new();
         for (position, section) in SECTIONS.iter().enumerate() {
             let created = Section::insert(

@@ -23,12 +23,16 @@ pub struct ErrorTemplate {
 }
 
 /// Replaces the body of an error response with the error page, keeping status and headers.
-/// Responses that already carry a body of their own (e.g. a form re-shown with messages) pass
+/// Responses that already are a page of ours (e.g. a form re-shown with its messages) pass
 /// through untouched.
 pub fn render_error_page<B: MessageBody + 'static>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let has_own_body = response.response().headers().contains_key(CONTENT_TYPE);
+    let has_own_body = response
+        .response()
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
     let state = response
         .request()
         .app_data::<web::Data<AppState>>()

@@ -195,7 +195,7 @@ impl Article {
         input: &ArticleInput,
         now: NaiveDateTime,
     ) -> QueryResult<Article> {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let article: Article = diesel::insert_into(articles::table)
                 .values((
                     NewArticle::from_input(input, now),
@@ -216,7 +216,7 @@ impl Article {
         input: &ArticleInput,
         now: NaiveDateTime,
     ) -> QueryResult<Article> {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let before = Article::find(conn, id)?;
             let changes = NewArticle::from_input(input, now);
             if changes.slug != before.slug {

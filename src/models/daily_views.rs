@@ -13,7 +13,7 @@ pub fn add_views(
     day: NaiveDate,
     counts: &[(i32, i32)],
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         for (article_id, views) in counts {
             diesel::insert_into(article_daily_views::table)
                 .values((

@@ -1,0 +1,102 @@
+//! The `gazette` command: clear messages and non-zero exits for wrong settings.
+
+use std::process::Command;
+
+fn gazette() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gazette"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("GAZETTE_BIND")
+        .env_remove("GAZETTE_BASE_URL");
+    command
+}
+
+#[test]
+fn migrate_creates_and_migrates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/folder/g.db");
+    let output = gazette()
+        .args(["migrate", "--database"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("migration(s) applied"));
+    assert!(path.exists());
+}
+
+/// Arguments, environment, and the words the error message must contain.
+type BadSetting = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
+#[test]
+fn wrong_settings_fail_with_a_message_not_a_panic() {
+    let cases: &[BadSetting] = &[
+        (&["serve", "--bind", "not-an-address"], &[], "invalid value"),
+        (
+            &["serve", "--base-url", "ftp://x"],
+            &[],
+            "GAZETTE_BASE_URL must start with http",
+        ),
+        (
+            &["serve"],
+            &[("GAZETTE_STATIC_DIR", "/nonexistent")],
+            "static files not found",
+        ),
+        (
+            &["serve", "--database", "/proc/forbidden/g.db"],
+            &[],
+            "cannot create database folder",
+        ),
+        (&["frobnicate"], &[], "unrecognized subcommand"),
+    ];
+    for (args, env, expected) in cases {
+        let mut command = gazette();
+        command.args(*args);
+        for (key, value) in *env {
+            command.env(key, value);
+        }
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    }
+}
+
+#[test]
+fn serve_logs_the_address_it_listens_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = gazette()
+        .args(["serve", "--no-demo", "--bind", "127.0.0.1:0", "--database"])
+        .arg(dir.path().join("g.db"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = std::io::BufReader::new(stdout);
+    let mut line = String::new();
+    let mut found = false;
+    for _ in 0..20 {
+        line.clear();
+        if std::io::BufRead::read_line(&mut reader, &mut line).unwrap() == 0 {
+            break;
+        }
+        if line.contains("listening on http://127.0.0.1:") {
+            found = true;
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(found, "last line read: {line}");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real server over HTTP on a temporary SQLite file.
+
+mod support;
+
+mod cli;
+mod crawl;
+mod errors;
+mod migrations;
+mod reader_pages;

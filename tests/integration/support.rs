@@ -1,0 +1,243 @@
+//! `TestApp`: starts the same server as `gazette serve` on a free port with its own database
+//! file, and gives tests an HTTP client and a database connection for fixtures.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, SqliteConnection};
+use gazette::config::Config;
+use gazette::models::article::{ArticleInput, HeroImageInput};
+use gazette::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section};
+use scraper::{Html, Selector};
+
+pub struct TestApp {
+    pub base_url: String,
+    pub database_path: PathBuf,
+    agent: ureq::Agent,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// Text of every element matching `selector`, whitespace collapsed.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// Values of `attribute` on every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attribute).map(str::to_string))
+            .collect()
+    }
+}
+
+impl TestApp {
+    /// The demo newsroom, as `cargo run` serves it.
+    pub fn with_demo() -> TestApp {
+        TestApp::start(true, |_| {})
+    }
+
+    /// An empty database filled by `fixtures` before the server starts.
+    pub fn with(fixtures: impl FnOnce(&mut SqliteConnection)) -> TestApp {
+        TestApp::start(false, fixtures)
+    }
+
+    fn start(seed_demo: bool, fixtures: impl FnOnce(&mut SqliteConnection)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_path = dir.path().join("gazette.db");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let address = listener.local_addr().unwrap();
+
+        let mut config = Config::new(&database_path);
+        config.bind = address;
+        config.base_url = format!("http://{address}");
+        config.seed_demo = seed_demo;
+        config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
+        config.views_flush_interval = Duration::from_millis(50);
+        config.workers = 1;
+        config.db_pool_size = 4;
+
+        // Migrate first so fixtures can be written before the navigation is loaded.
+        {
+            let pool = gazette::db::open_pool(&database_path, 1).unwrap();
+            let mut conn = pool.get().unwrap();
+            gazette::db::run_migrations(&mut conn).unwrap();
+            fixtures(&mut conn);
+        }
+        let state = gazette::build_state(config).expect("app starts");
+        std::thread::spawn(move || {
+            actix_web::rt::System::new()
+                .block_on(gazette::serve(state, listener))
+                .expect("server runs");
+        });
+
+        let agent = ureq::AgentBuilder::new()
+            .redirects(0)
+            .timeout(Duration::from_secs(30))
+            .build();
+        TestApp {
+            base_url: format!("http://{address}"),
+            database_path,
+            agent,
+            _dir: dir,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[])
+    }
+
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = self
+            .agent
+            .request(method, &format!("{}{path}", self.base_url));
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        let response = match request.call() {
+            Ok(response) => response,
+            Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("{method} {path}: {error}"),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .map(|name| {
+                let value = response.all(&name).join(", ");
+                (name.to_ascii_lowercase(), value)
+            })
+            .collect();
+        let body = response.into_string().unwrap_or_default();
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A direct connection to the app's database, for changes made behind the site's back.
+    pub fn db(&self) -> SqliteConnection {
+        let mut conn = SqliteConnection::establish(self.database_path.to_str().unwrap()).unwrap();
+        // The server writes too (page views): wait for its lock like the app's own connections.
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+            .unwrap();
+        conn
+    }
+}
+
+/// Builds a small newsroom for tests: sections, authors and articles with sensible defaults.
+pub struct Newsroom;
+
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+impl Newsroom {
+    pub fn section(conn: &mut SqliteConnection, name: &str, slug: &str) -> Section {
+        Section::insert(
+            conn,
+            &NewSection {
+                name,
+                slug,
+                description: &format!("All about {name}."),
+                position: 0,
+                created_at: now(),
+                updated_at: now(),
+            },
+        )
+        .unwrap()
+    }
+
+    pub fn author(conn: &mut SqliteConnection, name: &str, slug: &str) -> Author {
+        Author::insert(
+            conn,
+            &NewAuthor {
+                name,
+                slug,
+                job_title: "Reporter",
+                bio: &format!("{name} writes about everything."),
+                x_handle: Some("gazette_reporter"),
+                created_at: now(),
+                updated_at: now(),
+                ..NewAuthor::default()
+            },
+        )
+        .unwrap()
+    }
+
+    /// A published article, `hours_ago` old.
+    pub fn article(
+        conn: &mut SqliteConnection,
+        headline: &str,
+        section: &Section,
+        authors: &[&Author],
+        tags: &[&str],
+        hours_ago: i64,
+    ) -> Article {
+        let input = Newsroom::input(headline, section, authors, tags, hours_ago);
+        Article::create(conn, &input, now()).unwrap()
+    }
+
+    pub fn input(
+        headline: &str,
+        section: &Section,
+        authors: &[&Author],
+        tags: &[&str],
+        hours_ago: i64,
+    ) -> ArticleInput {
+        ArticleInput {
+            headline: headline.to_string(),
+            slug: String::new(),
+            dek: format!("Standfirst of {headline}."),
+            body_markdown: format!("The body of {headline}.\n\n## Details\n\nMore words here."),
+            hero_image: Some(HeroImageInput {
+                url: "/static/img/demo/harbour.jpg".into(),
+                alt: "A harbour".into(),
+                caption: "The harbour at dawn.".into(),
+                credit: "Gazette Studio".into(),
+                width: 1200,
+                height: 675,
+            }),
+            section_id: section.id,
+            status: ArticleStatus::Published,
+            is_featured: false,
+            published_at: Some(now() - TimeDelta::hours(hours_ago)),
+            author_ids: authors.iter().map(|a| a.id).collect(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+}
