@@ -61,28 +61,34 @@ pub fn seed(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usiz
             author_ids.push(created.id);
         }
 
+        let mut seen_in_section = vec![0; SECTIONS.len()];
         for (index, article) in ARTICLES.iter().enumerate() {
-            let section_id = section_ids
+            let section_index = SECTIONS
                 .iter()
-                .find(|(slug, _)| *slug == article.section)
-                .map(|(_, id)| *id)
+                .position(|s| s.slug == article.section)
                 .expect("every demo article names a demo section");
-            let input = demo_input(index, article, section_id, &author_ids, now);
+            let section_id = section_ids[section_index].1;
+            // Interleave the sections in time, so the front page mixes them as a real day does.
+            let age_rank = seen_in_section[section_index] * SECTIONS.len() + section_index;
+            seen_in_section[section_index] += 1;
+            let input = demo_input(index, age_rank, article, section_id, &author_ids, now);
             Article::create(conn, &input, input.published_at.unwrap_or(now))?;
         }
         Ok(ARTICLES.len())
     })
 }
 
-/// Publication time of the index-th article: newest first, roughly one and a half days apart
-/// with varying hours, so the archive spans about four months.
-fn published_at(index: usize, now: NaiveDateTime) -> NaiveDateTime {
-    let hours_back = index as i64 * 34 + (index as i64 * 7) % 11 + 1;
+/// Publication time of the article ranked `age_rank` (0 = newest): roughly one and a half days
+/// apart with varying hours, so the archive spans about four months.
+fn published_at(age_rank: usize, now: NaiveDateTime) -> NaiveDateTime {
+    let rank = age_rank as i64;
+    let hours_back = rank * 34 + (rank * 7) % 11 + 1;
     now - TimeDelta::hours(hours_back)
 }
 
 fn demo_input(
     index: usize,
+    age_rank: usize,
     article: &DemoArticle,
     section_id: i32,
     author_ids: &[i32],
@@ -90,7 +96,7 @@ fn demo_input(
 ) -> ArticleInput {
     let image = &HERO_IMAGES[article.image];
     let (status, published_at) = match article.stage {
-        newsroom::Stage::Published => (ArticleStatus::Published, Some(published_at(index, now))),
+        newsroom::Stage::Published => (ArticleStatus::Published, Some(published_at(age_rank, now))),
         newsroom::Stage::Draft => (ArticleStatus::Draft, None),
         newsroom::Stage::Scheduled => (ArticleStatus::Scheduled, Some(now + TimeDelta::days(2))),
     };
