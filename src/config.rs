@@ -26,6 +26,8 @@ pub struct Config {
     pub db_pool_size: u32,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
+    /// Most URLs in one article sitemap file (the sitemaps protocol allows 50,000).
+    pub sitemap_chunk_size: i64,
 }
 
 /// A setting that cannot be used, explained for the person who set it.
@@ -47,6 +49,7 @@ impl Config {
             views_flush_interval: Duration::from_secs(30),
             db_pool_size: 8,
             workers: 0,
+            sitemap_chunk_size: 50_000,
         }
     }
 
@@ -76,6 +79,9 @@ impl Config {
                 "static files not found in {} (set GAZETTE_STATIC_DIR, or run from the project folder)",
                 self.static_dir.display()
             )));
+        }
+        if !(1..=50_000).contains(&self.sitemap_chunk_size) {
+            return Err(ConfigError("the sitemap chunk size must be between 1 and 50000".into()));
         }
         if self.db_pool_size == 0 {
             return Err(ConfigError(

@@ -67,26 +67,120 @@ impl Layout {
     }
 }
 
-/// What goes in a page's `<head>`.
+/// An image as social networks and search engines want it: absolute URL and size.
+#[derive(Debug, Clone)]
+pub struct SocialImage {
+    pub url: String,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
+}
+
+/// The `article:*` Open Graph properties of a story page.
+#[derive(Debug, Clone)]
+pub struct ArticleMeta {
+    pub published_time: String,
+    pub modified_time: String,
+    pub section: String,
+    pub tags: Vec<String>,
+}
+
+/// A `<link rel="alternate">` to a feed.
+#[derive(Debug, Clone)]
+pub struct FeedLink {
+    pub title: String,
+    pub href: String,
+}
+
+/// What goes in a page's `<head>`: title, description, canonical URL, Open Graph and Twitter
+/// cards, feed links, robots directives and structured data.
 pub struct PageMeta {
     /// The full `<title>`, site name included.
     pub title: String,
+    /// The page's own title, for Open Graph (without the site name).
+    pub short_title: String,
     pub description: String,
     /// Absolute URL of the page's one canonical address.
     pub canonical_url: String,
+    pub site_name: String,
+    /// `og:type`: website, article or profile.
+    pub og_type: &'static str,
+    pub image: SocialImage,
+    pub article: Option<ArticleMeta>,
+    pub feeds: Vec<FeedLink>,
+    /// Keep the page out of search results (search results, error pages).
+    pub noindex: bool,
+    /// JSON-LD documents, already made safe to sit inside `<script>` (see `structured_data`).
+    pub json_ld: Vec<String>,
 }
 
 impl PageMeta {
     pub fn new(config: &Config, title: &str, description: &str, path: &str) -> PageMeta {
-        let title = if title.is_empty() {
+        let full_title = if title.is_empty() {
             config.site_name.clone()
         } else {
             format!("{title} | {}", config.site_name)
         };
         PageMeta {
-            title,
+            title: full_title,
+            short_title: if title.is_empty() { config.site_name.clone() } else { title.to_string() },
             description: description.to_string(),
             canonical_url: format!("{}{path}", config.base_url),
+            site_name: config.site_name.clone(),
+            og_type: "website",
+            image: SocialImage {
+                url: format!("{}/static/img/og-default.jpg", config.base_url),
+                width: 1200,
+                height: 630,
+                alt: config.site_name.clone(),
+            },
+            article: None,
+            feeds: vec![FeedLink {
+                title: format!("{}: latest articles", config.site_name),
+                href: format!("{}/feed.xml", config.base_url),
+            }],
+            noindex: false,
+            json_ld: Vec::new(),
+        }
+    }
+
+    pub fn with_image(mut self, image: SocialImage) -> PageMeta {
+        self.image = image;
+        self
+    }
+
+    pub fn with_og_type(mut self, og_type: &'static str) -> PageMeta {
+        self.og_type = og_type;
+        self
+    }
+
+    pub fn with_article(mut self, article: ArticleMeta) -> PageMeta {
+        self.og_type = "article";
+        self.article = Some(article);
+        self
+    }
+
+    /// Adds a feed, listed before the site-wide one.
+    pub fn with_feed(mut self, title: String, href: String) -> PageMeta {
+        self.feeds.insert(0, FeedLink { title, href });
+        self
+    }
+
+    pub fn with_json_ld(mut self, document: serde_json::Value) -> PageMeta {
+        self.json_ld.push(crate::structured_data::script_safe(&document));
+        self
+    }
+
+    pub fn noindex(mut self) -> PageMeta {
+        self.noindex = true;
+        self
+    }
+
+    pub fn robots(&self) -> &'static str {
+        if self.noindex {
+            "noindex, follow"
+        } else {
+            "index, follow, max-image-preview:large"
         }
     }
 }

@@ -8,20 +8,23 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod handlers;
+pub mod http_cache;
 pub mod layout;
 pub mod markdown;
+pub mod media;
 pub mod models;
 pub mod pagination;
 pub mod readership;
 pub mod routes;
 pub mod schema;
 pub mod state;
+pub mod structured_data;
 pub mod views;
 
 use std::net::TcpListener;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, Logger};
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 use chrono::Utc;
 
@@ -83,6 +86,7 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .wrap(ErrorHandlers::new().default_handler(handlers::errors::render_error_page))
+            .wrap(from_fn(http_cache::conditional_get))
             .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()
@@ -99,6 +103,7 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
                         HeaderValue::from_static("strict-origin-when-cross-origin"),
                     )),
             )
+            .wrap(from_fn(http_cache::canonical_urls))
             .wrap(Logger::new("%r %s %b %Dms"))
             .configure(|cfg| routes::configure(cfg, &static_dir))
     });

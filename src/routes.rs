@@ -7,7 +7,7 @@ use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{Route, guard, web};
 
-use crate::handlers::crawl::feed;
+use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
 use crate::handlers::public::{article, author, home, section, tag};
 
@@ -27,6 +27,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
         .route("/author/{slug}", read().to(author::show))
         .route("/tag/{slug}", read().to(tag::show))
         .route("/feed.xml", read().to(feed::site))
+        .route("/section/{slug}/feed.xml", read().to(feed::section))
+        .route("/author/{slug}/feed.xml", read().to(feed::author))
+        .route("/tag/{slug}/feed.xml", read().to(feed::tag))
+        .route("/robots.txt", read().to(robots::show))
+        .route("/sitemap.xml", read().to(sitemap::index))
+        .route("/sitemaps/pages.xml", read().to(sitemap::pages))
+        .route("/sitemaps/news.xml", read().to(sitemap::news))
+        .route("/sitemaps/articles-{number}.xml", read().to(sitemap::articles))
         .service(
             web::scope("/static")
                 .wrap(

@@ -8,7 +8,8 @@ use diesel::SqliteConnection;
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::db::DbPool;
-use crate::layout::{Layout, PageMeta};
+use crate::layout::{Layout, PageMeta, SocialImage};
+use crate::structured_data::Publisher;
 use crate::models::Section;
 use crate::readership::Readership;
 use crate::views::SectionLink;
@@ -58,6 +59,25 @@ impl AppState {
     /// The frame of a page: masthead, navigation (with `active_section` marked), footer.
     pub fn layout(&self, active_section: Option<&str>) -> Layout {
         Layout::new(self, active_section)
+    }
+
+    /// The absolute URL of a site path.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_url)
+    }
+
+    /// The newsroom as structured data names it.
+    pub fn publisher(&self) -> Publisher<'_> {
+        Publisher {
+            name: &self.config.site_name,
+            url: &self.config.base_url,
+            logo: SocialImage {
+                url: self.absolute("/static/img/logo.png"),
+                width: 600,
+                height: 60,
+                alt: self.config.site_name.clone(),
+            },
+        }
     }
 
     /// Title, description and canonical URL of the page at `path` (a site-relative path).

@@ -184,10 +184,47 @@ SCENES = [
     ("gallery.jpg", gallery), ("stadium.jpg", stadium), ("track.jpg", track),
 ]
 
-if __name__ == "__main__":
+def scenes():
     OUT.mkdir(parents=True, exist_ok=True)
     for index, (name, draw) in enumerate(SCENES):
         img = draw(random.Random(index)).resize((W, H), Image.LANCZOS)
         img = img.filter(ImageFilter.GaussianBlur(0.4))
         img.save(OUT / name, "JPEG", quality=78, optimize=True, progressive=True)
-        print(name, (OUT / name).stat().st_size)
+
+
+def crops():
+    """Centre crops at 4:3 and 1:1 beside each illustration, named <stem>-4x3.jpg and
+    <stem>-1x1.jpg: the naming every stored hero image follows (see src/media.rs)."""
+    for name, _ in SCENES:
+        original = Image.open(OUT / name)
+        stem = name.rsplit(".", 1)[0]
+        for label, width in (("4x3", H * 4 // 3), ("1x1", H)):
+            left = (W - width) // 2
+            crop = original.crop((left, 0, left + width, H))
+            crop.save(OUT / f"{stem}-{label}.jpg", "JPEG", quality=78, optimize=True, progressive=True)
+
+
+def brand():
+    """The publisher logo (600x60, as Google asks for) and the default sharing image."""
+    from PIL import ImageFont
+    font_path = "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"
+    red = (163, 18, 42)
+    logo = Image.new("RGB", (600, 60), (255, 255, 255))
+    d = ImageDraw.Draw(logo)
+    d.rounded_rectangle([4, 6, 52, 54], radius=9, fill=red)
+    d.arc([14, 16, 42, 44], 20, 330, fill=(255, 255, 255), width=5)
+    d.line([(30, 31), (42, 31)], fill=(255, 255, 255), width=5)
+    d.text((66, 6), "The Gazette", font=ImageFont.truetype(font_path, 42), fill=(22, 24, 29))
+    logo.save(OUT.parent / "logo.png", optimize=True)
+
+    card = Image.new("RGB", (1200, 630), red)
+    d = ImageDraw.Draw(card)
+    d.text((600, 270), "The Gazette", font=ImageFont.truetype(font_path, 120), fill=(255, 255, 255), anchor="mm")
+    d.text((600, 390), "Independent news, every day", font=ImageFont.truetype(font_path, 44), fill=(255, 220, 225), anchor="mm")
+    card.save(OUT.parent / "og-default.jpg", "JPEG", quality=85, optimize=True)
+
+
+if __name__ == "__main__":
+    scenes()
+    crops()
+    brand()

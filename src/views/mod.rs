@@ -4,5 +4,6 @@ pub mod article_page;
 pub mod card;
 pub mod front_page;
 pub mod related;
+pub mod sitemap;
 
 pub use card::{ArticleCard, HeroImage, Listing, SectionLink};

@@ -26,7 +26,7 @@ fn not_found_page_is_rendered_in_the_layout() {
         );
         assert_eq!(
             response.attrs("meta[name=robots]", "content"),
-            vec!["noindex"]
+            vec!["noindex, follow"]
         );
     }
 }
@@ -40,7 +40,7 @@ fn bad_requests_get_a_helpful_page_never_a_server_error() {
         "/section/%FF%FE",
         "/article/%C0%AF",
         "/author/..%2F..%2Fetc%2Fpasswd",
-        "/tag/%27%20OR%201%3D1--",
+        "/tag/%27%20or%201%3D1--",
         "/article/a%00b",
         "/static/..%2F..%2FCargo.toml",
     ];
@@ -68,4 +68,18 @@ fn methods_other_than_get_and_head_are_refused_cleanly() {
         response.status
     );
     assert!(response.body.contains("<h1>"));
+}
+
+#[test]
+fn a_server_error_shows_the_error_page_without_the_cause() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::with_demo();
+    // Break the database behind the app's back: the article page's tag query now fails.
+    app.db().batch_execute("DROP TABLE article_tags;").unwrap();
+    let response = app.get("/article/harbourton-win-the-derby-with-a-stoppage-time-header");
+    assert_eq!(response.status, 500);
+    assert_eq!(response.texts("h1"), vec!["Something went wrong"]);
+    assert!(response.attrs(".section-nav a", "href").contains(&"/section/world".to_string()));
+    assert!(!response.body.contains("article_tags"), "the cause is logged, not shown");
+    assert!(!response.body.to_lowercase().contains("no such table"));
 }

@@ -67,15 +67,27 @@ impl Response {
 impl TestApp {
     /// The demo newsroom, as `cargo run` serves it.
     pub fn with_demo() -> TestApp {
-        TestApp::start(true, |_| {})
+        TestApp::start(true, |_| {}, |_| {})
     }
 
     /// An empty database filled by `fixtures` before the server starts.
     pub fn with(fixtures: impl FnOnce(&mut SqliteConnection)) -> TestApp {
-        TestApp::start(false, fixtures)
+        TestApp::start(false, fixtures, |_| {})
     }
 
-    fn start(seed_demo: bool, fixtures: impl FnOnce(&mut SqliteConnection)) -> TestApp {
+    /// Like `with`, with settings changed by `configure`.
+    pub fn with_config(
+        fixtures: impl FnOnce(&mut SqliteConnection),
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        TestApp::start(false, fixtures, configure)
+    }
+
+    fn start(
+        seed_demo: bool,
+        fixtures: impl FnOnce(&mut SqliteConnection),
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_path = dir.path().join("gazette.db");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
@@ -89,6 +101,7 @@ impl TestApp {
         config.views_flush_interval = Duration::from_millis(50);
         config.workers = 1;
         config.db_pool_size = 4;
+        configure(&mut config);
 
         // Migrate first so fixtures can be written before the navigation is loaded.
         {

@@ -1,12 +1,13 @@
-//! `/feed.xml`: RSS 2.0 feed of the latest published articles.
+//! RSS 2.0 feeds of the latest 50 published articles: the site, each section, author and tag.
 
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db;
 use crate::error::AppError;
-use crate::handlers::PUBLIC_CACHE;
+use crate::handlers::crawl::document;
+use crate::handlers::with_last_modified;
+use crate::models::{Author, Section, Tag};
 use crate::state::AppState;
 use crate::views::{ArticleCard, Listing};
 
@@ -72,26 +73,80 @@ impl RssFeed {
     }
 }
 
-pub async fn site(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let cards = db::run(&state.pool, |conn| {
-        Ok(ArticleCard::list(
-            conn,
-            &Listing::Everything,
-            None,
-            FEED_LENGTH,
-            0,
-        )?)
+async fn listing_feed(
+    state: &AppState,
+    title: String,
+    description: String,
+    path: &str,
+    listing: Listing,
+) -> Result<HttpResponse, AppError> {
+    let cards = db::run(&state.pool, move |conn| {
+        Ok(ArticleCard::list(conn, &listing, None, FEED_LENGTH, 0)?)
     })
     .await?;
-    let feed = RssFeed::new(
-        state.config.site_name.clone(),
-        format!("The latest articles from {}", state.config.site_name),
-        &state.config.base_url,
-        "/feed.xml",
-        cards,
-    );
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "application/rss+xml; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, PUBLIC_CACHE))
-        .body(feed.render()?))
+    let newest = cards.iter().map(|card| card.published_at).max();
+    let feed = RssFeed::new(title, description, &state.config.base_url, path, cards);
+    let response = document("application/rss+xml; charset=utf-8", feed.render()?);
+    Ok(match newest {
+        Some(at) => with_last_modified(response, &at),
+        None => response,
+    })
+}
+
+/// `/feed.xml`: the whole site.
+pub async fn site(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let name = &state.config.site_name;
+    let (title, description) = (name.clone(), format!("The latest articles from {name}"));
+    listing_feed(&state, title, description, "/feed.xml", Listing::Everything).await
+}
+
+/// `/section/{slug}/feed.xml`
+pub async fn section(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let section = db::run(&state.pool, move |conn| Ok(Section::find_by_slug(conn, &slug)?)).await?;
+    listing_feed(
+        &state,
+        format!("{}: {}", state.config.site_name, section.name),
+        section.description.clone(),
+        &format!("/section/{}/feed.xml", section.slug),
+        Listing::InSection(section.id),
+    )
+    .await
+}
+
+/// `/author/{slug}/feed.xml`
+pub async fn author(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let author = db::run(&state.pool, move |conn| Ok(Author::find_by_slug(conn, &slug)?)).await?;
+    listing_feed(
+        &state,
+        format!("{}: articles by {}", state.config.site_name, author.name),
+        format!("The latest articles by {}", author.name),
+        &format!("/author/{}/feed.xml", author.slug),
+        Listing::ByAuthor(author.id),
+    )
+    .await
+}
+
+/// `/tag/{slug}/feed.xml`
+pub async fn tag(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let tag = db::run(&state.pool, move |conn| Ok(Tag::find_by_slug(conn, &slug)?)).await?;
+    listing_feed(
+        &state,
+        format!("{}: {}", state.config.site_name, tag.name),
+        format!("The latest articles tagged {}", tag.name),
+        &format!("/tag/{}/feed.xml", tag.slug),
+        Listing::Tagged(tag.id),
+    )
+    .await
 }

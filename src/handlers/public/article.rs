@@ -8,8 +8,10 @@ use chrono::TimeDelta;
 use crate::dates;
 use crate::db;
 use crate::error::AppError;
-use crate::handlers::render_page;
-use crate::layout::{Layout, PageMeta};
+use crate::handlers::{render_page, with_last_modified};
+use crate::layout::{ArticleMeta, Layout, PageMeta, SocialImage};
+use crate::media;
+use crate::structured_data;
 use crate::state::AppState;
 use crate::views::HeroImage;
 use crate::views::article_page::{ArticleLookup, ArticlePage};
@@ -66,8 +68,9 @@ pub async fn show(
 fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, AppError> {
     let article = &page.article;
     let path = format!("/article/{}", article.slug);
-    let meta = state.meta(&article.headline, &article.dek, &path);
     let published = article.published_at.unwrap_or(article.created_at);
+    let meta = article_meta(state, &page, &path, &published);
+    let last_modified = article.updated_at.max(published);
     let updated = (article.updated_at - published > TimeDelta::minutes(10)).then(|| {
         (
             dates::long_date_time(&article.updated_at),
@@ -81,7 +84,7 @@ fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, A
         article.hero_image_width,
         article.hero_image_height,
     );
-    render_page(&ArticleTemplate {
+    let response = render_page(&ArticleTemplate {
         layout: state.layout(Some(&page.section.slug)),
         meta,
         hero,
@@ -90,7 +93,75 @@ fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, A
         updated,
         share_links,
         page,
+    })?;
+    Ok(with_last_modified(response, &last_modified))
+}
+
+/// Head metadata of a story: Open Graph article properties, the hero image as the sharing
+/// image, the section feed, and NewsArticle and BreadcrumbList structured data.
+fn article_meta(
+    state: &AppState,
+    page: &ArticlePage,
+    path: &str,
+    published: &chrono::NaiveDateTime,
+) -> PageMeta {
+    let article = &page.article;
+    let section_url = state.absolute(&format!("/section/{}", page.section.slug));
+    let variants = match (&article.hero_image_url, article.hero_image_width, article.hero_image_height)
+    {
+        (Some(url), Some(width), Some(height)) => media::hero_variants(url, width, height),
+        _ => Vec::new(),
+    };
+    let mut meta = state.meta(&article.headline, &article.dek, path);
+    if let Some(original) = variants.first() {
+        meta = meta.with_image(SocialImage {
+            url: state.absolute(&original.url),
+            width: original.width,
+            height: original.height,
+            alt: article.hero_image_alt.clone(),
+        });
+    }
+    let modified = article.updated_at.max(*published);
+    let tag_names: Vec<String> = page.tags.iter().map(|t| t.name.clone()).collect();
+    let news_article = structured_data::news_article(
+        &structured_data::NewsArticle {
+            url: &meta.canonical_url,
+            headline: &article.headline,
+            description: &article.dek,
+            images: variants.iter().map(|v| state.absolute(&v.url)).collect(),
+            date_published: dates::iso(published),
+            date_modified: dates::iso(&modified),
+            authors: page
+                .authors
+                .iter()
+                .map(|a| structured_data::Person {
+                    name: a.name.clone(),
+                    url: state.absolute(&format!("/author/{}", a.slug)),
+                })
+                .collect(),
+            section: &page.section.name,
+            keywords: tag_names.clone(),
+            word_count: article.word_count,
+        },
+        &state.publisher(),
+    );
+    let breadcrumbs = structured_data::breadcrumbs(&[
+        (&state.config.site_name, &state.absolute("/")),
+        (&page.section.name, &section_url),
+        (&article.headline, &meta.canonical_url),
+    ]);
+    meta.with_article(ArticleMeta {
+        published_time: dates::iso(published),
+        modified_time: dates::iso(&modified),
+        section: page.section.name.clone(),
+        tags: tag_names,
     })
+    .with_feed(
+        format!("{}: {}", state.config.site_name, page.section.name),
+        format!("{section_url}/feed.xml"),
+    )
+    .with_json_ld(news_article)
+    .with_json_ld(breadcrumbs)
 }
 
 fn share_links(url: &str, headline: &str) -> Vec<ShareLink> {

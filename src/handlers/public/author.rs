@@ -11,6 +11,7 @@ use crate::models::Author;
 use crate::models::author::SocialLink;
 use crate::pagination::{PER_PAGE, PageQuery, Pagination};
 use crate::state::AppState;
+use crate::structured_data;
 use crate::views::{ArticleCard, Listing};
 
 #[derive(Template)]
@@ -51,10 +52,31 @@ pub async fn show(
     } else {
         author.bio.clone()
     };
+    let social_links = author.social_links();
+    let author_url = state.absolute(&format!("/author/{}", author.slug));
+    let meta = state
+        .meta(&title, &description, &pagination.current_path())
+        .with_og_type("profile")
+        .with_feed(
+            format!("{}: articles by {}", state.config.site_name, author.name),
+            format!("{author_url}/feed.xml"),
+        )
+        .with_json_ld(structured_data::profile_page(&structured_data::Profile {
+            url: &author_url,
+            name: &author.name,
+            job_title: &author.job_title,
+            description: &author.bio,
+            image: state.absolute(author.avatar()),
+            same_as: social_links
+                .iter()
+                .filter(|link| link.url.starts_with("http"))
+                .map(|link| link.url.clone())
+                .collect(),
+        }));
     render_page(&AuthorTemplate {
         layout: state.layout(None),
-        meta: state.meta(&title, &description, &pagination.current_path()),
-        social_links: author.social_links(),
+        meta,
+        social_links,
         author,
         articles,
         pagination,

@@ -8,6 +8,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::layout::{Layout, PageMeta};
 use crate::state::AppState;
+use crate::structured_data;
 use crate::views::front_page::FrontPage;
 
 #[derive(Template)]
@@ -35,7 +36,11 @@ fn render_home(state: &AppState, page: FrontPage) -> Result<HttpResponse, AppErr
     );
     crate::handlers::render_page(&HomeTemplate {
         layout: state.layout(None),
-        meta: state.meta("", &description, "/"),
+        meta: state.meta("", &description, "/").with_json_ld(structured_data::website(
+            &state.config.site_name,
+            &state.config.base_url,
+            &state.publisher(),
+        )),
         page,
     })
 }

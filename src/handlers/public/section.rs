@@ -10,6 +10,7 @@ use crate::layout::{Layout, PageMeta};
 use crate::models::Section;
 use crate::pagination::{PER_PAGE, PageQuery, Pagination};
 use crate::state::AppState;
+use crate::structured_data;
 use crate::views::{ArticleCard, Listing};
 
 #[derive(Template)]
@@ -44,9 +45,26 @@ pub async fn show(
     } else {
         section.name.clone()
     };
+    let meta = state.meta(&title, &section.description, &pagination.current_path());
+    let canonical_url = meta.canonical_url.clone();
+    let section_url = state.absolute(&format!("/section/{}", section.slug));
+    let meta = meta
+        .with_feed(
+            format!("{}: {}", state.config.site_name, section.name),
+            format!("{section_url}/feed.xml"),
+        )
+        .with_json_ld(structured_data::collection_page(
+            &section.name,
+            &section.description,
+            &canonical_url,
+        ))
+        .with_json_ld(structured_data::breadcrumbs(&[
+            (&state.config.site_name, &state.absolute("/")),
+            (&section.name, &section_url),
+        ]));
     render_page(&SectionTemplate {
         layout: state.layout(Some(&section.slug)),
-        meta: state.meta(&title, &section.description, &pagination.current_path()),
+        meta,
         section,
         articles,
         pagination,

@@ -44,14 +44,17 @@ pub async fn show(
     .await?;
 
     let title = if pagination.page > 1 {
-        format!("{} – page {}", tag.name, pagination.page)
+        format!("Topic: {} – page {}", tag.name, pagination.page)
     } else {
-        tag.name.clone()
+        format!("Topic: {}", tag.name)
     };
     let description = format!("The latest articles tagged {}.", tag.name);
     render_page(&TagTemplate {
         layout: state.layout(None),
-        meta: state.meta(&title, &description, &pagination.current_path()),
+        meta: state.meta(&title, &description, &pagination.current_path()).with_feed(
+            format!("{}: {}", state.config.site_name, tag.name),
+            state.absolute(&format!("/tag/{}/feed.xml", tag.slug)),
+        ),
         tag,
         articles,
         pagination,
