@@ -81,7 +81,9 @@ impl Config {
             )));
         }
         if !(1..=50_000).contains(&self.sitemap_chunk_size) {
-            return Err(ConfigError("the sitemap chunk size must be between 1 and 50000".into()));
+            return Err(ConfigError(
+                "the sitemap chunk size must be between 1 and 50000".into(),
+            ));
         }
         if self.db_pool_size == 0 {
             return Err(ConfigError(

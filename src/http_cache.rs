@@ -52,10 +52,22 @@ pub async fn conditional_get(
             let tag = HeaderValue::from_str(&format!("W/\"{:016x}\"", hasher.finish()))
                 .expect("hex is a valid header value");
             head.headers_mut().insert(ETAG, tag.clone());
-            return finish(request, head.set_body(BoxBody::new(bytes)), tag, if_none_match, if_modified_since);
+            return finish(
+                request,
+                head.set_body(BoxBody::new(bytes)),
+                tag,
+                if_none_match,
+                if_modified_since,
+            );
         }
     };
-    finish(request, head.set_body(BoxBody::new(body)), etag, if_none_match, if_modified_since)
+    finish(
+        request,
+        head.set_body(BoxBody::new(body)),
+        etag,
+        if_none_match,
+        if_modified_since,
+    )
 }
 
 fn finish(
@@ -86,8 +98,12 @@ fn finish(
 
 /// Weak comparison, as `If-None-Match` requires: `W/"x"` matches `"x"`; `*` matches anything.
 fn etag_matches(candidates: &HeaderValue, etag: &HeaderValue) -> bool {
-    let Ok(candidates) = candidates.to_str() else { return false };
-    let Ok(etag) = etag.to_str() else { return false };
+    let Ok(candidates) = candidates.to_str() else {
+        return false;
+    };
+    let Ok(etag) = etag.to_str() else {
+        return false;
+    };
     let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
     candidates
         .split(',')
@@ -95,7 +111,9 @@ fn etag_matches(candidates: &HeaderValue, etag: &HeaderValue) -> bool {
 }
 
 fn http_date(value: &HeaderValue) -> Option<SystemTime> {
-    HttpDate::from_str(value.to_str().ok()?).ok().map(SystemTime::from)
+    HttpDate::from_str(value.to_str().ok()?)
+        .ok()
+        .map(SystemTime::from)
 }
 
 fn not_modified_since(since: &HeaderValue, modified: &HeaderValue) -> bool {
@@ -157,18 +175,30 @@ mod tests {
     fn canonical_paths() {
         assert_eq!(canonical_path("/"), None);
         assert_eq!(canonical_path("/section/world"), None);
-        assert_eq!(canonical_path("/section/world/").as_deref(), Some("/section/world"));
-        assert_eq!(canonical_path("/Section/World").as_deref(), Some("/section/world"));
+        assert_eq!(
+            canonical_path("/section/world/").as_deref(),
+            Some("/section/world")
+        );
+        assert_eq!(
+            canonical_path("/Section/World").as_deref(),
+            Some("/section/world")
+        );
         assert_eq!(canonical_path("//").as_deref(), Some("/"));
         assert_eq!(canonical_path("/tag/%C3%A9t%C3%A9"), None);
-        assert_eq!(canonical_path("/Tag/%C3%A9").as_deref(), Some("/tag/%C3%A9"));
+        assert_eq!(
+            canonical_path("/Tag/%C3%A9").as_deref(),
+            Some("/tag/%C3%A9")
+        );
     }
 
     #[test]
     fn weak_etags_compare_by_opaque_value() {
         let etag = HeaderValue::from_static("W/\"abc\"");
         assert!(etag_matches(&HeaderValue::from_static("\"abc\""), &etag));
-        assert!(etag_matches(&HeaderValue::from_static("\"x\", W/\"abc\""), &etag));
+        assert!(etag_matches(
+            &HeaderValue::from_static("\"x\", W/\"abc\""),
+            &etag
+        ));
         assert!(etag_matches(&HeaderValue::from_static("*"), &etag));
         assert!(!etag_matches(&HeaderValue::from_static("\"abd\""), &etag));
     }

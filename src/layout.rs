@@ -123,7 +123,11 @@ impl PageMeta {
         };
         PageMeta {
             title: full_title,
-            short_title: if title.is_empty() { config.site_name.clone() } else { title.to_string() },
+            short_title: if title.is_empty() {
+                config.site_name.clone()
+            } else {
+                title.to_string()
+            },
             description: description.to_string(),
             canonical_url: format!("{}{path}", config.base_url),
             site_name: config.site_name.clone(),
@@ -167,7 +171,8 @@ impl PageMeta {
     }
 
     pub fn with_json_ld(mut self, document: serde_json::Value) -> PageMeta {
-        self.json_ld.push(crate::structured_data::script_safe(&document));
+        self.json_ld
+            .push(crate::structured_data::script_safe(&document));
         self
     }
 

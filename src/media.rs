@@ -14,7 +14,11 @@ pub struct ImageVariant {
 
 /// The original and, for stored 16:9 images, its 4:3 and 1:1 crops, widest first.
 pub fn hero_variants(url: &str, width: i32, height: i32) -> Vec<ImageVariant> {
-    let mut variants = vec![ImageVariant { url: url.to_string(), width, height }];
+    let mut variants = vec![ImageVariant {
+        url: url.to_string(),
+        width,
+        height,
+    }];
     let stored = STORED_PREFIXES.iter().any(|prefix| url.starts_with(prefix));
     let sixteen_by_nine = width * 9 == height * 16;
     if let (true, true, Some((stem, ext))) = (stored, sixteen_by_nine, url.rsplit_once('.')) {
@@ -23,7 +27,11 @@ pub fn hero_variants(url: &str, width: i32, height: i32) -> Vec<ImageVariant> {
             width: height * 4 / 3,
             height,
         });
-        variants.push(ImageVariant { url: format!("{stem}-1x1.{ext}"), width: height, height });
+        variants.push(ImageVariant {
+            url: format!("{stem}-1x1.{ext}"),
+            width: height,
+            height,
+        });
     }
     variants
 }
@@ -45,7 +53,10 @@ mod tests {
             ]
         );
         assert_eq!((variants[1].width, variants[1].height), (900, 675));
-        assert_eq!(hero_variants("https://elsewhere.example/a.jpg", 1200, 675).len(), 1);
+        assert_eq!(
+            hero_variants("https://elsewhere.example/a.jpg", 1200, 675).len(),
+            1
+        );
         assert_eq!(hero_variants("/media/a.jpg", 800, 800).len(), 1);
     }
 }

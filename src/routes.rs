@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
         .route("/sitemap.xml", read().to(sitemap::index))
         .route("/sitemaps/pages.xml", read().to(sitemap::pages))
         .route("/sitemaps/news.xml", read().to(sitemap::news))
-        .route("/sitemaps/articles-{number}.xml", read().to(sitemap::articles))
+        .route(
+            "/sitemaps/articles-{number}.xml",
+            read().to(sitemap::articles),
+        )
         .service(
             web::scope("/static")
                 .wrap(

@@ -9,9 +9,9 @@ use crate::assets::Assets;
 use crate::config::Config;
 use crate::db::DbPool;
 use crate::layout::{Layout, PageMeta, SocialImage};
-use crate::structured_data::Publisher;
 use crate::models::Section;
 use crate::readership::Readership;
+use crate::structured_data::Publisher;
 use crate::views::SectionLink;
 
 pub struct AppState {

@@ -59,7 +59,9 @@ pub fn render_error_page<B: MessageBody + 'static>(
     };
     let page = ErrorTemplate {
         layout: state.layout(None),
-        meta: state.meta(heading, &message, response.request().path()).noindex(),
+        meta: state
+            .meta(heading, &message, response.request().path())
+            .noindex(),
         status: status.as_u16(),
         heading: heading.to_string(),
         message,

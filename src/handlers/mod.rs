@@ -25,13 +25,12 @@ pub fn render_page(page: &impl Template) -> Result<HttpResponse, AppError> {
 }
 
 /// Marks a response with the time its content last changed, for `If-Modified-Since`.
-pub fn with_last_modified(
-    mut response: HttpResponse,
-    at: &chrono::NaiveDateTime,
-) -> HttpResponse {
+pub fn with_last_modified(mut response: HttpResponse, at: &chrono::NaiveDateTime) -> HttpResponse {
     let date = actix_web::http::header::HttpDate::from(std::time::SystemTime::from(at.and_utc()));
     if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&date.to_string()) {
-        response.headers_mut().insert(actix_web::http::header::LAST_MODIFIED, value);
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::LAST_MODIFIED, value);
     }
     response
 }

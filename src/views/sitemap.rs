@@ -98,7 +98,10 @@ pub fn listing_pages(conn: &mut SqliteConnection) -> QueryResult<Vec<SitemapUrl>
     .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|row| SitemapUrl { path: row.path, last_modified: row.last_modified })
+        .map(|row| SitemapUrl {
+            path: row.path,
+            last_modified: row.last_modified,
+        })
         .collect())
 }
 
@@ -124,4 +127,3 @@ pub fn news_since(
         })
         .collect())
 }
-

@@ -79,7 +79,14 @@ fn a_server_error_shows_the_error_page_without_the_cause() {
     let response = app.get("/article/harbourton-win-the-derby-with-a-stoppage-time-header");
     assert_eq!(response.status, 500);
     assert_eq!(response.texts("h1"), vec!["Something went wrong"]);
-    assert!(response.attrs(".section-nav a", "href").contains(&"/section/world".to_string()));
-    assert!(!response.body.contains("article_tags"), "the cause is logged, not shown");
+    assert!(
+        response
+            .attrs(".section-nav a", "href")
+            .contains(&"/section/world".to_string())
+    );
+    assert!(
+        !response.body.contains("article_tags"),
+        "the cause is logged, not shown"
+    );
     assert!(!response.body.to_lowercase().contains("no such table"));
 }

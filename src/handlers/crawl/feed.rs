@@ -106,7 +106,10 @@ pub async fn section(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let section = db::run(&state.pool, move |conn| Ok(Section::find_by_slug(conn, &slug)?)).await?;
+    let section = db::run(&state.pool, move |conn| {
+        Ok(Section::find_by_slug(conn, &slug)?)
+    })
+    .await?;
     listing_feed(
         &state,
         format!("{}: {}", state.config.site_name, section.name),
@@ -123,7 +126,10 @@ pub async fn author(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let author = db::run(&state.pool, move |conn| Ok(Author::find_by_slug(conn, &slug)?)).await?;
+    let author = db::run(&state.pool, move |conn| {
+        Ok(Author::find_by_slug(conn, &slug)?)
+    })
+    .await?;
     listing_feed(
         &state,
         format!("{}: articles by {}", state.config.site_name, author.name),

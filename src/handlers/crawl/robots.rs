@@ -14,6 +14,8 @@ pub struct RobotsTxt {
 }
 
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let robots = RobotsTxt { sitemap_url: state.absolute("/sitemap.xml") };
+    let robots = RobotsTxt {
+        sitemap_url: state.absolute("/sitemap.xml"),
+    };
     Ok(document("text/plain; charset=utf-8", robots.render()?))
 }

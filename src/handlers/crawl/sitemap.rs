@@ -76,7 +76,8 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
         ))
     })
     .await?;
-    let newest = |dates: &mut dyn Iterator<Item = NaiveDateTime>| dates.max().map(|d| dates::iso(&d));
+    let newest =
+        |dates: &mut dyn Iterator<Item = NaiveDateTime>| dates.max().map(|d| dates::iso(&d));
     let mut sitemaps: Vec<IndexEntry> = chunks
         .iter()
         .map(|chunk| IndexEntry {

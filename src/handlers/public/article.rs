@@ -11,8 +11,8 @@ use crate::error::AppError;
 use crate::handlers::{render_page, with_last_modified};
 use crate::layout::{ArticleMeta, Layout, PageMeta, SocialImage};
 use crate::media;
-use crate::structured_data;
 use crate::state::AppState;
+use crate::structured_data;
 use crate::views::HeroImage;
 use crate::views::article_page::{ArticleLookup, ArticlePage};
 
@@ -107,8 +107,11 @@ fn article_meta(
 ) -> PageMeta {
     let article = &page.article;
     let section_url = state.absolute(&format!("/section/{}", page.section.slug));
-    let variants = match (&article.hero_image_url, article.hero_image_width, article.hero_image_height)
-    {
+    let variants = match (
+        &article.hero_image_url,
+        article.hero_image_width,
+        article.hero_image_height,
+    ) {
         (Some(url), Some(width), Some(height)) => media::hero_variants(url, width, height),
         _ => Vec::new(),
     };

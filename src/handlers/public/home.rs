@@ -36,11 +36,13 @@ fn render_home(state: &AppState, page: FrontPage) -> Result<HttpResponse, AppErr
     );
     crate::handlers::render_page(&HomeTemplate {
         layout: state.layout(None),
-        meta: state.meta("", &description, "/").with_json_ld(structured_data::website(
-            &state.config.site_name,
-            &state.config.base_url,
-            &state.publisher(),
-        )),
+        meta: state
+            .meta("", &description, "/")
+            .with_json_ld(structured_data::website(
+                &state.config.site_name,
+                &state.config.base_url,
+                &state.publisher(),
+            )),
         page,
     })
 }

@@ -51,10 +51,12 @@ pub async fn show(
     let description = format!("The latest articles tagged {}.", tag.name);
     render_page(&TagTemplate {
         layout: state.layout(None),
-        meta: state.meta(&title, &description, &pagination.current_path()).with_feed(
-            format!("{}: {}", state.config.site_name, tag.name),
-            state.absolute(&format!("/tag/{}/feed.xml", tag.slug)),
-        ),
+        meta: state
+            .meta(&title, &description, &pagination.current_path())
+            .with_feed(
+                format!("{}: {}", state.config.site_name, tag.name),
+                state.absolute(&format!("/tag/{}/feed.xml", tag.slug)),
+            ),
         tag,
         articles,
         pagination,
