@@ -131,17 +131,18 @@ pub async fn canonical_urls(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
     let path = request.path();
-    if is_read && !path.starts_with("/static/") {
-        if let Some(canonical) = canonical_path(path) {
-            let location = match request.query_string() {
-                "" => canonical,
-                query => format!("{canonical}?{query}"),
-            };
-            let response = HttpResponse::MovedPermanently()
-                .insert_header((LOCATION, location))
-                .finish();
-            return Ok(request.into_response(response));
-        }
+    let canonical = (is_read && !path.starts_with("/static/"))
+        .then(|| canonical_path(path))
+        .flatten();
+    if let Some(canonical) = canonical {
+        let location = match request.query_string() {
+            "" => canonical,
+            query => format!("{canonical}?{query}"),
+        };
+        let response = HttpResponse::MovedPermanently()
+            .insert_header((LOCATION, location))
+            .finish();
+        return Ok(request.into_response(response));
     }
     Ok(next.call(request).await?.map_into_boxed_body())
 }
