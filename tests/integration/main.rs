@@ -4,6 +4,7 @@ mod support;
 
 mod cli;
 mod crawl;
+mod crawlers;
 mod errors;
 mod migrations;
 mod reader_pages;
