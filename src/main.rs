@@ -57,6 +57,9 @@ struct ServeArgs {
     /// Name shown in the masthead and titles.
     #[arg(long, env = "GAZETTE_SITE_NAME", default_value = "The Gazette")]
     site_name: String,
+    /// Most article URLs in one sitemap file (1 to 50000).
+    #[arg(long, env = "GAZETTE_SITEMAP_CHUNK_SIZE", default_value_t = 50_000)]
+    sitemap_chunk_size: i64,
     /// Start with an empty database instead of the demo newsroom.
     #[arg(long)]
     no_demo: bool,
@@ -73,6 +76,7 @@ impl ServeArgs {
         config.static_dir = self.static_dir;
         config.site_name = self.site_name;
         config.seed_demo = !self.no_demo;
+        config.sitemap_chunk_size = self.sitemap_chunk_size;
         config.validate().map_err(|e| e.to_string())?;
         Ok(config)
     }
