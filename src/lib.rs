@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod readership;
 pub mod routes;
 pub mod schema;
+pub mod search;
 pub mod state;
 pub mod structured_data;
 pub mod views;
@@ -57,6 +58,11 @@ pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
             articles = count,
             "empty database filled with the demo newsroom"
         );
+    }
+    if search::needs_rebuild(&mut conn).map_err(|e| e.to_string())? {
+        let indexed =
+            search::rebuild(&mut conn, |_, _| {}).map_err(|e| format!("search index: {e}"))?;
+        tracing::info!(indexed, "search index rebuilt");
     }
     let assets = Assets::scan(&config.static_dir).map_err(|e| {
         format!(

@@ -46,6 +46,25 @@ pub fn render(source: &str) -> RenderedBody {
     RenderedBody { html, word_count }
 }
 
+/// The words of a Markdown body without its markup, for the search index.
+pub fn plain_text(source: &str) -> String {
+    let mut text = String::with_capacity(source.len());
+    for event in Parser::new_ext(
+        source,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(&t);
+                text.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +78,17 @@ mod tests {
         assert!(!body.html.contains("onerror"));
         assert!(!body.html.contains("javascript:"));
         assert!(body.html.contains("Hello"));
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_html() {
+        let text =
+            plain_text("# Title\n\nSome *emphasis* and [a link](http://x).\n\n<div>raw</div>");
+        assert!(text.contains("Title"));
+        assert!(text.contains("emphasis"));
+        assert!(text.contains("a link"));
+        assert!(!text.contains("http://x"));
+        assert!(!text.contains("<div>"));
     }
 
     #[test]

@@ -17,6 +17,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_pinned_related (article_id, related_id) {
+        article_id -> Integer,
+        related_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
     article_slug_history (slug) {
         slug -> Text,
         article_id -> Integer,
@@ -104,6 +112,7 @@ diesel::joinable!(articles -> sections (section_id));
 diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
     article_daily_views,
+    article_pinned_related,
     article_slug_history,
     article_tags,
     articles,

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::markdown;
 use crate::models::{Tag, byline};
 use crate::schema::{article_slug_history, articles};
+use crate::search;
 
 /// Where an article is in the editorial workflow. Only `Published` is visible to readers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,5 +266,7 @@ fn save_relations(
             tag_ids.push(tag.id);
         }
     }
-    Tag::set_for_article(conn, article_id, &tag_ids)
+    Tag::set_for_article(conn, article_id, &tag_ids)?;
+    // In the same transaction: a published article is findable the moment it commits.
+    search::index_article(conn, article_id)
 }
