@@ -15,15 +15,20 @@ pub struct PageQuery {
 impl PageQuery {
     /// The requested page number, 1 when absent.
     pub fn number(&self) -> Result<i64, AppError> {
-        match self.page.as_deref() {
-            None => Ok(1),
-            Some(raw) => match raw.parse::<i64>() {
-                Ok(n) if (1..=100_000).contains(&n) => Ok(n),
-                _ => Err(AppError::bad_request(format!(
-                    "\"{raw}\" is not a page number. Page numbers are whole numbers from 1."
-                ))),
-            },
-        }
+        parse_page(self.page.as_deref())
+    }
+}
+
+/// A `page` parameter as a page number: 1 when absent, 400 when not a whole number from 1.
+pub fn parse_page(raw: Option<&str>) -> Result<i64, AppError> {
+    match raw {
+        None => Ok(1),
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+            _ => Err(AppError::bad_request(format!(
+                "\"{raw}\" is not a page number. Page numbers are whole numbers from 1."
+            ))),
+        },
     }
 }
 
@@ -55,11 +60,17 @@ impl Pagination {
         (self.page - 1) * PER_PAGE
     }
 
+    /// The URL of another page; `base_path` may carry a query string of its own.
     pub fn url_for(&self, page: i64) -> String {
         if page <= 1 {
             self.base_path.clone()
         } else {
-            format!("{}?page={page}", self.base_path)
+            let separator = if self.base_path.contains('?') {
+                '&'
+            } else {
+                '?'
+            };
+            format!("{}{separator}page={page}", self.base_path)
         }
     }
 

@@ -9,7 +9,7 @@ use actix_web::{Route, guard, web};
 
 use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
-use crate::handlers::public::{article, author, home, section, tag};
+use crate::handlers::public::{article, author, home, search, section, tag};
 
 /// Static files never change under a given URL (each carries a content hash), so browsers may
 /// keep them for a year.
@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
         .route("/article/{slug}", read().to(article::show))
         .route("/author/{slug}", read().to(author::show))
         .route("/tag/{slug}", read().to(tag::show))
+        .route("/search", read().to(search::show))
         .route("/feed.xml", read().to(feed::site))
         .route("/section/{slug}/feed.xml", read().to(feed::section))
         .route("/author/{slug}/feed.xml", read().to(feed::author))

@@ -55,6 +55,13 @@ impl Author {
             .first(conn)
     }
 
+    pub fn all_by_name(conn: &mut SqliteConnection) -> QueryResult<Vec<Author>> {
+        authors::table
+            .order(authors::name.asc())
+            .select(Author::as_select())
+            .load(conn)
+    }
+
     pub fn insert(conn: &mut SqliteConnection, new: &NewAuthor) -> QueryResult<Author> {
         diesel::insert_into(authors::table)
             .values(new)

@@ -4,6 +4,7 @@ pub mod article_page;
 pub mod card;
 pub mod front_page;
 pub mod related;
+pub mod search_results;
 pub mod sitemap;
 
 pub use card::{ArticleCard, HeroImage, Listing, SectionLink};

@@ -3,5 +3,6 @@
 pub mod article;
 pub mod author;
 pub mod home;
+pub mod search;
 pub mod section;
 pub mod tag;
