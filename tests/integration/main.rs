@@ -8,3 +8,4 @@ mod crawlers;
 mod errors;
 mod migrations;
 mod reader_pages;
+mod search;

@@ -1,0 +1,379 @@
+//! Search over a realistic handful of articles: ranking, phrases, prefixes, stemming,
+//! diacritics, filters and counts, drafts, unpublishing, suggestions and hostile input.
+
+use gazette::models::{Article, ArticleStatus, Section};
+
+use crate::support::{Newsroom, Response, TestApp, now};
+
+fn with_body(
+    conn: &mut diesel::SqliteConnection,
+    headline: &str,
+    section: &Section,
+    authors: &[&gazette::models::Author],
+    body: &str,
+    hours_ago: i64,
+) -> Article {
+    let mut input = Newsroom::input(headline, section, authors, &[], hours_ago);
+    input.body_markdown = body.to_string();
+    input.dek = String::new();
+    Article::create(conn, &input, now()).unwrap()
+}
+
+fn newsroom() -> TestApp {
+    TestApp::with(|conn| {
+        let politics = Newsroom::section(conn, "Politics", "politics");
+        let world = Newsroom::section(conn, "World", "world");
+        let business = Newsroom::section(conn, "Business", "business");
+        let ana = Newsroom::author(conn, "Ana Lima", "ana-lima");
+        let ben = Newsroom::author(conn, "Ben Cole", "ben-cole");
+        with_body(
+            conn,
+            "Harbour budget",
+            &politics,
+            &[&ana],
+            "The council approved the harbour budget after a short debate.",
+            300,
+        );
+        with_body(
+            conn,
+            "Why the harbour budget matters to every family",
+            &politics,
+            &[&ben],
+            "The harbour budget, the harbour budget and again the harbour budget: the harbour budget decides ferry fares, the harbour budget pays for dredging.",
+            2,
+        );
+        with_body(
+            conn,
+            "Storm surge tops the old sea wall",
+            &world,
+            &[&ana],
+            "Water poured over the sea wall at high tide and flooded the old town.",
+            5,
+        );
+        with_body(
+            conn,
+            "Wall of silence at the sea museum",
+            &world,
+            &[&ben],
+            "Curators at the sea museum kept quiet about the missing wall panels.",
+            6,
+        );
+        with_body(
+            conn,
+            "Parliament sits late on the transport bill",
+            &politics,
+            &[&ben],
+            "Members of parliament debated until three in the morning.",
+            8,
+        );
+        with_body(
+            conn,
+            "Voters head to the polls",
+            &politics,
+            &[&ana],
+            "The election will decide who runs the province for five years.",
+            30,
+        );
+        with_body(
+            conn,
+            "Summit in Zürich agrees shipping rules",
+            &world,
+            &[&ana],
+            "Delegates in Zürich agreed rules for Arctic shipping.",
+            40,
+        );
+        with_body(
+            conn,
+            "Fish & chips prices climb",
+            &business,
+            &[&ben],
+            "A portion of fish & chips now costs more than ever, say fryers.",
+            50,
+        );
+        with_body(
+            conn,
+            "Shipyard wins ferry order",
+            &business,
+            &[&ana],
+            "The shipyard will build six ferries for northern routes.",
+            24 * 40,
+        );
+        let mut draft = Newsroom::input("Secret harbour plan", &politics, &[&ana], &[], 1);
+        draft.status = ArticleStatus::Draft;
+        draft.body_markdown = "The harbour budget hides a secret plan.".into();
+        Article::create(conn, &draft, now()).unwrap();
+    })
+}
+
+fn headlines(response: &Response) -> Vec<String> {
+    response.texts(".search-result__headline")
+}
+
+fn search(app: &TestApp, query: &str) -> Response {
+    let encoded = serde_urlencoded::to_string([("q", query)]).unwrap();
+    let response = app.get(&format!("/search?{encoded}"));
+    assert_eq!(response.status, 200, "search for {query:?}");
+    response
+}
+
+#[test]
+fn an_exact_headline_match_ranks_first() {
+    let app = newsroom();
+    let results = headlines(&search(&app, "Harbour budget"));
+    assert_eq!(results[0], "Harbour budget", "{results:?}");
+    assert_eq!(results[1], "Why the harbour budget matters to every family");
+    assert!(
+        !results.iter().any(|h| h.contains("Secret")),
+        "drafts never appear"
+    );
+}
+
+#[test]
+fn headline_matches_outrank_body_matches() {
+    let app = newsroom();
+    // "ferry" is in one headline (a 40-day-old story) and in one recent story's body.
+    let results = headlines(&search(&app, "ferry "));
+    assert_eq!(
+        results,
+        [
+            "Shipyard wins ferry order",
+            "Why the harbour budget matters to every family"
+        ]
+    );
+}
+
+#[test]
+fn phrases_prefixes_stems_case_and_diacritics() {
+    let app = newsroom();
+    assert_eq!(
+        headlines(&search(&app, "\"sea wall\"")),
+        ["Storm surge tops the old sea wall"]
+    );
+    assert_eq!(
+        headlines(&search(&app, "parliam")),
+        ["Parliament sits late on the transport bill"],
+        "the last word matches as a prefix"
+    );
+    assert_eq!(
+        headlines(&search(&app, "elections ")),
+        ["Voters head to the polls"],
+        "stemming"
+    );
+    for query in ["Zurich", "zürich", "ZÜRICH", "zurich "] {
+        assert_eq!(
+            headlines(&search(&app, query)),
+            ["Summit in Zürich agrees shipping rules"],
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn results_show_counts_snippets_and_filters() {
+    let app = newsroom();
+    let all = search(&app, "the ");
+    // "the" is in seven published articles: four in Politics, two in World, one in Business.
+    assert!(all.texts(".search-summary")[0].starts_with("7 articles match"));
+    let facets = all.texts(".facets a");
+    assert_eq!(
+        facets,
+        ["All sections 7", "Politics 4", "World 2", "Business 1"]
+    );
+
+    let politics = app.get("/search?q=harbour&section=politics");
+    assert_eq!(headlines(&politics).len(), 2);
+    let by_ben = app.get("/search?q=harbour&author=ben-cole");
+    assert_eq!(
+        headlines(&by_ben),
+        ["Why the harbour budget matters to every family"]
+    );
+    let today = chrono::Utc::now().date_naive();
+    let recent = app.get(&format!(
+        "/search?q=harbour&from={}",
+        today - chrono::Days::new(3)
+    ));
+    assert_eq!(
+        headlines(&recent),
+        ["Why the harbour budget matters to every family"]
+    );
+    let old = app.get(&format!(
+        "/search?q=harbour&to={}",
+        today - chrono::Days::new(3)
+    ));
+    assert_eq!(headlines(&old), ["Harbour budget"]);
+
+    let fish = search(&app, "chips");
+    assert!(
+        fish.body.contains("fish &amp; <mark>chips</mark>"),
+        "escaped then marked"
+    );
+    let result = &fish.html();
+    let byline = scraper::Selector::parse(".search-result .byline a").unwrap();
+    assert_eq!(
+        result.select(&byline).count(),
+        1,
+        "each result has its byline"
+    );
+    assert_eq!(
+        fish.attrs("meta[name=robots]", "content"),
+        vec!["noindex, follow"]
+    );
+}
+
+#[test]
+fn bad_filters_come_back_with_a_message_and_the_form_filled_in() {
+    let app = newsroom();
+    let response = app.get("/search?q=harbour&from=2026-13-45&section=nowhere&author=nobody");
+    assert_eq!(response.status, 400);
+    let problems = response.texts(".notice--error li");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert_eq!(response.attrs("#search-q", "value"), vec!["harbour"]);
+    assert_eq!(response.attrs("#search-from", "value"), vec!["2026-13-45"]);
+    let reversed = app.get("/search?q=harbour&from=2026-05-02&to=2026-05-01");
+    assert_eq!(reversed.status, 400);
+    assert_eq!(app.get("/search?q=harbour&page=0").status, 400);
+    assert_eq!(app.get("/search?q=harbour&page=9").status, 404);
+}
+
+#[test]
+fn an_empty_query_shows_help_and_a_typo_gets_a_suggestion() {
+    let app = newsroom();
+    for query in ["", "   ", "🎉", "\"\""] {
+        let response = search(&app, query);
+        assert!(
+            response
+                .body
+                .contains("Search every article we have published"),
+            "{query:?}"
+        );
+    }
+    let typo = search(&app, "shipyrd ");
+    assert!(headlines(&typo).is_empty());
+    assert_eq!(typo.texts(".suggestion a"), vec!["shipyard"]);
+    let link = typo.attrs(".suggestion a", "href").remove(0);
+    assert_eq!(headlines(&app.get(&link)), ["Shipyard wins ferry order"]);
+    let two_typos = search(&app, "harbuor budgte ");
+    assert_eq!(two_typos.texts(".suggestion a"), vec!["harbour budget"]);
+}
+
+#[test]
+fn publishing_and_unpublishing_change_results_at_once() {
+    let app = newsroom();
+    assert!(headlines(&search(&app, "secret")).is_empty());
+    let mut conn = app.db();
+    let draft = Article::find_by_slug(&mut conn, "secret-harbour-plan")
+        .unwrap()
+        .unwrap();
+    let politics = Section::find_by_slug(&mut conn, "politics").unwrap();
+    let mut input = Newsroom::input("Secret harbour plan", &politics, &[], &[], 0);
+    input.body_markdown = "The harbour budget hides a secret plan.".into();
+    Article::update(&mut conn, draft.id, &input, now()).unwrap();
+    assert_eq!(headlines(&search(&app, "secret")), ["Secret harbour plan"]);
+
+    input.status = ArticleStatus::Unpublished;
+    Article::update(&mut conn, draft.id, &input, now()).unwrap();
+    assert!(headlines(&search(&app, "secret")).is_empty());
+
+    // Even a status change made without the model (a hand-written UPDATE) leaves the index.
+    let shipyard = Article::find_by_slug(&mut conn, "shipyard-wins-ferry-order")
+        .unwrap()
+        .unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE articles SET status = 'draft' WHERE id = ?")
+            .bind::<diesel::sql_types::Integer, _>(shipyard.id),
+        &mut conn,
+    )
+    .unwrap();
+    assert!(headlines(&search(&app, "shipyard")).is_empty());
+}
+
+#[test]
+fn no_input_breaks_search_or_comes_back_unescaped() {
+    let app = newsroom();
+    let ten_kb = "harbour ".repeat(1300);
+    let hostile = [
+        "\"",
+        "\"\"\"",
+        "'",
+        "(",
+        ")",
+        "((harbour",
+        "harbour)",
+        "NEAR(harbour budget)",
+        "harbour NEAR/2 budget",
+        "*",
+        "harbour*",
+        "-harbour",
+        "harbour -budget",
+        "harbour OR",
+        "AND",
+        "OR NOT",
+        "^harbour",
+        "headline:harbour",
+        "{headline}: harbour",
+        "harbour + budget",
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "'; DROP TABLE articles; --",
+        "1 OR 1=1",
+        "%",
+        "%%",
+        "\\",
+        "\u{0}",
+        "🎉 harbour 🎉",
+        "ħàřbøůř",
+        "日本語",
+        "\u{202e}budget",
+        ten_kb.as_str(),
+    ];
+    for query in hostile {
+        let response = search(&app, query);
+        assert!(
+            !response.body.contains("<script>alert"),
+            "{query:?} reflected"
+        );
+        assert!(!response.body.contains("<img src=x"), "{query:?} reflected");
+    }
+    let long = search(&app, &ten_kb);
+    assert!(
+        long.body
+            .contains("only its first 200 characters were used")
+    );
+    assert_eq!(
+        long.attrs("#search-q", "value")[0].chars().count(),
+        ten_kb.chars().count()
+    );
+    // Invalid UTF-8 and broken escapes in the raw URL.
+    for raw in [
+        "/search?q=%FF%FE",
+        "/search?q=%E2%82",
+        "/search?q=%",
+        "/search?q=%ZZ",
+        "/search?q=a&q=b",
+    ] {
+        let response = app.get(raw);
+        assert!(response.status < 500, "{raw} answered {}", response.status);
+    }
+}
+
+#[test]
+fn search_results_paginate() {
+    let app = TestApp::with(|conn| {
+        let world = Newsroom::section(conn, "World", "world");
+        for n in 0..25 {
+            Newsroom::article(
+                conn,
+                &format!("Ferry timetable change {n}"),
+                &world,
+                &[],
+                &[],
+                n,
+            );
+        }
+    });
+    let first = search(&app, "ferry ");
+    assert_eq!(headlines(&first).len(), 20);
+    let next = first.attrs("a[rel=next]", "href").remove(0);
+    assert_eq!(next, "/search?q=ferry+&page=2");
+    assert_eq!(headlines(&app.get(&next)).len(), 5);
+}
