@@ -1,21 +1,31 @@
 //! Everything the article page shows: the story, its bylines and tags, and the lists around it.
 
+use chrono::{Days, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::models::{Article, Author, Section, Tag, byline};
-use crate::views::related::related_article_ids;
+use crate::models::{Article, Author, Section, Tag, byline, daily_views};
+use crate::views::front_page::MOST_READ_DAYS;
+use crate::views::related::{Subject, related_article_ids};
 use crate::views::{ArticleCard, Listing};
 
-const RELATED: i64 = 4;
+const RELATED: usize = 6;
 const MORE_FROM_AUTHOR: i64 = 4;
+const LATEST_IN_SECTION: i64 = 5;
+const MOST_READ: usize = 5;
 
 pub struct ArticlePage {
     pub article: Article,
     pub section: Section,
     pub authors: Vec<Author>,
     pub tags: Vec<Tag>,
+    /// "You May Also Like".
     pub related: Vec<ArticleCard>,
+    /// Other articles by the first author.
     pub more_from_author: Vec<ArticleCard>,
+    /// "Latest in {section}".
+    pub latest_in_section: Vec<ArticleCard>,
+    /// "Most read" over the last seven days.
+    pub most_read: Vec<ArticleCard>,
 }
 
 /// What a request for `/article/{slug}` finds.
@@ -30,7 +40,11 @@ pub enum ArticleLookup {
 }
 
 impl ArticlePage {
-    pub fn lookup(conn: &mut SqliteConnection, slug: &str) -> QueryResult<ArticleLookup> {
+    pub fn lookup(
+        conn: &mut SqliteConnection,
+        slug: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<ArticleLookup> {
         let article = match Article::find_by_slug(conn, slug)? {
             Some(article) => article,
             None => {
@@ -50,10 +64,14 @@ impl ArticlePage {
         let section = Section::find(conn, article.section_id)?;
         let authors = byline::authors_of_article(conn, article.id)?;
         let tags = Tag::for_article(conn, article.id)?;
-        let related_ids = related_article_ids(conn, article.id, article.section_id, RELATED)?;
-        let related = ArticleCard::by_ids(conn, &related_ids)?;
-        let more_from_author = match authors.first() {
-            Some(author) => ArticleCard::list(
+        // Every list's ids first, then all their cards in one load.
+        let subject = Subject {
+            id: article.id,
+            section_id: article.section_id,
+        };
+        let related_ids = related_article_ids(conn, &subject, now, RELATED)?;
+        let author_ids = match authors.first() {
+            Some(author) => ArticleCard::ids(
                 conn,
                 &Listing::ByAuthor(author.id),
                 Some(article.id),
@@ -62,6 +80,39 @@ impl ArticlePage {
             )?,
             None => Vec::new(),
         };
+        let section_ids = ArticleCard::ids(
+            conn,
+            &Listing::InSection(article.section_id),
+            Some(article.id),
+            LATEST_IN_SECTION,
+            0,
+        )?;
+        let since = now.date() - Days::new(MOST_READ_DAYS - 1);
+        let most_read_ids: Vec<i32> =
+            daily_views::most_viewed_since(conn, since, (MOST_READ * 2) as i64)?
+                .into_iter()
+                .filter(|id| *id != article.id)
+                .collect();
+        let mut all_ids: Vec<i32> = related_ids
+            .iter()
+            .chain(&author_ids)
+            .chain(&section_ids)
+            .chain(&most_read_ids)
+            .copied()
+            .collect();
+        all_ids.sort_unstable();
+        all_ids.dedup();
+        let cards = ArticleCard::by_ids(conn, &all_ids)?;
+        let pick = |ids: &[i32], limit: usize| -> Vec<ArticleCard> {
+            ids.iter()
+                .filter_map(|id| cards.iter().find(|c| c.id == *id).cloned())
+                .take(limit)
+                .collect()
+        };
+        let related = pick(&related_ids, RELATED);
+        let more_from_author = pick(&author_ids, MORE_FROM_AUTHOR as usize);
+        let latest_in_section = pick(&section_ids, LATEST_IN_SECTION as usize);
+        let most_read = pick(&most_read_ids, MOST_READ);
         Ok(ArticleLookup::Found(Box::new(ArticlePage {
             article,
             section,
@@ -69,6 +120,8 @@ impl ArticlePage {
             tags,
             related,
             more_from_author,
+            latest_in_section,
+            most_read,
         })))
     }
 }

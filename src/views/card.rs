@@ -115,17 +115,27 @@ impl ArticleCard {
         limit: i64,
         offset: i64,
     ) -> QueryResult<Vec<ArticleCard>> {
+        let ids = ArticleCard::ids(conn, listing, excluding, limit, offset)?;
+        ArticleCard::by_ids(conn, &ids)
+    }
+
+    /// The ids `list` would show, for pages that load several lists' cards at once.
+    pub fn ids(
+        conn: &mut SqliteConnection,
+        listing: &Listing,
+        excluding: Option<i32>,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<Vec<i32>> {
         let mut ids = published_in(listing);
         if let Some(id) = excluding {
             ids = ids.filter(articles::id.ne(id));
         }
-        let ids: Vec<i32> = ids
-            .select(articles::id)
+        ids.select(articles::id)
             .order((articles::published_at.desc(), articles::id.desc()))
             .limit(limit)
             .offset(offset)
-            .load(conn)?;
-        ArticleCard::by_ids(conn, &ids)
+            .load(conn)
     }
 
     /// How many published articles a listing holds (for pagination).

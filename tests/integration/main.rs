@@ -8,4 +8,5 @@ mod crawlers;
 mod errors;
 mod migrations;
 mod reader_pages;
+mod related;
 mod search;

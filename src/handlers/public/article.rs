@@ -42,8 +42,9 @@ pub async fn show(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let now = chrono::Utc::now().naive_utc();
     let lookup = db::run(&state.pool, move |conn| {
-        Ok(ArticlePage::lookup(conn, &slug)?)
+        Ok(ArticlePage::lookup(conn, &slug, now)?)
     })
     .await?;
     let page = match lookup {

@@ -1,0 +1,163 @@
+//! "You May Also Like" and the other widgets around an article.
+
+use diesel::RunQueryDsl;
+use diesel::sql_types::Integer;
+use gazette::models::{Article, ArticleStatus};
+
+use crate::support::{Newsroom, Response, TestApp, now};
+
+fn related(page: &Response) -> Vec<String> {
+    page.attrs("#related-title + .card-grid .card__headline a", "href")
+}
+
+fn newsroom() -> TestApp {
+    TestApp::with(|conn| {
+        let world = Newsroom::section(conn, "World", "world");
+        let culture = Newsroom::section(conn, "Culture", "culture");
+        let ana = Newsroom::author(conn, "Ana Lima", "ana-lima");
+        // "Weather" is on most articles; "Lighthouses" on only two.
+        for n in 0..20 {
+            Newsroom::article(
+                conn,
+                &format!("Weather report {n}"),
+                &world,
+                &[&ana],
+                &["Weather"],
+                100 + n,
+            );
+        }
+        let mut subject = Newsroom::input(
+            "The last lighthouse keeper",
+            &culture,
+            &[&ana],
+            &["Weather", "Lighthouses"],
+            10,
+        );
+        subject.body_markdown =
+            "For forty years the keeper climbed the lighthouse stairs to trim the lamp.".into();
+        Article::create(conn, &subject, now()).unwrap();
+        Newsroom::article(
+            conn,
+            "Lighthouses of the north coast",
+            &world,
+            &[&ana],
+            &["Lighthouses"],
+            50,
+        );
+        Newsroom::article(
+            conn,
+            "Rain again tomorrow",
+            &world,
+            &[&ana],
+            &["Weather"],
+            1,
+        );
+        let mut similar = Newsroom::input("A keeper's logbook", &world, &[&ana], &[], 60);
+        similar.body_markdown =
+            "The logbook of a lighthouse keeper: the lamp, the stairs, the keeper's forty years."
+                .into();
+        Article::create(conn, &similar, now()).unwrap();
+        let mut draft = Newsroom::input(
+            "Draft about lighthouses",
+            &culture,
+            &[&ana],
+            &["Weather", "Lighthouses"],
+            2,
+        );
+        draft.status = ArticleStatus::Draft;
+        draft.body_markdown =
+            "For forty years the keeper climbed the lighthouse stairs to trim the lamp.".into();
+        Article::create(conn, &draft, now()).unwrap();
+    })
+}
+
+#[test]
+fn related_articles_prefer_rare_shared_tags_and_similar_text_and_skip_self_and_drafts() {
+    let app = newsroom();
+    let page = app.get("/article/the-last-lighthouse-keeper");
+    let related = related(&page);
+    assert!((4..=6).contains(&related.len()), "{related:?}");
+    assert_eq!(
+        related[0], "/article/lighthouses-of-the-north-coast",
+        "the rare tag wins: {related:?}"
+    );
+    assert!(
+        related.contains(&"/article/a-keeper-s-logbook".to_string()),
+        "similar text: {related:?}"
+    );
+    let rare = related
+        .iter()
+        .position(|u| u == "/article/lighthouses-of-the-north-coast")
+        .unwrap();
+    let common = related.iter().position(|u| {
+        u.starts_with("/article/weather-report") || u == "/article/rain-again-tomorrow"
+    });
+    if let Some(common) = common {
+        assert!(
+            rare < common,
+            "a shared rare tag outranks a shared common one"
+        );
+    }
+    assert!(
+        !related.contains(&"/article/the-last-lighthouse-keeper".to_string()),
+        "never itself"
+    );
+    assert!(
+        !related.contains(&"/article/draft-about-lighthouses".to_string()),
+        "never a draft"
+    );
+}
+
+#[test]
+fn pinned_related_articles_come_first() {
+    let app = newsroom();
+    let mut conn = app.db();
+    let subject = Article::find_by_slug(&mut conn, "the-last-lighthouse-keeper")
+        .unwrap()
+        .unwrap();
+    let pinned = Article::find_by_slug(&mut conn, "weather-report-7")
+        .unwrap()
+        .unwrap();
+    let draft = Article::find_by_slug(&mut conn, "draft-about-lighthouses")
+        .unwrap()
+        .unwrap();
+    for (position, related_id) in [(0, pinned.id), (1, draft.id)] {
+        diesel::sql_query(
+            "INSERT INTO article_pinned_related (article_id, related_id, position) VALUES (?, ?, ?)",
+        )
+        .bind::<Integer, _>(subject.id)
+        .bind::<Integer, _>(related_id)
+        .bind::<Integer, _>(position)
+        .execute(&mut conn)
+        .unwrap();
+    }
+    let related = related(&app.get("/article/the-last-lighthouse-keeper"));
+    assert_eq!(related[0], "/article/weather-report-7");
+    assert_eq!(related[1], "/article/lighthouses-of-the-north-coast");
+    assert!(
+        !related.contains(&"/article/draft-about-lighthouses".to_string()),
+        "a pinned draft stays hidden"
+    );
+}
+
+#[test]
+fn article_pages_show_latest_in_section_and_most_read() {
+    let app = newsroom();
+    for _ in 0..3 {
+        app.get("/article/rain-again-tomorrow");
+    }
+    let mut most_read = Vec::new();
+    for _ in 0..100 {
+        let page = app.get("/article/weather-report-3");
+        most_read = page.attrs("#most-read-title + ol a.headline-list__link", "href");
+        if !most_read.is_empty() {
+            assert_eq!(page.texts("#latest-section-title"), vec!["Latest in World"]);
+            let latest = page.attrs("#latest-section-title + ol a.headline-list__link", "href");
+            assert_eq!(latest[0], "/article/rain-again-tomorrow");
+            assert!(!latest.contains(&"/article/weather-report-3".to_string()));
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(most_read[0], "/article/rain-again-tomorrow");
+}
