@@ -20,6 +20,7 @@ pub mod schema;
 pub mod search;
 pub mod state;
 pub mod structured_data;
+pub mod synthetic;
 pub mod views;
 
 use std::net::TcpListener;

@@ -4,8 +4,11 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::time::Instant;
+
 use clap::{Args, Parser, Subcommand};
 use gazette::config::Config;
+use indicatif::{ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -28,6 +31,19 @@ enum Command {
     Serve(ServeArgs),
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate(DatabaseArgs),
+    /// Add a large synthetic newsroom (for benchmarks) and index it.
+    Seed(SeedArgs),
+    /// Rebuild the search index from the articles.
+    Reindex(DatabaseArgs),
+}
+
+#[derive(Args, Clone)]
+struct SeedArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// How many published articles to add.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=2_000_000))]
+    articles: u32,
 }
 
 #[derive(Args, Clone)]
@@ -93,6 +109,8 @@ fn main() -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Migrate(args)) => migrate(args),
+        Some(Command::Seed(args)) => seed(args),
+        Some(Command::Reindex(args)) => reindex(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,6 +142,75 @@ fn migrate(args: DatabaseArgs) -> Result<(), String> {
     println!(
         "{applied} migration(s) applied to {}",
         args.database.display()
+    );
+    Ok(())
+}
+
+/// A migrated connection to the database the arguments name.
+fn connect(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
+    let pool = gazette::db::open_pool(&args.database, 1)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    gazette::db::run_migrations(&mut conn)?;
+    Ok(conn)
+}
+
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn seed(args: SeedArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let started = Instant::now();
+    let mut bar: Option<(String, ProgressBar)> = None;
+    let count = gazette::synthetic::generate(
+        &mut conn,
+        args.articles as usize,
+        chrono::Utc::now().naive_utc(),
+        |stage, done, total| {
+            if bar.as_ref().is_none_or(|(current, _)| current != stage) {
+                if let Some((_, finished)) = bar.take() {
+                    finished.finish();
+                }
+                bar = Some((stage.to_string(), progress_bar(total, stage)));
+            }
+            if let Some((_, bar)) = &bar {
+                bar.set_position(done);
+            }
+        },
+    )
+    .map_err(|e| format!("seeding failed: {e}"))?;
+    if let Some((_, bar)) = bar {
+        bar.finish();
+    }
+    println!(
+        "{count} articles added in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn reindex(args: DatabaseArgs) -> Result<(), String> {
+    let mut conn = connect(&args)?;
+    let started = Instant::now();
+    let bar = progress_bar(0, "search index");
+    let indexed = gazette::search::rebuild(&mut conn, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .map_err(|e| format!("reindex failed: {e}"))?;
+    bar.finish();
+    println!(
+        "{indexed} articles indexed in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -25,6 +25,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_search_content (rowid) {
+        rowid -> Integer,
+        headline -> Text,
+        dek -> Text,
+        body -> Text,
+        tags -> Text,
+        authors -> Text,
+        section_id -> Integer,
+        published_day -> Double,
+    }
+}
+
+diesel::table! {
     article_slug_history (slug) {
         slug -> Text,
         article_id -> Integer,
@@ -113,6 +126,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
     article_daily_views,
     article_pinned_related,
+    article_search_content,
     article_slug_history,
     article_tags,
     articles,

@@ -2,11 +2,14 @@
 //! ranking, snippets, "Did you mean", text similarity for related articles, and keeping the
 //! index in step with the articles. The only module that speaks FTS5 (see the second migration).
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 
 use crate::markdown;
+use crate::schema::article_search_content;
 
 /// Longer input is cut here, and the reader is told.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -452,53 +455,140 @@ pub fn suggestion(conn: &mut SqliteConnection, query: &ParsedQuery) -> QueryResu
 
 // ---- Keeping the index in step ----
 
-#[derive(QueryableByName)]
-struct IndexSource {
-    #[diesel(sql_type = Integer)]
-    id: i32,
-    #[diesel(sql_type = Text)]
-    body_markdown: String,
+/// One article's searchable text, as stored in `article_search_content`.
+#[derive(Insertable)]
+#[diesel(table_name = article_search_content)]
+struct SearchDocument {
+    rowid: i32,
+    headline: String,
+    dek: String,
+    body: String,
+    tags: String,
+    authors: String,
+    section_id: i32,
+    published_day: f64,
 }
 
-const INSERT_FROM_ARTICLE: &str = "
-    INSERT INTO article_search (rowid, headline, dek, body, tags, authors, section_id, published_day)
-    SELECT a.id, a.headline, a.dek, ?,
-           coalesce((SELECT group_concat(t.name, ' ') FROM article_tags at
-                     JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), ''),
-           coalesce((SELECT group_concat(au.name, ' ') FROM article_authors aa
-                     JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id), ''),
-           a.section_id, julianday(a.published_at)
-    FROM articles a WHERE a.id = ? AND a.status = 'published'";
+#[derive(Queryable)]
+struct ArticleText {
+    id: i32,
+    headline: String,
+    dek: String,
+    body_markdown: String,
+    section_id: i32,
+    published_at: Option<NaiveDateTime>,
+}
 
-const INSERT_WORDS: &str = "
-    INSERT INTO article_words (rowid, text)
-    SELECT rowid, headline || ' ' || dek || ' ' || body || ' ' || tags || ' ' || authors
-    FROM article_search WHERE rowid = ?";
+/// Search documents for these published articles: tag and author names fetched for all of
+/// them in two queries.
+fn documents_for(
+    conn: &mut SqliteConnection,
+    texts: Vec<ArticleText>,
+) -> QueryResult<Vec<SearchDocument>> {
+    use crate::schema::{article_authors, article_tags, authors, tags};
+    let ids: Vec<i32> = texts.iter().map(|t| t.id).collect();
+    let mut tag_names: HashMap<i32, Vec<String>> = HashMap::new();
+    for (article_id, name) in article_tags::table
+        .inner_join(tags::table)
+        .filter(article_tags::article_id.eq_any(&ids))
+        .select((article_tags::article_id, tags::name))
+        .load::<(i32, String)>(conn)?
+    {
+        tag_names.entry(article_id).or_default().push(name);
+    }
+    let mut author_names: HashMap<i32, Vec<String>> = HashMap::new();
+    for (article_id, name) in article_authors::table
+        .inner_join(authors::table)
+        .filter(article_authors::article_id.eq_any(&ids))
+        .order((article_authors::article_id, article_authors::position))
+        .select((article_authors::article_id, authors::name))
+        .load::<(i32, String)>(conn)?
+    {
+        author_names.entry(article_id).or_default().push(name);
+    }
+    Ok(texts
+        .into_iter()
+        .map(|text| SearchDocument {
+            rowid: text.id,
+            body: markdown::plain_text(&text.body_markdown),
+            headline: text.headline,
+            dek: text.dek,
+            tags: tag_names.remove(&text.id).unwrap_or_default().join(" "),
+            authors: author_names.remove(&text.id).unwrap_or_default().join(" "),
+            section_id: text.section_id,
+            published_day: text.published_at.map(julian_day_time).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn published_texts(
+    conn: &mut SqliteConnection,
+    after_id: i32,
+    through_id: i32,
+    limit: i64,
+) -> QueryResult<Vec<ArticleText>> {
+    use crate::schema::articles;
+    articles::table
+        .filter(articles::status.eq("published"))
+        .filter(articles::id.gt(after_id))
+        .filter(articles::id.le(through_id))
+        .order(articles::id)
+        .limit(limit)
+        .select((
+            articles::id,
+            articles::headline,
+            articles::dek,
+            articles::body_markdown,
+            articles::section_id,
+            articles::published_at,
+        ))
+        .load(conn)
+}
+
+const COLUMNS: &str = "headline, dek, body, tags, authors, section_id, published_day";
+
+/// Takes an article out of the index (an external-content index forgets a row through the
+/// 'delete' command with the values it indexed).
+fn remove_from_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+    diesel::sql_query(format!(
+        "INSERT INTO article_search (article_search, rowid, {COLUMNS})
+         SELECT 'delete', rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .execute(conn)?;
+    diesel::delete(article_search_content::table.find(article_id)).execute(conn)?;
+    diesel::sql_query("DELETE FROM article_words WHERE rowid = ?")
+        .bind::<Integer, _>(article_id)
+        .execute(conn)?;
+    Ok(())
+}
+
+const WORDS_TEXT: &str = "headline || ' ' || dek || ' ' || body || ' ' || tags || ' ' || authors";
 
 /// Puts an article's current text in the index if it is published, and takes it out if not.
 /// Call inside the transaction that saved the article.
 pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
-    diesel::sql_query("DELETE FROM article_search WHERE rowid = ?")
-        .bind::<Integer, _>(article_id)
-        .execute(conn)?;
-    diesel::sql_query("DELETE FROM article_words WHERE rowid = ?")
-        .bind::<Integer, _>(article_id)
-        .execute(conn)?;
-    let source: Vec<IndexSource> = diesel::sql_query(
-        "SELECT id, body_markdown FROM articles WHERE id = ? AND status = 'published'",
-    )
-    .bind::<Integer, _>(article_id)
-    .load(conn)?;
-    let Some(source) = source.into_iter().next() else {
+    remove_from_index(conn, article_id)?;
+    let texts = published_texts(conn, article_id - 1, article_id, 1)?;
+    let documents = documents_for(conn, texts)?;
+    if documents.is_empty() {
         return Ok(());
-    };
-    diesel::sql_query(INSERT_FROM_ARTICLE)
-        .bind::<Text, _>(markdown::plain_text(&source.body_markdown))
-        .bind::<Integer, _>(source.id)
+    }
+    diesel::insert_into(article_search_content::table)
+        .values(&documents)
         .execute(conn)?;
-    diesel::sql_query(INSERT_WORDS)
-        .bind::<Integer, _>(source.id)
-        .execute(conn)?;
+    diesel::sql_query(format!(
+        "INSERT INTO article_search (rowid, {COLUMNS})
+         SELECT rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .execute(conn)?;
+    diesel::sql_query(format!(
+        "INSERT INTO article_words (rowid, text)
+         SELECT rowid, {WORDS_TEXT} FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .execute(conn)?;
     Ok(())
 }
 
@@ -512,57 +602,53 @@ struct CountRow {
 /// filled before search existed).
 pub fn needs_rebuild(conn: &mut SqliteConnection) -> QueryResult<bool> {
     let indexed: CountRow =
-        diesel::sql_query("SELECT COUNT(*) AS n FROM article_search").get_result(conn)?;
+        diesel::sql_query("SELECT COUNT(*) AS n FROM article_search_content").get_result(conn)?;
     let published: CountRow =
         diesel::sql_query("SELECT COUNT(*) AS n FROM articles WHERE status = 'published'")
             .get_result(conn)?;
     Ok(indexed.n != published.n)
 }
 
-/// Rebuilds the whole index from the articles, in batches, reporting (done, total) after each.
-/// Readers keep searching the old index until the rebuild commits.
+/// Rebuilds the whole index from the articles: the text in batches (reporting (done, total)
+/// after each), then both indexes in one pass each. Readers keep searching the old index until
+/// the rebuild commits.
 pub fn rebuild(
     conn: &mut SqliteConnection,
     mut progress: impl FnMut(u64, u64),
 ) -> QueryResult<u64> {
-    const BATCH: i64 = 2_000;
+    const BATCH: i64 = 1_000;
     crate::db::write_transaction(conn, |conn| {
         let total: CountRow =
             diesel::sql_query("SELECT COUNT(*) AS n FROM articles WHERE status = 'published'")
                 .get_result(conn)?;
         let total = total.n as u64;
-        diesel::sql_query("DELETE FROM article_search").execute(conn)?;
+        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('delete-all')")
+            .execute(conn)?;
         diesel::sql_query("INSERT INTO article_words (article_words) VALUES ('delete-all')")
             .execute(conn)?;
+        diesel::delete(article_search_content::table).execute(conn)?;
         let mut done = 0u64;
         let mut after_id = 0;
         loop {
-            let batch: Vec<IndexSource> = diesel::sql_query(
-                "SELECT id, body_markdown FROM articles
-                 WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?",
-            )
-            .bind::<Integer, _>(after_id)
-            .bind::<BigInt, _>(BATCH)
-            .load(conn)?;
-            let Some(last) = batch.last() else { break };
+            let texts = published_texts(conn, after_id, i32::MAX, BATCH)?;
+            let Some(last) = texts.last() else { break };
             after_id = last.id;
-            for source in &batch {
-                diesel::sql_query(INSERT_FROM_ARTICLE)
-                    .bind::<Text, _>(markdown::plain_text(&source.body_markdown))
-                    .bind::<Integer, _>(source.id)
+            done += texts.len() as u64;
+            let documents = documents_for(conn, texts)?;
+            // Multi-row inserts, well under SQLite's limit of 32,766 bound values.
+            for chunk in documents.chunks(500) {
+                diesel::insert_into(article_search_content::table)
+                    .values(chunk)
                     .execute(conn)?;
             }
-            done += batch.len() as u64;
             progress(done, total);
         }
-        diesel::sql_query(
-            "INSERT INTO article_words (rowid, text)
-             SELECT rowid, headline || ' ' || dek || ' ' || body || ' ' || tags || ' ' || authors
-             FROM article_search",
-        )
-        .execute(conn)?;
-        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('optimize')")
+        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('rebuild')")
             .execute(conn)?;
+        diesel::sql_query(format!(
+            "INSERT INTO article_words (rowid, text) SELECT rowid, {WORDS_TEXT} FROM article_search_content"
+        ))
+        .execute(conn)?;
         Ok(done)
     })
 }
@@ -595,7 +681,7 @@ pub fn similar_by_text(
     const CANDIDATE_WORDS: usize = 24;
     let text: Vec<TextRow> = diesel::sql_query(
         "SELECT headline || ' ' || headline || ' ' || dek || ' ' || body AS text
-         FROM article_search WHERE rowid = ?",
+         FROM article_search_content WHERE rowid = ?",
     )
     .bind::<Integer, _>(article_id)
     .load(conn)?;
@@ -603,7 +689,7 @@ pub fn similar_by_text(
         return Ok(Vec::new());
     };
 
-    let mut frequency: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut frequency: HashMap<String, u32> = HashMap::new();
     for word in words_of(&text) {
         if word.chars().count() >= 4 && !is_stopword(&word) && !word.chars().all(|c| c.is_numeric())
         {
@@ -614,8 +700,10 @@ pub fn similar_by_text(
     frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     frequent.truncate(CANDIDATE_WORDS);
 
+    // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
     let total: CountRow =
-        diesel::sql_query("SELECT COUNT(*) AS n FROM article_search").get_result(conn)?;
+        diesel::sql_query("SELECT COALESCE(MAX(rowid), 1) AS n FROM article_search_content")
+            .get_result(conn)?;
     let total = total.n.max(1) as f64;
     let mut weighted = Vec::with_capacity(frequent.len());
     for (word, count) in frequent {

@@ -4,3 +4,4 @@ DROP TRIGGER articles_leave_search;
 DROP TABLE article_words_vocab;
 DROP TABLE article_words;
 DROP TABLE article_search;
+DROP TABLE article_search_content;

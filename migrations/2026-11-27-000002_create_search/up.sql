@@ -1,15 +1,28 @@
 -- Full-text search over published articles (SQLite FTS5). All SQL that reads or writes these
 -- tables lives in src/search.rs; a PostgreSQL backend would replace that module and this file.
 
--- What readers search: headline, standfirst, body text, tag and author names. Only published
--- articles are in it. section_id and published_day ride along so ranking and filters need no
--- join. Porter stemming ("elections" finds "election") over unicode61 with diacritics removed
--- ("Zurich" finds "Zürich"); 2- and 3-letter prefix indexes make partial words fast.
+-- What readers search: headline, standfirst, body text, tag and author names of every published
+-- article, one row per article (rowid = article id). section_id and published_day ride along so
+-- ranking and filters need no join.
+CREATE TABLE article_search_content (
+    rowid INTEGER PRIMARY KEY,
+    headline TEXT NOT NULL,
+    dek TEXT NOT NULL,
+    body TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    section_id INTEGER NOT NULL,
+    published_day REAL NOT NULL
+);
+
+-- The index over it (external content: FTS5 reads the text from the table above, so a full
+-- rebuild is one 'rebuild' command). Porter stemming ("elections" finds "election") over
+-- unicode61 with diacritics removed ("Zurich" finds "Zürich").
 CREATE VIRTUAL TABLE article_search USING fts5(
     headline, dek, body, tags, authors,
     section_id UNINDEXED, published_day UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    content = 'article_search_content',
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
 -- The same text as whole words, unstemmed, for "Did you mean …": suggestions must be words
@@ -24,15 +37,24 @@ CREATE VIRTUAL TABLE article_words_vocab USING fts5vocab(article_words, row);
 -- Whatever path changes an article's status or deletes it, it leaves the index at once.
 -- (Entering the index needs the rendered text, so src/search.rs does that in the same
 -- transaction as the save.)
+-- (An external-content index forgets a row through the 'delete' command with the row's values.)
 CREATE TRIGGER articles_leave_search AFTER UPDATE OF status ON articles
 WHEN new.status <> 'published'
 BEGIN
-    DELETE FROM article_search WHERE rowid = new.id;
+    INSERT INTO article_search
+        (article_search, rowid, headline, dek, body, tags, authors, section_id, published_day)
+    SELECT 'delete', rowid, headline, dek, body, tags, authors, section_id, published_day
+    FROM article_search_content WHERE rowid = new.id;
+    DELETE FROM article_search_content WHERE rowid = new.id;
     DELETE FROM article_words WHERE rowid = new.id;
 END;
 CREATE TRIGGER articles_deleted_leave_search AFTER DELETE ON articles
 BEGIN
-    DELETE FROM article_search WHERE rowid = old.id;
+    INSERT INTO article_search
+        (article_search, rowid, headline, dek, body, tags, authors, section_id, published_day)
+    SELECT 'delete', rowid, headline, dek, body, tags, authors, section_id, published_day
+    FROM article_search_content WHERE rowid = old.id;
+    DELETE FROM article_search_content WHERE rowid = old.id;
     DELETE FROM article_words WHERE rowid = old.id;
 END;
 

@@ -12,6 +12,21 @@ use crate::schema::{articles, sections};
 
 use newsroom::{ARTICLES, AUTHORS, DemoArticle, HERO_IMAGES, SECTIONS};
 
+/// Every piece of text the demo newsroom contains, for the synthetic generator's vocabulary.
+pub fn all_text() -> impl Iterator<Item = String> {
+    ARTICLES
+        .iter()
+        .enumerate()
+        .flat_map(|(index, a)| {
+            [
+                a.headline.to_string(),
+                a.dek.to_string(),
+                newsroom::body_for(index, a),
+            ]
+        })
+        .chain(AUTHORS.iter().map(|a| a.bio.to_string()))
+}
+
 /// True when the database holds no section and no article: the only state the demo fills.
 pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
     let sections: i64 = sections::table.count().get_result(conn)?;
