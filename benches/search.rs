@@ -16,9 +16,9 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 use gazette::models::Section;
+use gazette::related::{self, Subject};
 use gazette::search::{Filters, ParsedQuery};
 use gazette::views::SectionLink;
-use gazette::views::related::{Subject, related_article_ids};
 use gazette::views::search_results::SearchResults;
 
 #[derive(QueryableByName)]
@@ -211,21 +211,22 @@ fn main() {
         diesel::sql_query("SELECT id, section_id FROM articles WHERE id % 499 = 7 LIMIT 200")
             .load(&mut conn)
             .unwrap();
-    let mut times = Vec::new();
+    let mut computing = Vec::new();
+    let mut reading = Vec::new();
     for subject in &subjects {
+        let subject = Subject {
+            id: subject.id,
+            section_id: subject.section_id,
+        };
         let started = Instant::now();
-        let ids = related_article_ids(
-            &mut conn,
-            &Subject {
-                id: subject.id,
-                section_id: subject.section_id,
-            },
-            now,
-            6,
-        )
-        .unwrap();
-        times.push(started.elapsed());
+        let ids = related::refresh(&mut conn, &subject, true, now).unwrap();
+        computing.push(started.elapsed());
+        assert!(ids.len() >= 4);
+        let started = Instant::now();
+        let ids = related::for_page(&mut conn, &subject, now).unwrap();
+        reading.push(started.elapsed());
         assert!(ids.len() >= 4);
     }
-    report("related articles (You May Also Like)", times);
+    report("related: compute and store (on save)", computing);
+    report("related: read for the page", reading);
 }

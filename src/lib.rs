@@ -15,6 +15,7 @@ pub mod media;
 pub mod models;
 pub mod pagination;
 pub mod readership;
+pub mod related;
 pub mod routes;
 pub mod schema;
 pub mod search;

@@ -32,8 +32,22 @@ diesel::table! {
         body -> Text,
         tags -> Text,
         authors -> Text,
+    }
+}
+
+diesel::table! {
+    article_search_facets (rowid) {
+        rowid -> Integer,
         section_id -> Integer,
         published_day -> Double,
+    }
+}
+
+diesel::table! {
+    article_related (article_id, related_id) {
+        article_id -> Integer,
+        related_id -> Integer,
+        position -> Integer,
     }
 }
 
@@ -126,7 +140,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
     article_daily_views,
     article_pinned_related,
+    article_related,
     article_search_content,
+    article_search_facets,
     article_slug_history,
     article_tags,
     articles,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 
 use crate::markdown;
-use crate::schema::article_search_content;
+use crate::schema::{article_search_content, article_search_facets};
 
 /// Longer input is cut here, and the reader is told.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -163,6 +163,8 @@ pub struct Hit {
 pub struct ResultsPage {
     /// Matches with every filter applied.
     pub total: i64,
+    /// True when the counts are estimates (very large result sets).
+    pub approximate: bool,
     pub hits: Vec<Hit>,
     /// Matches per section with every filter but the section applied, largest first.
     pub section_counts: Vec<(i32, i64)>,
@@ -205,53 +207,249 @@ fn julian_day_time(at: NaiveDateTime) -> f64 {
     at.and_utc().timestamp() as f64 / 86_400.0 + 2_440_587.5
 }
 
-/// The WHERE clause shared by counting and ranking, and its bind values in order.
+/// Result sets up to this size are counted per section exactly; larger ones are estimated
+/// from a sample of their newest matches (and the page says "about").
+const EXACT_COUNT_LIMIT: i64 = 10_000;
+/// Matches in the sample that estimates the section counts of a large result set.
+const COUNT_SAMPLE: i64 = 4_000;
+/// Result sets larger than this are ranked among their newest matches only, about this many:
+/// ranking every match of a word found in most of the archive would cost a bm25 score per
+/// article, and for a news site the newest of such matches are the ones readers want.
+const RANK_WINDOW: i64 = 3_000;
+
+/// A value bound to a `?` placeholder.
 enum Bind {
     Text(String),
     Int(i32),
     Real(f64),
+    Big(i64),
 }
 
-fn filter_sql(query: &ParsedQuery, filters: &Filters) -> (String, Vec<Bind>) {
-    let mut sql = String::from("article_search MATCH ?");
-    let mut binds = vec![Bind::Text(query.to_fts())];
+/// A SQL statement and its bind values in order, built up clause by clause.
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Statement {
+    fn new(sql: &str) -> Statement {
+        Statement {
+            sql: sql.to_string(),
+            binds: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, sql: &str, bind: Option<Bind>) -> &mut Statement {
+        self.sql.push_str(sql);
+        self.binds.extend(bind);
+        self
+    }
+
+    fn load<U>(&self, conn: &mut SqliteConnection) -> QueryResult<Vec<U>>
+    where
+        U: QueryableByName<diesel::sqlite::Sqlite> + 'static,
+    {
+        let mut query = diesel::sql_query(self.sql.clone()).into_boxed();
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Text(v) => query.bind::<Text, _>(v.clone()),
+                Bind::Int(v) => query.bind::<Integer, _>(*v),
+                Bind::Real(v) => query.bind::<Double, _>(*v),
+                Bind::Big(v) => query.bind::<BigInt, _>(*v),
+            };
+        }
+        query.load(conn)
+    }
+
+    /// Adds the match and every filter but the section.
+    fn matching(&mut self, query: &ParsedQuery, filters: &Filters) -> &mut Statement {
+        self.push(
+            " WHERE article_search MATCH ?",
+            Some(Bind::Text(query.to_fts())),
+        );
+        if let Some(author_id) = filters.author_id {
+            self.push(
+                " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
+                Some(Bind::Int(author_id)),
+            );
+        }
+        if let Some(from) = filters.from {
+            self.push(
+                " AND f.published_day >= ?",
+                Some(Bind::Real(julian_day(from))),
+            );
+        }
+        if let Some(to) = filters.to {
+            self.push(
+                " AND f.published_day < ?",
+                Some(Bind::Real(julian_day(to) + 1.0)),
+            );
+        }
+        self
+    }
+
+    fn newer_than(&mut self, first: Option<i64>) -> &mut Statement {
+        if let Some(first) = first {
+            self.push(" AND s.rowid >= ?", Some(Bind::Big(first)));
+        }
+        self
+    }
+
+    fn in_section(&mut self, section_id: Option<i32>) -> &mut Statement {
+        if let Some(section_id) = section_id {
+            self.push(" AND f.section_id = ?", Some(Bind::Int(section_id)));
+        }
+        self
+    }
+}
+
+const FROM_MATCHES: &str =
+    " FROM article_search s JOIN article_search_facets f ON f.rowid = s.rowid";
+
+#[derive(QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Matches of the query (with the author filter, the cheap one), counted without touching any
+/// table but the index; and the highest rowid in the index.
+fn raw_count(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+) -> QueryResult<i64> {
+    let mut statement = Statement::new("SELECT COUNT(*) AS n FROM article_search s");
+    statement.push(
+        " WHERE article_search MATCH ?",
+        Some(Bind::Text(query.to_fts())),
+    );
     if let Some(author_id) = filters.author_id {
-        sql.push_str(" AND rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)");
-        binds.push(Bind::Int(author_id));
+        statement.push(
+            " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
+            Some(Bind::Int(author_id)),
+        );
+    }
+    statement.newer_than(first);
+    Ok(statement
+        .load::<CountRow>(conn)?
+        .first()
+        .map(|r| r.n)
+        .unwrap_or(0))
+}
+
+/// The rowid above which about `wanted` of `matches` matches lie, assuming matches spread
+/// evenly over the archive; None when every match is wanted anyway.
+fn window_start(
+    conn: &mut SqliteConnection,
+    matches: i64,
+    wanted: i64,
+) -> QueryResult<Option<i64>> {
+    if matches <= wanted {
+        return Ok(None);
+    }
+    let highest: CountRow =
+        diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
+            .get_result(conn)?;
+    let span = (highest.n as f64 * wanted as f64 / matches as f64).ceil() as i64;
+    Ok(Some((highest.n - span).max(0)))
+}
+
+fn section_counts(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+) -> QueryResult<Vec<(i32, i64)>> {
+    let mut statement = Statement::new("SELECT f.section_id AS section_id, COUNT(*) AS hits");
+    statement
+        .push(FROM_MATCHES, None)
+        .matching(query, filters)
+        .newer_than(first);
+    statement.push(" GROUP BY f.section_id", None);
+    Ok(statement
+        .load::<SectionCountRow>(conn)?
+        .into_iter()
+        .map(|row| (row.section_id, row.hits))
+        .collect())
+}
+
+fn ranked_ids(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<i32>> {
+    let mut statement = Statement::new("SELECT s.rowid AS id");
+    statement
+        .push(FROM_MATCHES, None)
+        .matching(query, filters)
+        .newer_than(first)
+        .in_section(filters.section_id);
+    statement.push(
+        &format!(
+            " ORDER BY bm25(article_search, {RANK_WEIGHTS})
+                 * (1.0 + 0.3 / (1.0 + max(0.0, ? - f.published_day) / 30.0))
+               LIMIT ? OFFSET ?"
+        ),
+        Some(Bind::Real(julian_day_time(now))),
+    );
+    statement.binds.push(Bind::Big(limit));
+    statement.binds.push(Bind::Big(offset));
+    Ok(statement
+        .load::<IdRow>(conn)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
+/// The published article whose headline is exactly the query, if it passes the filters.
+fn exact_headline(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+) -> QueryResult<Option<i32>> {
+    let headline = query.text.trim().trim_matches('"').trim();
+    if headline.is_empty() {
+        return Ok(None);
+    }
+    let mut statement = Statement::new(
+        "SELECT s.rowid AS id FROM article_search_content s
+         JOIN article_search_facets f ON f.rowid = s.rowid
+         WHERE s.headline = ? COLLATE NOCASE",
+    );
+    statement.binds.push(Bind::Text(headline.to_string()));
+    if let Some(author_id) = filters.author_id {
+        statement.push(
+            " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
+            Some(Bind::Int(author_id)),
+        );
     }
     if let Some(from) = filters.from {
-        sql.push_str(" AND published_day >= ?");
-        binds.push(Bind::Real(julian_day(from)));
+        statement.push(
+            " AND f.published_day >= ?",
+            Some(Bind::Real(julian_day(from))),
+        );
     }
     if let Some(to) = filters.to {
-        sql.push_str(" AND published_day < ?");
-        binds.push(Bind::Real(julian_day(to) + 1.0));
+        statement.push(
+            " AND f.published_day < ?",
+            Some(Bind::Real(julian_day(to) + 1.0)),
+        );
     }
-    (sql, binds)
+    statement.in_section(filters.section_id);
+    statement.push(" LIMIT 1", None);
+    Ok(statement.load::<IdRow>(conn)?.first().map(|r| r.id))
 }
 
-fn bind_all<'a>(
-    mut query: diesel::query_builder::BoxedSqlQuery<
-        'a,
-        diesel::sqlite::Sqlite,
-        diesel::query_builder::SqlQuery,
-    >,
-    binds: Vec<Bind>,
-) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::sqlite::Sqlite, diesel::query_builder::SqlQuery>
-{
-    for bind in binds {
-        query = match bind {
-            Bind::Text(v) => query.bind::<Text, _>(v),
-            Bind::Int(v) => query.bind::<Integer, _>(v),
-            Bind::Real(v) => query.bind::<Double, _>(v),
-        };
-    }
-    query
-}
-
-/// Runs a search: per-section counts, then one page of ids in rank order, then snippets for
-/// that page only. Ranking: an exact headline match first, then bm25 (headline above dek above
-/// body) with a gentle boost for recent articles.
+/// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
+/// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
+/// with a gentle boost for recent articles. Very large result sets are counted from a sample
+/// and ranked among their newest matches (see `EXACT_COUNT_LIMIT` and `RANK_WINDOW`).
 pub fn search(
     conn: &mut SqliteConnection,
     query: &ParsedQuery,
@@ -263,17 +461,23 @@ pub fn search(
     if query.is_empty() {
         return Ok(ResultsPage::default());
     }
-    let (where_sql, _) = filter_sql(query, filters);
-    let counts_sql = format!(
-        "SELECT CAST(section_id AS INTEGER) AS section_id, COUNT(*) AS hits
-         FROM article_search WHERE {where_sql} GROUP BY section_id ORDER BY hits DESC"
-    );
-    let counts: Vec<SectionCountRow> = bind_all(
-        diesel::sql_query(counts_sql).into_boxed(),
-        filter_sql(query, filters).1,
-    )
-    .load(conn)?;
-    let section_counts: Vec<(i32, i64)> = counts.iter().map(|c| (c.section_id, c.hits)).collect();
+    let matches = raw_count(conn, query, filters, None)?;
+    if matches == 0 {
+        return Ok(ResultsPage::default());
+    }
+    let (mut section_counts, approximate) = if matches <= EXACT_COUNT_LIMIT {
+        (section_counts(conn, query, filters, None)?, false)
+    } else {
+        let first = window_start(conn, matches, COUNT_SAMPLE)?;
+        let sampled = raw_count(conn, query, filters, first)?.max(1);
+        let scale = matches as f64 / sampled as f64;
+        let counts = section_counts(conn, query, filters, first)?
+            .into_iter()
+            .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
+            .collect();
+        (counts, true)
+    };
+    section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let total = match filters.section_id {
         Some(section) => section_counts
             .iter()
@@ -285,34 +489,63 @@ pub fn search(
     if total == 0 || offset >= total {
         return Ok(ResultsPage {
             total,
+            approximate,
             hits: Vec::new(),
             section_counts,
         });
     }
 
-    let mut ranked_sql = format!("SELECT rowid AS id FROM article_search WHERE {where_sql}");
-    let mut binds = filter_sql(query, filters).1;
-    if let Some(section_id) = filters.section_id {
-        ranked_sql.push_str(" AND section_id = ?");
-        binds.push(Bind::Int(section_id));
+    // The exact headline match leads page one and is left out of the ranked list.
+    let exact = exact_headline(conn, query, filters)?;
+    let (ranked_limit, ranked_offset) = match (exact, offset) {
+        (Some(_), 0) => (limit, 0),
+        (Some(_), offset) => (limit, offset - 1),
+        (None, offset) => (limit, offset),
+    };
+    let wanted = ranked_offset + ranked_limit + 1;
+    let mut ids = match window_start(conn, total, RANK_WINDOW.max(wanted * 4))? {
+        Some(first) => {
+            let windowed = ranked_ids(
+                conn,
+                query,
+                filters,
+                Some(first),
+                now,
+                ranked_limit + 1,
+                ranked_offset,
+            )?;
+            // A window that turned out too thin for this page: rank everything instead.
+            if (windowed.len() as i64) < ranked_limit + 1 {
+                ranked_ids(
+                    conn,
+                    query,
+                    filters,
+                    None,
+                    now,
+                    ranked_limit + 1,
+                    ranked_offset,
+                )?
+            } else {
+                windowed
+            }
+        }
+        None => ranked_ids(
+            conn,
+            query,
+            filters,
+            None,
+            now,
+            ranked_limit + 1,
+            ranked_offset,
+        )?,
+    };
+    if let Some(exact) = exact {
+        ids.retain(|id| *id != exact);
+        if offset == 0 {
+            ids.insert(0, exact);
+        }
     }
-    ranked_sql.push_str(&format!(
-        " ORDER BY (lower(headline) = ?) DESC,
-                   bm25(article_search, {RANK_WEIGHTS})
-                     * (1.0 + 0.3 / (1.0 + max(0.0, ? - published_day) / 30.0))
-          LIMIT ? OFFSET ?"
-    ));
-    binds.push(Bind::Text(
-        query.text.trim().trim_matches('"').to_lowercase(),
-    ));
-    binds.push(Bind::Real(julian_day_time(now)));
-    let ids: Vec<i32> = bind_all(diesel::sql_query(ranked_sql).into_boxed(), binds)
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
-        .load::<IdRow>(conn)?
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
+    ids.truncate(limit as usize);
 
     let placeholders = vec!["?"; ids.len()].join(", ");
     let snippet_sql = format!(
@@ -340,6 +573,7 @@ pub fn search(
         .collect();
     Ok(ResultsPage {
         total,
+        approximate,
         hits,
         section_counts,
     })
@@ -465,6 +699,13 @@ struct SearchDocument {
     body: String,
     tags: String,
     authors: String,
+}
+
+/// What filters and ranking need, as stored in `article_search_facets`.
+#[derive(Insertable)]
+#[diesel(table_name = article_search_facets)]
+struct SearchFacets {
+    rowid: i32,
     section_id: i32,
     published_day: f64,
 }
@@ -484,7 +725,7 @@ struct ArticleText {
 fn documents_for(
     conn: &mut SqliteConnection,
     texts: Vec<ArticleText>,
-) -> QueryResult<Vec<SearchDocument>> {
+) -> QueryResult<Vec<(SearchDocument, SearchFacets)>> {
     use crate::schema::{article_authors, article_tags, authors, tags};
     let ids: Vec<i32> = texts.iter().map(|t| t.id).collect();
     let mut tag_names: HashMap<i32, Vec<String>> = HashMap::new();
@@ -508,15 +749,21 @@ fn documents_for(
     }
     Ok(texts
         .into_iter()
-        .map(|text| SearchDocument {
-            rowid: text.id,
-            body: markdown::plain_text(&text.body_markdown),
-            headline: text.headline,
-            dek: text.dek,
-            tags: tag_names.remove(&text.id).unwrap_or_default().join(" "),
-            authors: author_names.remove(&text.id).unwrap_or_default().join(" "),
-            section_id: text.section_id,
-            published_day: text.published_at.map(julian_day_time).unwrap_or_default(),
+        .map(|text| {
+            let facets = SearchFacets {
+                rowid: text.id,
+                section_id: text.section_id,
+                published_day: text.published_at.map(julian_day_time).unwrap_or_default(),
+            };
+            let document = SearchDocument {
+                rowid: text.id,
+                body: markdown::plain_text(&text.body_markdown),
+                tags: tag_names.remove(&text.id).unwrap_or_default().join(" "),
+                authors: author_names.remove(&text.id).unwrap_or_default().join(" "),
+                headline: text.headline,
+                dek: text.dek,
+            };
+            (document, facets)
         })
         .collect())
 }
@@ -545,7 +792,27 @@ fn published_texts(
         .load(conn)
 }
 
-const COLUMNS: &str = "headline, dek, body, tags, authors, section_id, published_day";
+const COLUMNS: &str = "headline, dek, body, tags, authors";
+
+/// Stores documents and their facets (text first: the index reads it).
+fn store(
+    conn: &mut SqliteConnection,
+    documents: Vec<(SearchDocument, SearchFacets)>,
+) -> QueryResult<()> {
+    let (documents, facets): (Vec<_>, Vec<_>) = documents.into_iter().unzip();
+    // Multi-row inserts, well under SQLite's limit of 32,766 bound values.
+    for chunk in documents.chunks(500) {
+        diesel::insert_into(article_search_content::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    for chunk in facets.chunks(2_000) {
+        diesel::insert_into(article_search_facets::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
 
 /// Takes an article out of the index (an external-content index forgets a row through the
 /// 'delete' command with the values it indexed).
@@ -557,6 +824,7 @@ fn remove_from_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
     .bind::<Integer, _>(article_id)
     .execute(conn)?;
     diesel::delete(article_search_content::table.find(article_id)).execute(conn)?;
+    diesel::delete(article_search_facets::table.find(article_id)).execute(conn)?;
     diesel::sql_query("DELETE FROM article_words WHERE rowid = ?")
         .bind::<Integer, _>(article_id)
         .execute(conn)?;
@@ -574,9 +842,7 @@ pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
     if documents.is_empty() {
         return Ok(());
     }
-    diesel::insert_into(article_search_content::table)
-        .values(&documents)
-        .execute(conn)?;
+    store(conn, documents)?;
     diesel::sql_query(format!(
         "INSERT INTO article_search (rowid, {COLUMNS})
          SELECT rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
@@ -590,12 +856,6 @@ pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
     .bind::<Integer, _>(article_id)
     .execute(conn)?;
     Ok(())
-}
-
-#[derive(QueryableByName)]
-struct CountRow {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
 }
 
 /// True when the index does not hold exactly the published articles (a new database, or one
@@ -627,6 +887,7 @@ pub fn rebuild(
         diesel::sql_query("INSERT INTO article_words (article_words) VALUES ('delete-all')")
             .execute(conn)?;
         diesel::delete(article_search_content::table).execute(conn)?;
+        diesel::delete(article_search_facets::table).execute(conn)?;
         let mut done = 0u64;
         let mut after_id = 0;
         loop {
@@ -635,12 +896,7 @@ pub fn rebuild(
             after_id = last.id;
             done += texts.len() as u64;
             let documents = documents_for(conn, texts)?;
-            // Multi-row inserts, well under SQLite's limit of 32,766 bound values.
-            for chunk in documents.chunks(500) {
-                diesel::insert_into(article_search_content::table)
-                    .values(chunk)
-                    .execute(conn)?;
-            }
+            store(conn, documents)?;
             progress(done, total);
         }
         diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('rebuild')")

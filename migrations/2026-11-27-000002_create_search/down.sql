@@ -1,7 +1,9 @@
+DROP TABLE article_related;
 DROP TABLE article_pinned_related;
 DROP TRIGGER articles_deleted_leave_search;
 DROP TRIGGER articles_leave_search;
 DROP TABLE article_words_vocab;
 DROP TABLE article_words;
 DROP TABLE article_search;
+DROP TABLE article_search_facets;
 DROP TABLE article_search_content;

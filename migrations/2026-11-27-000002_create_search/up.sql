@@ -2,25 +2,32 @@
 -- tables lives in src/search.rs; a PostgreSQL backend would replace that module and this file.
 
 -- What readers search: headline, standfirst, body text, tag and author names of every published
--- article, one row per article (rowid = article id). section_id and published_day ride along so
--- ranking and filters need no join.
+-- article, one row per article (rowid = article id).
 CREATE TABLE article_search_content (
     rowid INTEGER PRIMARY KEY,
     headline TEXT NOT NULL,
     dek TEXT NOT NULL,
     body TEXT NOT NULL,
     tags TEXT NOT NULL,
-    authors TEXT NOT NULL,
+    authors TEXT NOT NULL
+);
+-- "An exact headline match ranks first" is an index lookup, not a scan of the matches.
+CREATE INDEX article_search_content_headline ON article_search_content (headline COLLATE NOCASE);
+
+-- What filters and ranking need besides the text, in rows narrow enough that joining tens of
+-- thousands of matches to them stays cheap (the text rows are kilobytes each).
+CREATE TABLE article_search_facets (
+    rowid INTEGER PRIMARY KEY,
     section_id INTEGER NOT NULL,
+    -- Julian day number of the publication time.
     published_day REAL NOT NULL
 );
 
--- The index over it (external content: FTS5 reads the text from the table above, so a full
--- rebuild is one 'rebuild' command). Porter stemming ("elections" finds "election") over
+-- The index over the text (external content: FTS5 reads the text from the table above, so a
+-- full rebuild is one 'rebuild' command). Porter stemming ("elections" finds "election") over
 -- unicode61 with diacritics removed ("Zurich" finds "Zürich").
 CREATE VIRTUAL TABLE article_search USING fts5(
     headline, dek, body, tags, authors,
-    section_id UNINDEXED, published_day UNINDEXED,
     content = 'article_search_content',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -42,19 +49,21 @@ CREATE TRIGGER articles_leave_search AFTER UPDATE OF status ON articles
 WHEN new.status <> 'published'
 BEGIN
     INSERT INTO article_search
-        (article_search, rowid, headline, dek, body, tags, authors, section_id, published_day)
-    SELECT 'delete', rowid, headline, dek, body, tags, authors, section_id, published_day
+        (article_search, rowid, headline, dek, body, tags, authors)
+    SELECT 'delete', rowid, headline, dek, body, tags, authors
     FROM article_search_content WHERE rowid = new.id;
     DELETE FROM article_search_content WHERE rowid = new.id;
+    DELETE FROM article_search_facets WHERE rowid = new.id;
     DELETE FROM article_words WHERE rowid = new.id;
 END;
 CREATE TRIGGER articles_deleted_leave_search AFTER DELETE ON articles
 BEGIN
     INSERT INTO article_search
-        (article_search, rowid, headline, dek, body, tags, authors, section_id, published_day)
-    SELECT 'delete', rowid, headline, dek, body, tags, authors, section_id, published_day
+        (article_search, rowid, headline, dek, body, tags, authors)
+    SELECT 'delete', rowid, headline, dek, body, tags, authors
     FROM article_search_content WHERE rowid = old.id;
     DELETE FROM article_search_content WHERE rowid = old.id;
+    DELETE FROM article_search_facets WHERE rowid = old.id;
     DELETE FROM article_words WHERE rowid = old.id;
 END;
 
@@ -66,3 +75,13 @@ CREATE TABLE article_pinned_related (
     PRIMARY KEY (article_id, related_id),
     CHECK (article_id <> related_id)
 );
+
+-- "You May Also Like", computed when an article is published or changed and for the articles
+-- it lists (see views::related), so an article page reads one short list.
+CREATE TABLE article_related (
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    related_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (article_id, related_id)
+);
+CREATE INDEX article_related_related ON article_related (related_id);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::markdown;
 use crate::models::{Tag, byline};
 use crate::schema::{article_slug_history, articles};
-use crate::search;
+use crate::{related, search};
 
 /// Where an article is in the editorial workflow. Only `Published` is visible to readers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +204,7 @@ impl Article {
                 ))
                 .returning(Article::as_returning())
                 .get_result(conn)?;
-            save_relations(conn, article.id, input)?;
+            save_relations(conn, article.id, input, now)?;
             Ok(article)
         })
     }
@@ -242,7 +242,7 @@ impl Article {
                 .set(&changes)
                 .returning(Article::as_returning())
                 .get_result(conn)?;
-            save_relations(conn, id, input)?;
+            save_relations(conn, id, input, now)?;
             Ok(article)
         })
     }
@@ -252,6 +252,7 @@ fn save_relations(
     conn: &mut SqliteConnection,
     article_id: i32,
     input: &ArticleInput,
+    now: NaiveDateTime,
 ) -> QueryResult<()> {
     byline::set_for_article(conn, article_id, &input.author_ids)?;
     let mut tag_ids = Vec::with_capacity(input.tags.len());
@@ -267,6 +268,17 @@ fn save_relations(
         }
     }
     Tag::set_for_article(conn, article_id, &tag_ids)?;
-    // In the same transaction: a published article is findable the moment it commits.
-    search::index_article(conn, article_id)
+    // In the same transaction: a published article is findable the moment it commits, and
+    // its related list (and its neighbours') is ready.
+    search::index_article(conn, article_id)?;
+    let subject = related::Subject {
+        id: article_id,
+        section_id: input.section_id,
+    };
+    related::refresh_after_save(
+        conn,
+        &subject,
+        input.status == ArticleStatus::Published,
+        now,
+    )
 }

@@ -4,11 +4,10 @@ use chrono::{Days, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::models::{Article, Author, Section, Tag, byline, daily_views};
+use crate::related::{self, Subject};
 use crate::views::front_page::MOST_READ_DAYS;
-use crate::views::related::{Subject, related_article_ids};
 use crate::views::{ArticleCard, Listing};
 
-const RELATED: usize = 6;
 const MORE_FROM_AUTHOR: i64 = 4;
 const LATEST_IN_SECTION: i64 = 5;
 const MOST_READ: usize = 5;
@@ -69,7 +68,7 @@ impl ArticlePage {
             id: article.id,
             section_id: article.section_id,
         };
-        let related_ids = related_article_ids(conn, &subject, now, RELATED)?;
+        let related_ids = related::for_page(conn, &subject, now)?;
         let author_ids = match authors.first() {
             Some(author) => ArticleCard::ids(
                 conn,
@@ -109,7 +108,7 @@ impl ArticlePage {
                 .take(limit)
                 .collect()
         };
-        let related = pick(&related_ids, RELATED);
+        let related = pick(&related_ids, related::RELATED);
         let more_from_author = pick(&author_ids, MORE_FROM_AUTHOR as usize);
         let latest_in_section = pick(&section_ids, LATEST_IN_SECTION as usize);
         let most_read = pick(&most_read_ids, MOST_READ);

@@ -24,6 +24,8 @@ pub struct SectionCount {
 
 pub struct SearchResults {
     pub total: i64,
+    /// The counts are estimates (a very large result set).
+    pub approximate: bool,
     pub hits: Vec<SearchHit>,
     pub section_counts: Vec<SectionCount>,
     /// Matches in all sections (with the other filters applied).
@@ -73,6 +75,7 @@ impl SearchResults {
         };
         Ok(SearchResults {
             total: page.total,
+            approximate: page.approximate,
             hits,
             all_sections_count: section_counts.iter().map(|c| c.hits).sum(),
             section_counts,

@@ -100,3 +100,55 @@ fn serve_logs_the_address_it_listens_on() {
     child.wait().unwrap();
     assert!(found, "last line read: {line}");
 }
+
+#[test]
+fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.db");
+    let seeded = gazette()
+        .args(["seed", "--articles", "120", "--database"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&seeded.stdout).contains("120 articles added"));
+    let reindexed = gazette()
+        .args(["reindex", "--database"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        reindexed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reindexed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&reindexed.stdout).contains("120 articles indexed"));
+
+    let mut conn = diesel::Connection::establish(path.to_str().unwrap()).unwrap();
+    let query = gazette::search::ParsedQuery::parse("the");
+    let sections = Vec::new();
+    let page = gazette::views::search_results::SearchResults::load(
+        &mut conn,
+        &query,
+        &gazette::search::Filters::default(),
+        &sections,
+        chrono::Utc::now().naive_utc(),
+        20,
+        0,
+    )
+    .unwrap();
+    assert!(
+        page.total > 50,
+        "common words are found across the synthetic newsroom"
+    );
+    let bad = gazette()
+        .args(["seed", "--articles", "0", "--database"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}

@@ -1,0 +1,348 @@
+//! "You May Also Like": which published articles relate to an article. Lists are computed when
+//! an article is saved (and for the articles it lists, whose neighbourhood just changed) and
+//! stored, so an article page reads one short list; pinned articles always come first.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Integer, Timestamp};
+
+use crate::schema::article_related;
+use crate::search;
+use crate::views::{ArticleCard, Listing};
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// How many related articles a page shows, and how many are stored per article.
+pub const RELATED: usize = 6;
+
+fn pinned(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<i32>> {
+    Ok(diesel::sql_query(
+        "SELECT p.related_id AS id FROM article_pinned_related p
+         JOIN articles a ON a.id = p.related_id AND a.status = 'published'
+         WHERE p.article_id = ? ORDER BY p.position",
+    )
+    .bind::<Integer, _>(article_id)
+    .load::<IdRow>(conn)?
+    .into_iter()
+    .map(|row| row.id)
+    .collect())
+}
+
+fn stored(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<i32>> {
+    Ok(diesel::sql_query(
+        "SELECT r.related_id AS id FROM article_related r
+         JOIN articles a ON a.id = r.related_id AND a.status = 'published'
+         WHERE r.article_id = ? ORDER BY r.position",
+    )
+    .bind::<Integer, _>(article_id)
+    .load::<IdRow>(conn)?
+    .into_iter()
+    .map(|row| row.id)
+    .collect())
+}
+
+/// Computes and stores an article's list (an unpublished article keeps none).
+pub fn refresh(
+    conn: &mut SqliteConnection,
+    subject: &Subject,
+    published: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    diesel::delete(article_related::table.filter(article_related::article_id.eq(subject.id)))
+        .execute(conn)?;
+    if !published {
+        return Ok(Vec::new());
+    }
+    let ids = compute(conn, subject, now, RELATED)?;
+    let rows: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(position, id)| {
+            (
+                article_related::article_id.eq(subject.id),
+                article_related::related_id.eq(*id),
+                article_related::position.eq(position as i32),
+            )
+        })
+        .collect();
+    diesel::insert_into(article_related::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(ids)
+}
+
+#[derive(QueryableByName)]
+struct SubjectRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Integer)]
+    section_id: i32,
+}
+
+/// After an article is saved: its own list, and the lists of its neighbours, which may now want
+/// to list it: the articles it lists and the newest of its section. Call inside the saving
+/// transaction.
+pub fn refresh_after_save(
+    conn: &mut SqliteConnection,
+    subject: &Subject,
+    published: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut neighbours = refresh(conn, subject, published, now)?;
+    if !published {
+        return Ok(());
+    }
+    for id in ArticleCard::ids(
+        conn,
+        &Listing::InSection(subject.section_id),
+        Some(subject.id),
+        NEWEST_NEIGHBOURS,
+        0,
+    )? {
+        if !neighbours.contains(&id) {
+            neighbours.push(id);
+        }
+    }
+    if neighbours.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["?"; neighbours.len()].join(", ");
+    let mut query = diesel::sql_query(format!(
+        "SELECT id, section_id FROM articles WHERE status = 'published' AND id IN ({placeholders})"
+    ))
+    .into_boxed();
+    for id in &neighbours {
+        query = query.bind::<Integer, _>(*id);
+    }
+    for neighbour in query.load::<SubjectRow>(conn)? {
+        refresh(
+            conn,
+            &Subject {
+                id: neighbour.id,
+                section_id: neighbour.section_id,
+            },
+            true,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// What "You May Also Like" shows: pinned articles first (in the editor's order), then the
+/// stored list; an article saved before lists were stored gets one computed on the spot.
+/// Never the article itself, never an unpublished one.
+pub fn for_page(
+    conn: &mut SqliteConnection,
+    subject: &Subject,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    let mut chosen = pinned(conn, subject.id)?;
+    let mut listed = stored(conn, subject.id)?;
+    if listed.is_empty() {
+        listed = compute(conn, subject, now, RELATED)?;
+    }
+    for id in listed {
+        if chosen.len() >= RELATED {
+            break;
+        }
+        if !chosen.contains(&id) && id != subject.id {
+            chosen.push(id);
+        }
+    }
+    if chosen.len() < RELATED {
+        for id in ArticleCard::ids(
+            conn,
+            &Listing::InSection(subject.section_id),
+            Some(subject.id),
+            (RELATED * 2) as i64,
+            0,
+        )? {
+            if chosen.len() >= RELATED {
+                break;
+            }
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// How much each signal counts in the related score (each signal is scaled to 0..=1 first).
+const TAG_WEIGHT: f64 = 2.0;
+const TEXT_WEIGHT: f64 = 1.5;
+const SECTION_WEIGHT: f64 = 0.5;
+const RECENCY_WEIGHT: f64 = 0.5;
+/// Candidates taken from each shared tag (the newest) and from text similarity.
+const PER_TAG_CANDIDATES: i64 = 100;
+const TEXT_CANDIDATES: i64 = 30;
+const SECTION_CANDIDATES: i64 = 20;
+/// When an article is saved, this many of the newest in its section recompute their lists.
+const NEWEST_NEIGHBOURS: i64 = 5;
+
+#[derive(QueryableByName)]
+struct TagRow {
+    #[diesel(sql_type = Integer)]
+    tag_id: i32,
+    #[diesel(sql_type = BigInt)]
+    articles: i64,
+}
+
+#[derive(QueryableByName)]
+struct CandidateRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Integer)]
+    section_id: i32,
+    #[diesel(sql_type = Double)]
+    age_days: f64,
+}
+
+/// The article an editor or reader is looking at, as related-article scoring needs it.
+pub struct Subject {
+    pub id: i32,
+    pub section_id: i32,
+}
+
+/// Published articles ranked by shared tags (rarer tags weigh more), text similarity (the
+/// article's most distinctive words as an FTS query), same section and recency; topped up with
+/// the newest of its section when too few are related. Never the article itself.
+pub fn compute(
+    conn: &mut SqliteConnection,
+    subject: &Subject,
+    now: NaiveDateTime,
+    limit: usize,
+) -> QueryResult<Vec<i32>> {
+    let mut chosen: Vec<i32> = Vec::with_capacity(limit);
+
+    // Shared tags, each weighted by how rare it is.
+    let tags: Vec<TagRow> = diesel::sql_query(
+        "SELECT at.tag_id AS tag_id,
+                (SELECT COUNT(*) FROM article_tags other WHERE other.tag_id = at.tag_id) AS articles
+         FROM article_tags at WHERE at.article_id = ?",
+    )
+    .bind::<Integer, _>(subject.id)
+    .load(conn)?;
+    // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
+    let total: i64 =
+        diesel::sql_query("SELECT COALESCE(MAX(id), 1) AS articles, 0 AS tag_id FROM articles")
+            .get_result::<TagRow>(conn)?
+            .articles
+            .max(1);
+    let mut tag_score: HashMap<i32, f64> = HashMap::new();
+    for tag in &tags {
+        let weight = (1.0 + total as f64 / tag.articles.max(1) as f64).ln();
+        let sharing: Vec<IdRow> = diesel::sql_query(
+            "SELECT article_id AS id FROM article_tags
+             WHERE tag_id = ? AND article_id <> ? ORDER BY article_id DESC LIMIT ?",
+        )
+        .bind::<Integer, _>(tag.tag_id)
+        .bind::<Integer, _>(subject.id)
+        .bind::<BigInt, _>(PER_TAG_CANDIDATES)
+        .load(conn)?;
+        for row in sharing {
+            *tag_score.entry(row.id).or_default() += weight;
+        }
+    }
+    let text_score: HashMap<i32, f64> = search::similar_by_text(conn, subject.id, TEXT_CANDIDATES)?
+        .into_iter()
+        .collect();
+    // The newest of the same section compete too, on section and recency.
+    let same_section = ArticleCard::ids(
+        conn,
+        &Listing::InSection(subject.section_id),
+        Some(subject.id),
+        SECTION_CANDIDATES,
+        0,
+    )?;
+
+    let mut candidate_ids: Vec<i32> = tag_score
+        .keys()
+        .chain(text_score.keys())
+        .chain(&same_section)
+        .copied()
+        .collect();
+    candidate_ids.sort_unstable();
+    candidate_ids.dedup();
+    let candidates = published_candidates(conn, &candidate_ids, now)?;
+    let max_of = |scores: &HashMap<i32, f64>| scores.values().copied().fold(0.0_f64, f64::max);
+    let (max_tag, max_text) = (max_of(&tag_score), max_of(&text_score));
+    let scaled = |score: Option<&f64>, max: f64| {
+        if max > 0.0 {
+            score.unwrap_or(&0.0) / max
+        } else {
+            0.0
+        }
+    };
+    let mut scored: Vec<(f64, i32)> = candidates
+        .iter()
+        .filter(|c| c.id != subject.id)
+        .map(|c| {
+            let score = TAG_WEIGHT * scaled(tag_score.get(&c.id), max_tag)
+                + TEXT_WEIGHT * scaled(text_score.get(&c.id), max_text)
+                + if c.section_id == subject.section_id {
+                    SECTION_WEIGHT
+                } else {
+                    0.0
+                }
+                + RECENCY_WEIGHT / (1.0 + c.age_days.max(0.0) / 30.0);
+            (score, c.id)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    for (_, id) in scored {
+        if chosen.len() >= limit {
+            break;
+        }
+        if !chosen.contains(&id) {
+            chosen.push(id);
+        }
+    }
+
+    if chosen.len() < limit {
+        let latest = ArticleCard::list(
+            conn,
+            &Listing::InSection(subject.section_id),
+            Some(subject.id),
+            (limit * 2) as i64,
+            0,
+        )?;
+        for card in latest {
+            if chosen.len() >= limit {
+                break;
+            }
+            if !chosen.contains(&card.id) {
+                chosen.push(card.id);
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// The published ones among these articles, with what scoring needs.
+fn published_candidates(
+    conn: &mut SqliteConnection,
+    ids: &[i32],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<CandidateRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; ids.len()].join(", ");
+    let mut query = diesel::sql_query(format!(
+        "SELECT id, section_id, (julianday(?) - julianday(published_at)) AS age_days
+         FROM articles WHERE status = 'published' AND id IN ({placeholders})"
+    ))
+    .into_boxed()
+    .bind::<Timestamp, _>(now);
+    for id in ids {
+        query = query.bind::<Integer, _>(*id);
+    }
+    query.load(conn)
+}
