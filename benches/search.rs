@@ -160,6 +160,11 @@ fn main() {
     let mut conn = pool.get().unwrap();
     println!("database: {} ({} articles)", path.display(), articles);
 
+    // GAZETTE_BENCH_SLOWEST=N lists the N slowest queries, to see where time goes.
+    let slowest: usize = std::env::var("GAZETTE_BENCH_SLOWEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let started = Instant::now();
     let indexed = gazette::search::rebuild(&mut conn, |_, _| {}).unwrap();
     println!(
@@ -181,6 +186,7 @@ fn main() {
     assert_eq!(queries.len(), 200, "the query set has 200 queries");
     let now = Utc::now().naive_utc();
     let mut times = Vec::new();
+    let mut per_query: Vec<(Duration, &String)> = Vec::new();
     let mut results = 0i64;
     for _round in 0..3 {
         for raw in &queries {
@@ -197,10 +203,15 @@ fn main() {
             )
             .unwrap();
             times.push(started.elapsed());
+            per_query.push((started.elapsed(), raw));
             results += page.total;
         }
     }
     report("search, whole results page", times);
+    per_query.sort_by_key(|entry| std::cmp::Reverse(entry.0));
+    for (time, query) in per_query.iter().take(slowest) {
+        println!("    {:>7.2} ms  {query:?}", time.as_secs_f64() * 1000.0);
+    }
     println!(
         "{:<34} {:.0} matches per query on average",
         "",

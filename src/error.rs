@@ -6,6 +6,13 @@ use actix_web::{HttpResponse, ResponseError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// No staff session: the browser is sent to the login page, then back to `next`.
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("too many requests: retry in {0} s")]
+    TooManyRequests(i64),
     #[error("not found")]
     NotFound,
     #[error("gone")]
@@ -29,6 +36,18 @@ impl AppError {
     /// The headline and explanation shown on the error page.
     pub fn public_message(&self) -> (&'static str, String) {
         match self {
+            AppError::LoginRequired { .. } => (
+                "Please log in",
+                "This page is for newsroom staff. Log in to continue.".into(),
+            ),
+            AppError::Forbidden => (
+                "You can't do that",
+                "Your account does not have permission for this page or action. Ask an editor or an administrator if you need it.".into(),
+            ),
+            AppError::TooManyRequests(seconds) => (
+                "Too many attempts",
+                format!("Too many failed attempts. Please try again in {seconds} seconds."),
+            ),
             AppError::NotFound => (
                 "Page not found",
                 "We couldn't find the page you asked for. It may have moved, or the address may be mistyped.".into(),
@@ -64,6 +83,9 @@ impl From<askama::Error> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
+            AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -74,8 +96,23 @@ impl ResponseError for AppError {
     /// A bare response: the error-page middleware (`pages::error`) renders the page in the site
     /// layout, where the navigation is at hand.
     fn error_response(&self) -> HttpResponse {
-        if let AppError::Internal(cause) = self {
-            tracing::error!(%cause, "request failed");
+        match self {
+            AppError::Internal(cause) => tracing::error!(%cause, "request failed"),
+            AppError::LoginRequired { next } => {
+                let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                return HttpResponse::SeeOther()
+                    .insert_header((
+                        actix_web::http::header::LOCATION,
+                        format!("/admin/login?{query}"),
+                    ))
+                    .finish();
+            }
+            AppError::TooManyRequests(seconds) => {
+                return HttpResponse::TooManyRequests()
+                    .insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()))
+                    .finish();
+            }
+            _ => {}
         }
         HttpResponse::build(self.status_code()).finish()
     }

@@ -1,11 +1,15 @@
 //! Gazette: a server-rendered news site. The binary (`main.rs`) and the integration tests both
 //! start the server through [`build_state`] and [`serve`], so tests run exactly what ships.
 
+pub mod accounts;
 pub mod assets;
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod editorial;
 pub mod error;
 pub mod handlers;
 pub mod http_cache;
@@ -32,6 +36,7 @@ use actix_web::{App, HttpServer, web};
 use chrono::Utc;
 
 use crate::assets::Assets;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -44,6 +49,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 /// Opens and migrates the database, fills it with the demo newsroom when it is empty (and the
 /// configuration asks for it), and loads what every page needs.
 pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
+    build_state_with_clock(config, Clock::system())
+}
+
+/// `build_state` with a given clock (tests pass one they can move).
+pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<AppState>, String> {
     config.validate().map_err(|e| e.to_string())?;
     let pool = db::open_pool(&config.database_path, config.db_pool_size)?;
     let mut conn = pool
@@ -66,13 +76,18 @@ pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
             search::rebuild(&mut conn, |_, _| {}).map_err(|e| format!("search index: {e}"))?;
         tracing::info!(indexed, "search index rebuilt");
     }
+    if models::User::count(&mut conn).map_err(|e| e.to_string())? == 0 {
+        tracing::warn!(
+            "no staff account yet: create the first with `gazette user add --email you@example.com --name \"Your Name\" --role admin`"
+        );
+    }
     let assets = Assets::scan(&config.static_dir).map_err(|e| {
         format!(
             "cannot read static files in {}: {e}",
             config.static_dir.display()
         )
     })?;
-    let state = AppState::new(config, pool.clone(), assets);
+    let state = AppState::new(config, pool.clone(), assets, clock);
     state
         .reload_navigation(&mut conn)
         .map_err(|e| e.to_string())?;

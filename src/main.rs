@@ -35,6 +35,45 @@ enum Command {
     Seed(SeedArgs),
     /// Rebuild the search index from the articles.
     Reindex(DatabaseArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account; the password is asked for (or read from standard input).
+    Add(UserAddArgs),
+    /// Set a new password (ends the account's sessions).
+    Passwd(UserPasswdArgs),
+    /// List the staff accounts.
+    List(DatabaseArgs),
+}
+
+#[derive(Args, Clone)]
+struct UserAddArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// admin, editor or writer.
+    #[arg(long, value_parser = ["admin", "editor", "writer"])]
+    role: String,
+    /// Read the password from standard input instead of prompting (for scripts).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Args, Clone)]
+struct UserPasswdArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password_stdin: bool,
 }
 
 #[derive(Args, Clone)]
@@ -111,6 +150,9 @@ fn main() -> ExitCode {
         Some(Command::Migrate(args)) => migrate(args),
         Some(Command::Seed(args)) => seed(args),
         Some(Command::Reindex(args)) => reindex(args),
+        Some(Command::User(UserCommand::Add(args))) => user_add(args),
+        Some(Command::User(UserCommand::Passwd(args))) => user_passwd(args),
+        Some(Command::User(UserCommand::List(args))) => user_list(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -212,5 +254,69 @@ fn reindex(args: DatabaseArgs) -> Result<(), String> {
         "{indexed} articles indexed in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// A new password: one line of standard input, or typed twice at a hidden prompt. Never a
+/// command-line argument, where other users of the machine could read it.
+fn read_new_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let second = rpassword::prompt_password("Repeat the password: ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+fn user_add(args: UserAddArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let role = gazette::models::Role::parse(&args.role).ok_or("unknown role")?;
+    let password = read_new_password(args.password_stdin)?;
+    let user = gazette::accounts::create(
+        &mut conn,
+        &args.email,
+        &args.name,
+        role,
+        &password,
+        chrono::Utc::now().naive_utc(),
+    )
+    .map_err(|e| e.to_string())?;
+    println!("created {} ({}) as {}", user.email, user.name, user.role);
+    Ok(())
+}
+
+fn user_passwd(args: UserPasswdArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let user = gazette::models::User::find_by_email(&mut conn, &args.email)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no account for {}", args.email))?;
+    let password = read_new_password(args.password_stdin)?;
+    gazette::accounts::change_password(&mut conn, &user, &password, chrono::Utc::now().naive_utc())
+        .map_err(|e| e.to_string())?;
+    println!(
+        "password changed for {}; their sessions have ended",
+        user.email
+    );
+    Ok(())
+}
+
+fn user_list(args: DatabaseArgs) -> Result<(), String> {
+    let mut conn = connect(&args)?;
+    let users = gazette::models::User::all(&mut conn).map_err(|e| e.to_string())?;
+    if users.is_empty() {
+        println!("no staff accounts yet: gazette user add --email … --name … --role admin");
+    }
+    for user in users {
+        println!("{:<8} {:<32} {}", user.role, user.email, user.name);
+    }
     Ok(())
 }

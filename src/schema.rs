@@ -87,6 +87,37 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        seo_title -> Text,
+        seo_description -> Text,
+        created_by -> Nullable<Integer>,
+        revision -> Integer,
+    }
+}
+
+diesel::table! {
+    article_revisions (id) {
+        id -> Integer,
+        article_id -> Integer,
+        number -> Integer,
+        user_id -> Nullable<Integer>,
+        headline -> Text,
+        slug -> Text,
+        dek -> Text,
+        body_markdown -> Text,
+        settings -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        user_id -> Nullable<Integer>,
+        action -> Text,
+        subject -> Text,
+        detail -> Text,
+        address -> Text,
     }
 }
 
@@ -121,6 +152,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Integer,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     tags (id) {
         id -> Integer,
         name -> Text,
@@ -134,19 +184,42 @@ diesel::joinable!(article_daily_views -> articles (article_id));
 diesel::joinable!(article_slug_history -> articles (article_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
+diesel::joinable!(article_revisions -> articles (article_id));
+diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(article_revisions -> users (user_id));
 diesel::joinable!(articles -> sections (section_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(users -> authors (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
     article_daily_views,
     article_pinned_related,
     article_related,
+    article_revisions,
     article_search_content,
     article_search_facets,
     article_slug_history,
     article_tags,
     articles,
+    audit_log,
     authors,
+    login_throttle,
     sections,
+    sessions,
     tags,
+    users,
 );
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        author_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

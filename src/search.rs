@@ -651,7 +651,7 @@ fn closest_word(conn: &mut SqliteConnection, word: &str) -> QueryResult<Option<S
     Ok(candidates
         .into_iter()
         .filter(|c| c.term != folded)
-        .map(|c| (strsim::damerau_levenshtein(&folded, &c.term), c))
+        .map(|c| (strsim::osa_distance(&folded, &c.term), c))
         .filter(|(distance, _)| *distance <= allowed)
         .min_by(|(da, a), (db, b)| da.cmp(db).then(b.doc.cmp(&a.doc)))
         .map(|(_, c)| c.term))

@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use diesel::SqliteConnection;
 
 use crate::assets::Assets;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::DbPool;
 use crate::layout::{Layout, PageMeta, SocialImage};
@@ -19,18 +20,20 @@ pub struct AppState {
     pub pool: DbPool,
     pub readership: Readership,
     pub assets: Assets,
+    pub clock: Clock,
     /// Sections in navigation order. Every page shows them, so they are kept in memory and
     /// reloaded whenever sections change.
     navigation: RwLock<Arc<Vec<SectionLink>>>,
 }
 
 impl AppState {
-    pub fn new(config: Config, pool: DbPool, assets: Assets) -> AppState {
+    pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
         AppState {
             config,
             pool,
             readership: Readership::default(),
             assets,
+            clock,
             navigation: RwLock::new(Arc::new(Vec::new())),
         }
     }

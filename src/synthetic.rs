@@ -260,6 +260,8 @@ pub fn generate(
                             is_featured: false,
                             published_at: Some(published_at),
                             updated_at: published_at,
+                            seo_title: String::new(),
+                            seo_description: String::new(),
                         },
                         articles::created_at.eq(published_at),
                     ))

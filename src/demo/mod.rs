@@ -134,5 +134,7 @@ fn demo_input(
         published_at,
         author_ids: article.authors.iter().map(|&i| author_ids[i]).collect(),
         tags: article.tags.iter().map(|t| t.to_string()).collect(),
+        seo_title: String::new(),
+        seo_description: String::new(),
     }
 }

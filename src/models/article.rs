@@ -65,6 +65,10 @@ pub struct Article {
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub created_by: Option<i32>,
+    pub revision: i32,
 }
 
 impl Article {
@@ -105,6 +109,9 @@ pub struct ArticleInput {
     pub author_ids: Vec<i32>,
     /// Tag names; unknown ones are created.
     pub tags: Vec<String>,
+    /// Search-result and sharing title and description overrides; empty means none.
+    pub seo_title: String,
+    pub seo_description: String,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -127,6 +134,8 @@ pub struct NewArticle {
     pub is_featured: bool,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    pub seo_title: String,
+    pub seo_description: String,
 }
 
 impl NewArticle {
@@ -156,6 +165,8 @@ impl NewArticle {
             is_featured: input.is_featured,
             published_at: input.published_at,
             updated_at: now,
+            seo_title: input.seo_title.trim().to_string(),
+            seo_description: input.seo_description.trim().to_string(),
         }
     }
 }
@@ -244,6 +255,60 @@ impl Article {
                 .get_result(conn)?;
             save_relations(conn, id, input, now)?;
             Ok(article)
+        })
+    }
+}
+
+impl Article {
+    /// Records who created the article and the revision now current.
+    pub fn set_bookkeeping(
+        conn: &mut SqliteConnection,
+        id: i32,
+        created_by: Option<i32>,
+        revision: i32,
+    ) -> QueryResult<()> {
+        diesel::update(articles::table.find(id))
+            .set((
+                articles::created_by.eq(created_by),
+                articles::revision.eq(revision),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Scheduled articles whose time has come.
+    pub fn due_for_publication(
+        conn: &mut SqliteConnection,
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<Article>> {
+        articles::table
+            .filter(articles::status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(articles::published_at.le(now))
+            .select(Article::as_select())
+            .load(conn)
+    }
+
+    /// Changes only the status (the scheduler's publish), keeping search and related lists in
+    /// step in the same transaction.
+    pub fn set_status(
+        conn: &mut SqliteConnection,
+        article: &Article,
+        status: ArticleStatus,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        crate::db::write_transaction(conn, |conn| {
+            diesel::update(articles::table.find(article.id))
+                .set((
+                    articles::status.eq(status.as_str()),
+                    articles::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            search::index_article(conn, article.id)?;
+            let subject = related::Subject {
+                id: article.id,
+                section_id: article.section_id,
+            };
+            related::refresh_after_save(conn, &subject, status == ArticleStatus::Published, now)
         })
     }
 }

@@ -1,13 +1,18 @@
 //! One module per table: the row structs, the insert structs, and the queries on that table.
 
 pub mod article;
+pub mod audit;
 pub mod author;
 pub mod byline;
 pub mod daily_views;
+pub mod revision;
 pub mod section;
+pub mod session;
 pub mod tag;
+pub mod user;
 
 pub use article::{Article, ArticleStatus, NewArticle};
 pub use author::{Author, NewAuthor};
 pub use section::{NewSection, Section};
 pub use tag::Tag;
+pub use user::{Role, User};

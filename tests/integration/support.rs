@@ -251,6 +251,8 @@ impl Newsroom {
             published_at: Some(now() - TimeDelta::hours(hours_ago)),
             author_ids: authors.iter().map(|a| a.id).collect(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
+            seo_title: String::new(),
+            seo_description: String::new(),
         }
     }
 }

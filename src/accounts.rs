@@ -1,0 +1,101 @@
+//! Creating staff accounts and changing passwords: the rules shared by the command line and the
+//! admin pages.
+
+use chrono::NaiveDateTime;
+use diesel::SqliteConnection;
+
+use crate::auth::{self, MIN_PASSWORD_CHARS};
+use crate::error::AppError;
+use crate::models::session::Session;
+use crate::models::user::NewUser;
+use crate::models::{Role, User, audit};
+
+/// Why an account could not be created or changed, for the person typing.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(error: diesel::result::Error) -> AccountError {
+        AccountError::Failed(error.into())
+    }
+}
+
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::Invalid(format!(
+            "the password must have at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+pub fn create(
+    conn: &mut SqliteConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<User, AccountError> {
+    let email = User::normalize_email(email);
+    let valid_email = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
+    });
+    if !valid_email {
+        return Err(AccountError::Invalid(format!(
+            "\"{email}\" is not an email address"
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(AccountError::Invalid("the name must not be empty".into()));
+    }
+    check_password(password)?;
+    if User::find_by_email(conn, &email)?.is_some() {
+        return Err(AccountError::Invalid(format!(
+            "an account for {email} already exists"
+        )));
+    }
+    let hash = auth::hash_password(password)?;
+    let user = User::insert(
+        conn,
+        &NewUser {
+            email: &email,
+            name: name.trim(),
+            role: role.as_str(),
+            password_hash: &hash,
+            author_id: None,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    audit::record(conn, now, None, "user.create", &email, role.as_str(), "")?;
+    Ok(user)
+}
+
+/// Sets a new password and ends every session of the account.
+pub fn change_password(
+    conn: &mut SqliteConnection,
+    user: &User,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    check_password(password)?;
+    let hash = auth::hash_password(password)?;
+    User::set_password_hash(conn, user.id, &hash, now)?;
+    Session::delete_for_user(conn, user.id)?;
+    audit::record(
+        conn,
+        now,
+        Some(user.id),
+        "user.password",
+        &user.email,
+        "",
+        "",
+    )?;
+    Ok(())
+}
