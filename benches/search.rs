@@ -76,15 +76,15 @@ fn words(conn: &mut SqliteConnection, sql: &str) -> Vec<String> {
 fn query_set(conn: &mut SqliteConnection) -> Vec<String> {
     let common = words(
         conn,
-        "SELECT term FROM article_words_vocab WHERE length(term) > 3 ORDER BY doc DESC LIMIT 40",
+        "SELECT term FROM search_vocabulary WHERE length(term) > 3 ORDER BY documents DESC LIMIT 40",
     );
     let mid = words(
         conn,
-        "SELECT term FROM article_words_vocab WHERE length(term) > 4 ORDER BY doc DESC LIMIT 400",
+        "SELECT term FROM search_vocabulary WHERE length(term) > 4 ORDER BY documents DESC LIMIT 400",
     );
     let rare = words(
         conn,
-        "SELECT term FROM article_words_vocab WHERE doc >= 2 AND length(term) > 4 ORDER BY doc, term LIMIT 40",
+        "SELECT term FROM search_vocabulary WHERE documents >= 2 AND length(term) > 4 ORDER BY documents, term LIMIT 40",
     );
     let bodies: Vec<String> =
         diesel::sql_query("SELECT body FROM article_search WHERE rowid % 997 = 1 LIMIT 30")
@@ -165,6 +165,29 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    if let Ok(only) = std::env::var("GAZETTE_BENCH_ONLY") {
+        let sections: Vec<SectionLink> = Vec::new();
+        for raw in only.split('|') {
+            let query = ParsedQuery::parse(raw);
+            let started = Instant::now();
+            let page = SearchResults::load(
+                &mut conn,
+                &query,
+                &Filters::default(),
+                &sections,
+                Utc::now().naive_utc(),
+                20,
+                0,
+            )
+            .unwrap();
+            println!(
+                "{raw:?}: {:.2} ms, {} results",
+                started.elapsed().as_secs_f64() * 1000.0,
+                page.total
+            );
+        }
+        return;
+    }
     let started = Instant::now();
     let indexed = gazette::search::rebuild(&mut conn, |_, _| {}).unwrap();
     println!(

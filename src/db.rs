@@ -56,9 +56,14 @@ pub fn open_pool(path: &Path, size: u32) -> Result<DbPool, String> {
 
 /// Applies every migration not yet applied; returns how many ran.
 pub fn run_migrations(conn: &mut SqliteConnection) -> Result<usize, String> {
-    conn.run_pending_migrations(MIGRATIONS)
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
         .map(|applied| applied.len())
-        .map_err(|e| format!("database migration failed: {e}"))
+        .map_err(|e| format!("database migration failed: {e}"))?;
+    // Keeps the query planner's statistics current (cheap when nothing changed).
+    conn.batch_execute("PRAGMA optimize;")
+        .map_err(|e| format!("database statistics: {e}"))?;
+    Ok(applied)
 }
 
 /// Runs blocking database work on actix's thread pool. Getting a pooled connection can block

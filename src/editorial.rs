@@ -489,7 +489,9 @@ pub fn save(
                 address,
             )?;
         }
-        Ok(SaveOutcome::Saved(Box::new(Article::find(conn, article.id)?)))
+        Ok(SaveOutcome::Saved(Box::new(Article::find(
+            conn, article.id,
+        )?)))
     })
 }
 

@@ -140,6 +140,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    search_vocabulary (term) {
+        term -> Text,
+        documents -> Integer,
+    }
+}
+
+diesel::table! {
     sections (id) {
         id -> Integer,
         name -> Text,
@@ -205,6 +212,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     authors,
     login_throttle,
+    search_vocabulary,
     sections,
     sessions,
     tags,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 
 use crate::markdown;
-use crate::schema::{article_search_content, article_search_facets};
+use crate::schema::{article_search_content, article_search_facets, search_vocabulary};
 
 /// Longer input is cut here, and the reader is told.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -547,19 +547,19 @@ pub fn search(
     }
     ids.truncate(limit as usize);
 
-    let placeholders = vec!["?"; ids.len()].join(", ");
-    let snippet_sql = format!(
-        "SELECT rowid AS id,
-                snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
-         FROM article_search WHERE article_search MATCH ? AND rowid IN ({placeholders})"
-    );
-    let mut snippet_query = diesel::sql_query(snippet_sql)
-        .into_boxed()
-        .bind::<Text, _>(query.to_fts());
+    // One short query per hit: FTS5 seeks straight to a rowid, where a `rowid IN (…)` list
+    // would make it walk every match of the query.
+    let mut snippets = Vec::with_capacity(ids.len());
     for id in &ids {
-        snippet_query = snippet_query.bind::<Integer, _>(*id);
+        let rows: Vec<SnippetRow> = diesel::sql_query(
+            "SELECT rowid AS id, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
+             FROM article_search WHERE article_search MATCH ? AND rowid = ?",
+        )
+        .bind::<Text, _>(query.to_fts())
+        .bind::<Integer, _>(*id)
+        .load(conn)?;
+        snippets.extend(rows);
     }
-    let snippets: Vec<SnippetRow> = snippet_query.load(conn)?;
     let hits = ids
         .iter()
         .map(|id| Hit {
@@ -598,12 +598,10 @@ fn highlight(snippet: &str) -> String {
     html
 }
 
-#[derive(QueryableByName)]
+#[derive(Queryable)]
 struct VocabRow {
-    #[diesel(sql_type = Text)]
     term: String,
-    #[diesel(sql_type = BigInt)]
-    doc: i64,
+    documents: i32,
 }
 
 /// Folds a word the way the index does (lower case, Latin diacritics removed), so "Zürich"
@@ -616,12 +614,64 @@ fn fold(word: &str) -> String {
     }
 }
 
+/// The distinct words of a text, folded as the index folds them.
+fn vocabulary_of(text: &str) -> std::collections::HashSet<String> {
+    words_of(text)
+        .iter()
+        .map(|w| fold(w))
+        .filter(|w| w.chars().count() > 1)
+        .collect()
+}
+
+/// How many published articles use a word.
 fn documents_with(conn: &mut SqliteConnection, word: &str) -> QueryResult<i64> {
-    let rows: Vec<VocabRow> =
-        diesel::sql_query("SELECT term, doc FROM article_words_vocab WHERE term = ?")
-            .bind::<Text, _>(fold(word))
-            .load(conn)?;
-    Ok(rows.first().map(|r| r.doc).unwrap_or(0))
+    let documents: Option<i32> = search_vocabulary::table
+        .find(fold(word))
+        .select(search_vocabulary::documents)
+        .first(conn)
+        .optional()?;
+    Ok(documents.unwrap_or(0).into())
+}
+
+/// Adds (`delta` 1) or takes away (`delta` -1) one article's words from the vocabulary counts.
+fn count_words(
+    conn: &mut SqliteConnection,
+    words: &std::collections::HashSet<String>,
+    delta: i32,
+) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    if delta > 0 {
+        let rows: Vec<_> = words
+            .iter()
+            .map(|w| {
+                (
+                    search_vocabulary::term.eq(w),
+                    search_vocabulary::documents.eq(delta),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(400) {
+            diesel::insert_into(search_vocabulary::table)
+                .values(chunk)
+                .on_conflict(search_vocabulary::term)
+                .do_update()
+                .set(
+                    search_vocabulary::documents
+                        .eq(search_vocabulary::documents + excluded(search_vocabulary::documents)),
+                )
+                .execute(conn)?;
+        }
+    } else {
+        let words: Vec<&String> = words.iter().collect();
+        for chunk in words.chunks(400) {
+            diesel::update(search_vocabulary::table.filter(search_vocabulary::term.eq_any(chunk)))
+                .set(search_vocabulary::documents.eq(search_vocabulary::documents + delta))
+                .execute(conn)?;
+        }
+        diesel::delete(search_vocabulary::table.filter(search_vocabulary::documents.le(0)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// The closest word in the index's own vocabulary: same first letter, similar length, at most
@@ -638,22 +688,24 @@ fn closest_word(conn: &mut SqliteConnection, word: &str) -> QueryResult<Option<S
     let upper_bound: String = char::from_u32(first as u32 + 1)
         .map(String::from)
         .unwrap_or_default();
-    let candidates: Vec<VocabRow> = diesel::sql_query(
-        "SELECT term, doc FROM article_words_vocab
-         WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-    )
-    .bind::<Text, _>(first.to_string())
-    .bind::<Text, _>(upper_bound)
-    .bind::<BigInt, _>(length as i64 - 2)
-    .bind::<BigInt, _>(length as i64 + 2)
-    .load(conn)?;
+    let candidates: Vec<VocabRow> = search_vocabulary::table
+        .filter(search_vocabulary::term.ge(first.to_string()))
+        .filter(search_vocabulary::term.lt(upper_bound))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("length(term) BETWEEN ")
+                .bind::<BigInt, _>(length as i64 - 2)
+                .sql(" AND ")
+                .bind::<BigInt, _>(length as i64 + 2),
+        )
+        .select((search_vocabulary::term, search_vocabulary::documents))
+        .load(conn)?;
     let allowed = if length <= 4 { 1 } else { 2 };
     Ok(candidates
         .into_iter()
         .filter(|c| c.term != folded)
         .map(|c| (strsim::osa_distance(&folded, &c.term), c))
         .filter(|(distance, _)| *distance <= allowed)
-        .min_by(|(da, a), (db, b)| da.cmp(db).then(b.doc.cmp(&a.doc)))
+        .min_by(|(da, a), (db, b)| da.cmp(db).then(b.documents.cmp(&a.documents)))
         .map(|(_, c)| c.term))
 }
 
@@ -684,7 +736,17 @@ pub fn suggestion(conn: &mut SqliteConnection, query: &ParsedQuery) -> QueryResu
             }
         });
     }
-    Ok(changed.then(|| ParsedQuery::display(&corrected)))
+    if !changed {
+        return Ok(None);
+    }
+    // Only offer what finds something (the vocabulary can lag behind a withdrawal).
+    let better = ParsedQuery {
+        text: ParsedQuery::display(&corrected),
+        truncated: false,
+        clauses: corrected,
+    };
+    let found = raw_count(conn, &better, &Filters::default(), None)?;
+    Ok((found > 0).then_some(better.text))
 }
 
 // ---- Keeping the index in step ----
@@ -699,6 +761,21 @@ struct SearchDocument {
     body: String,
     tags: String,
     authors: String,
+}
+
+impl SearchDocument {
+    /// All of the document's words, as the vocabulary counts them.
+    fn text(&self) -> String {
+        [
+            &self.headline,
+            &self.dek,
+            &self.body,
+            &self.tags,
+            &self.authors,
+        ]
+        .map(String::as_str)
+        .join(" ")
+    }
 }
 
 /// What filters and ranking need, as stored in `article_search_facets`.
@@ -817,6 +894,17 @@ fn store(
 /// Takes an article out of the index (an external-content index forgets a row through the
 /// 'delete' command with the values it indexed).
 fn remove_from_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+    let old_text: Option<String> = diesel::sql_query(format!(
+        "SELECT {WORDS_TEXT} AS text FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .load::<TextRow>(conn)?
+    .into_iter()
+    .next()
+    .and_then(|row| row.text);
+    if let Some(text) = old_text {
+        count_words(conn, &vocabulary_of(&text), -1)?;
+    }
     diesel::sql_query(format!(
         "INSERT INTO article_search (article_search, rowid, {COLUMNS})
          SELECT 'delete', rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
@@ -825,9 +913,6 @@ fn remove_from_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
     .execute(conn)?;
     diesel::delete(article_search_content::table.find(article_id)).execute(conn)?;
     diesel::delete(article_search_facets::table.find(article_id)).execute(conn)?;
-    diesel::sql_query("DELETE FROM article_words WHERE rowid = ?")
-        .bind::<Integer, _>(article_id)
-        .execute(conn)?;
     Ok(())
 }
 
@@ -842,6 +927,10 @@ pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
     if documents.is_empty() {
         return Ok(());
     }
+    let words: std::collections::HashSet<String> = documents
+        .iter()
+        .flat_map(|(document, _)| vocabulary_of(&document.text()))
+        .collect();
     store(conn, documents)?;
     diesel::sql_query(format!(
         "INSERT INTO article_search (rowid, {COLUMNS})
@@ -849,13 +938,7 @@ pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
     ))
     .bind::<Integer, _>(article_id)
     .execute(conn)?;
-    diesel::sql_query(format!(
-        "INSERT INTO article_words (rowid, text)
-         SELECT rowid, {WORDS_TEXT} FROM article_search_content WHERE rowid = ?"
-    ))
-    .bind::<Integer, _>(article_id)
-    .execute(conn)?;
-    Ok(())
+    count_words(conn, &words, 1)
 }
 
 /// True when the index does not hold exactly the published articles (a new database, or one
@@ -884,27 +967,44 @@ pub fn rebuild(
         let total = total.n as u64;
         diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('delete-all')")
             .execute(conn)?;
-        diesel::sql_query("INSERT INTO article_words (article_words) VALUES ('delete-all')")
-            .execute(conn)?;
+        diesel::delete(search_vocabulary::table).execute(conn)?;
         diesel::delete(article_search_content::table).execute(conn)?;
         diesel::delete(article_search_facets::table).execute(conn)?;
         let mut done = 0u64;
         let mut after_id = 0;
+        let mut vocabulary: HashMap<String, i32> = HashMap::new();
         loop {
             let texts = published_texts(conn, after_id, i32::MAX, BATCH)?;
             let Some(last) = texts.last() else { break };
             after_id = last.id;
             done += texts.len() as u64;
             let documents = documents_for(conn, texts)?;
+            for (document, _) in &documents {
+                for word in vocabulary_of(&document.text()) {
+                    *vocabulary.entry(word).or_default() += 1;
+                }
+            }
             store(conn, documents)?;
             progress(done, total);
         }
         diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('rebuild')")
             .execute(conn)?;
-        diesel::sql_query(format!(
-            "INSERT INTO article_words (rowid, text) SELECT rowid, {WORDS_TEXT} FROM article_search_content"
-        ))
-        .execute(conn)?;
+        let rows: Vec<_> = vocabulary
+            .iter()
+            .map(|(term, documents)| {
+                (
+                    search_vocabulary::term.eq(term),
+                    search_vocabulary::documents.eq(*documents),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(2_000) {
+            diesel::insert_into(search_vocabulary::table)
+                .values(chunk)
+                .execute(conn)?;
+        }
+        // Fresh statistics, so the query planner knows the new sizes.
+        diesel::sql_query("PRAGMA optimize").execute(conn)?;
         Ok(done)
     })
 }

@@ -32,18 +32,17 @@ CREATE VIRTUAL TABLE article_search USING fts5(
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
--- The same text as whole words, unstemmed, for "Did you mean …": suggestions must be words
--- readers recognise, not stems. Contentless and without positions, so it stays small.
-CREATE VIRTUAL TABLE article_words USING fts5(
-    text,
-    content = '', contentless_delete = 1, detail = 'none',
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE article_words_vocab USING fts5vocab(article_words, row);
+-- Every word of the indexed text (folded like the index folds it, unstemmed) and how many
+-- articles use it: the vocabulary "Did you mean …" corrects from, and the rarity of words for
+-- related articles. Kept in step by src/search.rs.
+CREATE TABLE search_vocabulary (
+    term TEXT PRIMARY KEY NOT NULL,
+    documents INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- Whatever path changes an article's status or deletes it, it leaves the index at once.
 -- (Entering the index needs the rendered text, so src/search.rs does that in the same
--- transaction as the save.)
+-- transaction as the save; it also keeps the vocabulary counts, which these triggers cannot.)
 -- (An external-content index forgets a row through the 'delete' command with the row's values.)
 CREATE TRIGGER articles_leave_search AFTER UPDATE OF status ON articles
 WHEN new.status <> 'published'
@@ -54,7 +53,6 @@ BEGIN
     FROM article_search_content WHERE rowid = new.id;
     DELETE FROM article_search_content WHERE rowid = new.id;
     DELETE FROM article_search_facets WHERE rowid = new.id;
-    DELETE FROM article_words WHERE rowid = new.id;
 END;
 CREATE TRIGGER articles_deleted_leave_search AFTER DELETE ON articles
 BEGIN
@@ -64,7 +62,6 @@ BEGIN
     FROM article_search_content WHERE rowid = old.id;
     DELETE FROM article_search_content WHERE rowid = old.id;
     DELETE FROM article_search_facets WHERE rowid = old.id;
-    DELETE FROM article_words WHERE rowid = old.id;
 END;
 
 -- Related articles an editor chose by hand; shown before the computed ones.

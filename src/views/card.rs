@@ -148,12 +148,18 @@ impl ArticleCard {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<CardRow> = articles::table
+        // The status is checked here rather than in SQL: given `status = ?` as well, SQLite
+        // may walk the status index over the whole archive instead of looking up a few ids.
+        let rows: Vec<(CardRow, String)> = articles::table
             .inner_join(sections::table)
             .filter(articles::id.eq_any(ids))
-            .filter(articles::status.eq(ArticleStatus::Published.as_str()))
-            .select(CardRow::as_select())
+            .select((CardRow::as_select(), articles::status))
             .load(conn)?;
+        let rows: Vec<CardRow> = rows
+            .into_iter()
+            .filter(|(_, status)| status == ArticleStatus::Published.as_str())
+            .map(|(row, _)| row)
+            .collect();
         let mut bylines = byline::links_for_articles(conn, ids)?;
         let mut by_id: HashMap<i32, CardRow> = rows.into_iter().map(|r| (r.id, r)).collect();
         Ok(ids
