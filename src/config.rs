@@ -28,6 +28,8 @@ pub struct Config {
     pub workers: usize,
     /// Most URLs in one article sitemap file (the sitemaps protocol allows 50,000).
     pub sitemap_chunk_size: i64,
+    /// How often the scheduler looks for scheduled articles whose time has come.
+    pub scheduler_interval: Duration,
 }
 
 /// A setting that cannot be used, explained for the person who set it.
@@ -50,6 +52,7 @@ impl Config {
             db_pool_size: 8,
             workers: 0,
             sitemap_chunk_size: 50_000,
+            scheduler_interval: Duration::from_secs(15),
         }
     }
 

@@ -146,8 +146,28 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
         }
     });
 
+    // Scheduled articles go live from inside the server, at their time, whoever is reading.
+    let scheduler_state = state.clone();
+    let scheduler = actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(scheduler_state.config.scheduler_interval);
+        loop {
+            ticks.tick().await;
+            let now = scheduler_state.clock.now();
+            let published = db::run(&scheduler_state.pool, move |conn| {
+                Ok(editorial::publish_due(conn, now)?)
+            })
+            .await;
+            match published {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "scheduled articles published"),
+                Err(error) => tracing::warn!(%error, "scheduled publication failed; will retry"),
+            }
+        }
+    });
+
     let result = server.await;
     flusher.abort();
+    scheduler.abort();
     if let Err(error) = state.readership.flush(&state.pool).await {
         tracing::warn!(%error, "page views counted since the last flush were lost");
     }

@@ -7,6 +7,7 @@ use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{Route, guard, web};
 
+use crate::handlers::admin;
 use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
 use crate::handlers::public::{article, author, home, search, section, tag};
@@ -38,6 +39,32 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
         .route(
             "/sitemaps/articles-{number}.xml",
             read().to(sitemap::articles),
+        )
+        .service(
+            web::scope("/admin")
+                .wrap(actix_web::middleware::from_fn(admin::guard))
+                .route("", web::get().to(admin::dashboard::show))
+                .route("/login", web::get().to(admin::session::show))
+                .route("/login", web::post().to(admin::session::login))
+                .route("/logout", web::post().to(admin::session::logout))
+                .route("/articles", web::get().to(admin::articles::list))
+                .route("/articles", web::post().to(admin::articles::create))
+                .route("/articles/new", web::get().to(admin::articles::new))
+                .route("/articles/{id}", web::get().to(admin::articles::edit))
+                .route("/articles/{id}", web::post().to(admin::articles::update))
+                .route(
+                    "/articles/{id}/revisions",
+                    web::get().to(admin::articles::revisions),
+                )
+                .route(
+                    "/articles/{id}/revisions/{number}",
+                    web::get().to(admin::articles::compare),
+                )
+                .route(
+                    "/articles/{id}/revisions/{number}/restore",
+                    web::post().to(admin::articles::restore),
+                )
+                .route("/audit", web::get().to(admin::audit::show)),
         )
         .service(
             web::scope("/static")

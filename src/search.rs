@@ -40,6 +40,11 @@ enum Clause {
     Word(String),
     /// The last word while the reader is still typing it.
     Prefix(String),
+    /// A prefix replaced by its most common completions in the vocabulary: any of them matches.
+    Completions {
+        prefix: String,
+        words: Vec<String>,
+    },
     Phrase(Vec<String>),
 }
 
@@ -97,6 +102,7 @@ impl ParsedQuery {
         }
         let meaningful = |c: &Clause| match c {
             Clause::Word(w) | Clause::Prefix(w) => !is_stopword(w),
+            Clause::Completions { .. } => true,
             Clause::Phrase(_) => true,
         };
         if clauses.iter().any(meaningful) {
@@ -122,10 +128,18 @@ impl ParsedQuery {
             .map(|clause| match clause {
                 Clause::Word(w) => format!("\"{w}\""),
                 Clause::Prefix(w) => format!("\"{w}\"*"),
+                Clause::Completions { words, .. } => format!(
+                    "({})",
+                    words
+                        .iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(" OR ")
+                ),
                 Clause::Phrase(words) => format!("\"{}\"", words.join(" ")),
             })
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" AND ")
     }
 
     /// The query as a reader would type it, for links and suggestions.
@@ -134,10 +148,43 @@ impl ParsedQuery {
             .iter()
             .map(|clause| match clause {
                 Clause::Word(w) | Clause::Prefix(w) => w.clone(),
+                Clause::Completions { prefix, .. } => prefix.clone(),
                 Clause::Phrase(words) => format!("\"{}\"", words.join(" ")),
             })
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+/// A prefix matches as its most common completions: an FTS5 prefix query would merge the
+/// postings of every word that starts with it, which for a short prefix is much of the archive.
+const COMPLETIONS: i64 = 6;
+
+impl ParsedQuery {
+    /// Replaces the typed prefix with the words it most likely completes to (the vocabulary's
+    /// most common); a prefix the vocabulary does not know stays an FTS5 prefix query.
+    pub fn expand_prefix(&mut self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        for clause in self.clauses.iter_mut() {
+            let Clause::Prefix(prefix) = clause else {
+                continue;
+            };
+            let folded = fold(prefix);
+            let upper = format!("{folded}\u{10FFFF}");
+            let words: Vec<String> = search_vocabulary::table
+                .filter(search_vocabulary::term.ge(&folded))
+                .filter(search_vocabulary::term.lt(&upper))
+                .order(search_vocabulary::documents.desc())
+                .limit(COMPLETIONS)
+                .select(search_vocabulary::term)
+                .load(conn)?;
+            if !words.is_empty() {
+                *clause = Clause::Completions {
+                    prefix: prefix.clone(),
+                    words,
+                };
+            }
+        }
+        Ok(())
     }
 }
 
@@ -461,6 +508,9 @@ pub fn search(
     if query.is_empty() {
         return Ok(ResultsPage::default());
     }
+    let mut expanded = query.clone();
+    expanded.expand_prefix(conn)?;
+    let query = &expanded;
     let matches = raw_count(conn, query, filters, None)?;
     if matches == 0 {
         return Ok(ResultsPage::default());
@@ -731,6 +781,7 @@ pub fn suggestion(conn: &mut SqliteConnection, query: &ParsedQuery) -> QueryResu
             Clause::Word(w) => Clause::Word(fix(w)?),
             // A prefix that matches something is fine as it is.
             Clause::Prefix(w) => Clause::Prefix(fix(w)?),
+            Clause::Completions { .. } => clause.clone(),
             Clause::Phrase(words) => {
                 Clause::Phrase(words.iter().map(&mut fix).collect::<QueryResult<_>>()?)
             }
@@ -989,6 +1040,9 @@ pub fn rebuild(
         }
         diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('rebuild')")
             .execute(conn)?;
+        // One merged segment: every query then reads one b-tree per term instead of several.
+        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('optimize')")
+            .execute(conn)?;
         let rows: Vec<_> = vocabulary
             .iter()
             .map(|(term, documents)| {
@@ -1110,15 +1164,15 @@ mod tests {
     fn every_token_is_quoted_and_the_last_word_is_a_prefix() {
         assert_eq!(
             ParsedQuery::parse("Election results").to_fts(),
-            "\"election\" \"results\"*"
+            "\"election\" AND \"results\"*"
         );
         assert_eq!(
             ParsedQuery::parse("election results ").to_fts(),
-            "\"election\" \"results\""
+            "\"election\" AND \"results\""
         );
         assert_eq!(
             ParsedQuery::parse("\"sea wall\" storm").to_fts(),
-            "\"sea wall\" \"storm\"*"
+            "\"sea wall\" AND \"storm\"*"
         );
         assert_eq!(
             ParsedQuery::parse("the election of a").to_fts(),
@@ -1131,16 +1185,16 @@ mod tests {
     #[test]
     fn hostile_input_becomes_plain_words() {
         for (raw, fts) in [
-            ("NEAR(a b)", "\"near\" \"b\""),
+            ("NEAR(a b)", "\"near\" AND \"b\""),
             ("\"unbalanced", "\"unbalanced\"*"),
-            ("a* OR -b) AND (c:", "\"b\" \"c\""),
+            ("a* OR -b) AND (c:", "\"b\" AND \"c\""),
             (
                 "'; DROP TABLE articles; --",
-                "\"drop\" \"table\" \"articles\"*",
+                "\"drop\" AND \"table\" AND \"articles\"*",
             ),
             (
                 "<script>alert(1)</script>",
-                "\"script\" \"alert\" \"1\" \"script\"*",
+                "\"script\" AND \"alert\" AND \"1\" AND \"script\"*",
             ),
             ("🎉🎉", ""),
         ] {

@@ -1,5 +1,6 @@
 //! Request handlers: parse the request, load what the page shows in one `db::run`, render.
 
+pub mod admin;
 pub mod crawl;
 pub mod errors;
 pub mod public;

@@ -55,6 +55,13 @@ impl Author {
             .first(conn)
     }
 
+    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Author> {
+        authors::table
+            .find(id)
+            .select(Author::as_select())
+            .first(conn)
+    }
+
     pub fn all_by_name(conn: &mut SqliteConnection) -> QueryResult<Vec<Author>> {
         authors::table
             .order(authors::name.asc())

@@ -39,6 +39,35 @@ pub fn most_viewed_since(
     since: NaiveDate,
     limit: i64,
 ) -> QueryResult<Vec<i32>> {
+    Ok(most_viewed_with_counts(conn, since, limit)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Total views per day since `since` (inclusive), oldest first; days without views are absent.
+pub fn daily_totals(
+    conn: &mut SqliteConnection,
+    since: NaiveDate,
+) -> QueryResult<Vec<(NaiveDate, i64)>> {
+    let rows: Vec<(NaiveDate, Option<i64>)> = article_daily_views::table
+        .filter(article_daily_views::day.ge(since))
+        .group_by(article_daily_views::day)
+        .select((article_daily_views::day, sum(article_daily_views::views)))
+        .order(article_daily_views::day.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(day, views)| (day, views.unwrap_or(0)))
+        .collect())
+}
+
+/// Like `most_viewed_since`, with each article's views.
+pub fn most_viewed_with_counts(
+    conn: &mut SqliteConnection,
+    since: NaiveDate,
+    limit: i64,
+) -> QueryResult<Vec<(i32, i64)>> {
     let rows: Vec<(i32, Option<i64>)> = article_daily_views::table
         .filter(article_daily_views::day.ge(since))
         .group_by(article_daily_views::article_id)
@@ -49,5 +78,8 @@ pub fn most_viewed_since(
         .order(sum(article_daily_views::views).desc())
         .limit(limit)
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, _)| id).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, views)| (id, views.unwrap_or(0)))
+        .collect())
 }

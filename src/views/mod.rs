@@ -1,7 +1,9 @@
 //! Read models: what a page shows, loaded in a fixed, small number of queries.
 
+pub mod article_admin;
 pub mod article_page;
 pub mod card;
+pub mod dashboard;
 pub mod front_page;
 pub mod related;
 pub mod search_results;

@@ -1,0 +1,521 @@
+//! `/admin/articles…`: the list, the editor (new and existing), revisions, compare and restore.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::{Protected, Staff};
+use crate::db;
+use crate::editorial::{self, ArticleForm, FieldError, IMAGE_LIBRARY, SaveOutcome};
+use crate::error::AppError;
+use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
+use crate::markdown;
+use crate::models::revision::{Revision, RevisionSummary};
+use crate::models::{Article, Author, Section};
+use crate::pagination::{PER_PAGE, Pagination, parse_page};
+use crate::state::AppState;
+use crate::views::article_admin::{self, ArticleFilters, ArticleRow};
+
+// ---- List ----
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    status: Option<String>,
+    section: Option<String>,
+    author: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/articles/list.html")]
+pub struct ListTemplate {
+    pub layout: AdminLayout,
+    pub rows: Vec<ArticleRow>,
+    pub pagination: Pagination,
+    pub sections: Vec<Section>,
+    pub authors: Vec<Author>,
+    pub status: String,
+    pub section: String,
+    pub author: String,
+    pub q: String,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let page = parse_page(query.page.as_deref())?;
+    let non_empty = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let filters = ArticleFilters {
+        status: non_empty(&query.status),
+        section_id: non_empty(&query.section).and_then(|s| s.parse().ok()),
+        author_id: non_empty(&query.author).and_then(|s| s.parse().ok()),
+        text: non_empty(&query.q),
+    };
+    let base = format!(
+        "/admin/articles?{}",
+        serde_urlencoded::to_string([
+            ("status", query.status.clone().unwrap_or_default()),
+            ("section", query.section.clone().unwrap_or_default()),
+            ("author", query.author.clone().unwrap_or_default()),
+            ("q", query.q.clone().unwrap_or_default()),
+        ])
+        .unwrap_or_default()
+    );
+    let (rows, pagination, sections, authors) = db::run(&state.pool, move |conn| {
+        let pagination = Pagination::new(page, article_admin::count(conn, &filters)?, &base)?;
+        let rows = article_admin::list(conn, &filters, PER_PAGE, pagination.offset())?;
+        Ok((
+            rows,
+            pagination,
+            Section::all_in_nav_order(conn)?,
+            Author::all_by_name(conn)?,
+        ))
+    })
+    .await?;
+    render_admin(
+        &ListTemplate {
+            layout: AdminLayout::new(&state, &staff, "articles"),
+            rows,
+            pagination,
+            sections,
+            authors,
+            status: query.status.unwrap_or_default(),
+            section: query.section.unwrap_or_default(),
+            author: query.author.unwrap_or_default(),
+            q: query.q.unwrap_or_default(),
+        },
+        StatusCode::OK,
+    )
+}
+
+// ---- Editor ----
+
+#[derive(Template)]
+#[template(path = "admin/articles/edit.html")]
+pub struct EditTemplate {
+    pub layout: AdminLayout,
+    /// None for a new article.
+    pub article: Option<Article>,
+    pub form: ArticleForm,
+    pub errors: Vec<FieldError>,
+    pub sections: Vec<Section>,
+    pub authors: Vec<Author>,
+    pub images: &'static [(&'static str, &'static str)],
+    /// Sanitized HTML of the body, when the editor asked for a preview.
+    pub preview_html: Option<String>,
+    pub may_publish: bool,
+    pub saved: bool,
+}
+
+impl EditTemplate {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        ArticleForm::error(&self.errors, field)
+    }
+
+    pub fn action_url(&self) -> String {
+        match &self.article {
+            Some(article) => format!("/admin/articles/{}", article.id),
+            None => "/admin/articles".to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/articles/conflict.html")]
+pub struct ConflictTemplate {
+    pub layout: AdminLayout,
+    pub article_id: i32,
+    pub form: ArticleForm,
+    pub theirs: Revision,
+    pub theirs_by: String,
+    pub diff: Vec<DiffLine>,
+}
+
+/// One line of a readable comparison.
+pub struct DiffLine {
+    /// "added", "removed" or "same".
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// A line-by-line comparison of two versions' headline, standfirst and body.
+pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    diff.iter_all_changes()
+        .map(|change| DiffLine {
+            kind: match change.tag() {
+                similar::ChangeTag::Delete => "removed",
+                similar::ChangeTag::Insert => "added",
+                similar::ChangeTag::Equal => "same",
+            },
+            text: change.value().trim_end_matches('\n').to_string(),
+        })
+        .collect()
+}
+
+fn comparable(headline: &str, dek: &str, body: &str) -> String {
+    format!("# {headline}\n\n{dek}\n\n{body}\n")
+}
+
+/// What the editor page shows besides the lists it loads itself.
+struct EditorView {
+    article: Option<Article>,
+    form: ArticleForm,
+    errors: Vec<FieldError>,
+    preview_html: Option<String>,
+    saved: bool,
+}
+
+impl EditorView {
+    fn new(article: Option<Article>, form: ArticleForm) -> EditorView {
+        EditorView {
+            article,
+            form,
+            errors: Vec::new(),
+            preview_html: None,
+            saved: false,
+        }
+    }
+}
+
+async fn editor_page(
+    state: &AppState,
+    staff: &Staff,
+    view: EditorView,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let EditorView {
+        article,
+        form,
+        errors,
+        preview_html,
+        saved,
+    } = view;
+    let (sections, authors) = db::run(&state.pool, |conn| {
+        Ok((Section::all_in_nav_order(conn)?, Author::all_by_name(conn)?))
+    })
+    .await?;
+    render_admin(
+        &EditTemplate {
+            layout: AdminLayout::new(state, staff, "articles"),
+            article,
+            form,
+            errors,
+            sections,
+            authors,
+            images: IMAGE_LIBRARY,
+            preview_html,
+            may_publish: staff.role() >= crate::models::Role::Editor,
+            saved,
+        },
+        status,
+    )
+}
+
+pub async fn new(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, AppError> {
+    let mut form = ArticleForm {
+        base_revision: "0".into(),
+        ..ArticleForm::default()
+    };
+    if let Some(author_id) = staff.user.author_id {
+        let author = db::run(&state.pool, move |conn| Ok(Author::find(conn, author_id)?)).await?;
+        form.authors = author.slug;
+    }
+    editor_page(
+        &state,
+        &staff,
+        EditorView {
+            errors: Vec::new(),
+            preview_html: None,
+            saved: false,
+            ..EditorView::new(None, form)
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EditQuery {
+    saved: Option<String>,
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    query: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = staff.user.clone();
+    let (article, form) = db::run(&state.pool, move |conn| {
+        let article = Article::find(conn, id)?;
+        if !editorial::may_edit(conn, &user, &article)? {
+            return Err(AppError::Forbidden);
+        }
+        let form = ArticleForm::from_article(conn, &article)?;
+        Ok((article, form))
+    })
+    .await?;
+    let saved = query.saved.is_some();
+    editor_page(
+        &state,
+        &staff,
+        EditorView {
+            errors: Vec::new(),
+            preview_html: None,
+            saved,
+            ..EditorView::new(Some(article), form)
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn address(request: &HttpRequest) -> String {
+    request
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Saves the editor's form (or previews it): a new article when `id` is None.
+async fn save(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: Option<i32>,
+    form: ArticleForm,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    if form.action == "preview" {
+        let preview = markdown::render(&form.body_markdown).html;
+        let article = match id {
+            Some(id) => Some(db::run(&state.pool, move |conn| Ok(Article::find(conn, id)?)).await?),
+            None => None,
+        };
+        return editor_page(
+            &state,
+            &staff,
+            EditorView {
+                errors: Vec::new(),
+                preview_html: Some(preview),
+                saved: false,
+                ..EditorView::new(article, form)
+            },
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let now = state.clock.now();
+    let user = staff.user.clone();
+    let posted = form.clone();
+    let address = address(&request);
+    let outcome = db::run(&state.pool, move |conn| {
+        editorial::save(conn, &user, id, &posted, now, &address)
+    })
+    .await?;
+    match outcome {
+        SaveOutcome::Saved(article) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/admin/articles/{}?saved=1", article.id)))
+            .finish()),
+        SaveOutcome::Invalid(errors) => {
+            let article = match id {
+                Some(id) => {
+                    Some(db::run(&state.pool, move |conn| Ok(Article::find(conn, id)?)).await?)
+                }
+                None => None,
+            };
+            editor_page(
+                &state,
+                &staff,
+                EditorView {
+                    errors,
+                    preview_html: None,
+                    saved: false,
+                    ..EditorView::new(article, form)
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        SaveOutcome::Conflict { theirs } => {
+            let theirs_by = match theirs.user_id {
+                Some(user_id) => {
+                    db::run(&state.pool, move |conn| {
+                        Ok(crate::models::User::find(conn, user_id)?.name)
+                    })
+                    .await?
+                }
+                None => "someone".to_string(),
+            };
+            let diff = diff_lines(
+                &comparable(&form.headline, &form.dek, &form.body_markdown),
+                &comparable(&theirs.headline, &theirs.dek, &theirs.body_markdown),
+            );
+            render_admin(
+                &ConflictTemplate {
+                    layout: AdminLayout::new(&state, &staff, "articles"),
+                    article_id: theirs.article_id,
+                    form,
+                    theirs_by,
+                    theirs: *theirs,
+                    diff,
+                },
+                StatusCode::CONFLICT,
+            )
+        }
+    }
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: Protected<ArticleForm>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    save(state, staff, None, form.0, request).await
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    form: Protected<ArticleForm>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    save(state, staff, Some(id.into_inner()), form.0, request).await
+}
+
+// ---- Revisions ----
+
+#[derive(Template)]
+#[template(path = "admin/articles/revisions.html")]
+pub struct RevisionsTemplate {
+    pub layout: AdminLayout,
+    pub article: Article,
+    pub revisions: Vec<RevisionSummary>,
+}
+
+pub async fn revisions(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = staff.user.clone();
+    let (article, revisions) = db::run(&state.pool, move |conn| {
+        let article = Article::find(conn, id)?;
+        if !editorial::may_edit(conn, &user, &article)? {
+            return Err(AppError::Forbidden);
+        }
+        Ok((article, Revision::list(conn, id)?))
+    })
+    .await?;
+    render_admin(
+        &RevisionsTemplate {
+            layout: AdminLayout::new(&state, &staff, "articles"),
+            article,
+            revisions,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "admin/articles/compare.html")]
+pub struct CompareTemplate {
+    pub layout: AdminLayout,
+    pub article: Article,
+    pub revision: Revision,
+    pub diff: Vec<DiffLine>,
+}
+
+/// `/admin/articles/{id}/revisions/{n}`: revision n compared with the one before it.
+pub async fn compare(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, number) = path.into_inner();
+    let user = staff.user.clone();
+    let (article, revision, previous) = db::run(&state.pool, move |conn| {
+        let article = Article::find(conn, id)?;
+        if !editorial::may_edit(conn, &user, &article)? {
+            return Err(AppError::Forbidden);
+        }
+        let revision = Revision::find(conn, id, number)?;
+        let previous = if number > 1 {
+            Some(Revision::find(conn, id, number - 1)?)
+        } else {
+            None
+        };
+        Ok((article, revision, previous))
+    })
+    .await?;
+    let before = previous
+        .as_ref()
+        .map(|p| comparable(&p.headline, &p.dek, &p.body_markdown))
+        .unwrap_or_default();
+    let diff = diff_lines(
+        &before,
+        &comparable(&revision.headline, &revision.dek, &revision.body_markdown),
+    );
+    render_admin(
+        &CompareTemplate {
+            layout: AdminLayout::new(&state, &staff, "articles"),
+            article,
+            revision,
+            diff,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// Restores revision n: saved as a new revision on top of the current one (nothing is lost).
+pub async fn restore(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+    _form: Protected<TokenOnly>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (id, number) = path.into_inner();
+    let user = staff.user.clone();
+    let now = state.clock.now();
+    let address = address(&request);
+    let outcome = db::run(&state.pool, move |conn| {
+        let article = Article::find(conn, id)?;
+        let revision = Revision::find(conn, id, number)?;
+        let mut form = ArticleForm::from_revision(&revision);
+        form.base_revision = article.revision.to_string();
+        form.action = "save".into();
+        editorial::save(conn, &user, Some(id), &form, now, &address)
+    })
+    .await?;
+    match outcome {
+        SaveOutcome::Saved(article) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/admin/articles/{}?saved=1", article.id)))
+            .finish()),
+        SaveOutcome::Invalid(errors) => Err(AppError::bad_request(format!(
+            "Revision {number} can't be restored as it is: {}",
+            errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))),
+        SaveOutcome::Conflict { .. } => Err(AppError::bad_request(
+            "The article changed while restoring; try again.",
+        )),
+    }
+}

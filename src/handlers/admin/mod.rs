@@ -1,0 +1,128 @@
+//! The staff side, under `/admin`: every route takes a role extractor (`Staff`, `Editor`,
+//! `Admin`) and every form a `Protected` body, so neither check can be forgotten.
+
+pub mod articles;
+pub mod audit;
+pub mod dashboard;
+pub mod session;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::{CsrfProtected, Staff};
+use crate::error::AppError;
+use crate::models::Role;
+use crate::state::AppState;
+
+/// The frame of every admin page.
+pub struct AdminLayout {
+    pub site_name: String,
+    pub stylesheet_url: String,
+    pub user_name: String,
+    pub role: &'static str,
+    pub is_admin: bool,
+    pub csrf_token: String,
+    /// Which navigation entry is current.
+    pub current: &'static str,
+}
+
+impl AdminLayout {
+    pub fn new(state: &AppState, staff: &Staff, current: &'static str) -> AdminLayout {
+        AdminLayout {
+            site_name: state.config.site_name.clone(),
+            stylesheet_url: state.assets.url("css/admin.css"),
+            user_name: staff.user.name.clone(),
+            role: staff.role().as_str(),
+            is_admin: staff.role() == Role::Admin,
+            csrf_token: staff.csrf_token().to_string(),
+            current,
+        }
+    }
+}
+
+/// Renders an admin page with the given status; admin pages are never cached.
+pub fn render_admin(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(page.render()?))
+}
+
+/// A form with nothing but its CSRF token (logout, restore, …).
+#[derive(Debug, Deserialize)]
+pub struct TokenOnly {
+    pub csrf_token: String,
+}
+
+impl CsrfProtected for TokenOnly {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// The host (and port) a URL or origin names: `https://a.example:8443/x` → `a.example:8443`.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+/// Wraps `/admin`: responses are private and never cached or indexed, and a state-changing
+/// request whose Origin (or Referer) names another site is refused before any handler runs.
+pub async fn guard(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let headers = request.headers();
+        let claimed = headers
+            .get(header::ORIGIN)
+            .or_else(|| headers.get(header::REFERER))
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| *v != "null");
+        if let Some(claimed) = claimed {
+            let own_host = request.connection_info().host().to_string();
+            let base_host = request
+                .app_data::<web::Data<AppState>>()
+                .and_then(|s| host_of(&s.config.base_url).map(str::to_string));
+            let claimed_host = host_of(claimed).unwrap_or("");
+            if claimed_host != own_host && Some(claimed_host.to_string()) != base_host {
+                return Err(AppError::Forbidden.into());
+            }
+        }
+    }
+    let mut response = next.call(request).await?.map_into_boxed_body();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn hosts_of_origins_and_referers() {
+        assert_eq!(
+            host_of("https://news.example.com"),
+            Some("news.example.com")
+        );
+        assert_eq!(
+            host_of("http://127.0.0.1:8080/admin/x?y"),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(host_of("garbage"), None);
+    }
+}
