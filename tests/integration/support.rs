@@ -17,6 +17,8 @@ use scraper::{Html, Selector};
 pub struct TestApp {
     pub base_url: String,
     pub database_path: PathBuf,
+    /// The running app's state: tests move its clock.
+    pub state: actix_web::web::Data<gazette::state::AppState>,
     agent: ureq::Agent,
     _dir: tempfile::TempDir,
 }
@@ -101,6 +103,7 @@ impl TestApp {
         config.views_flush_interval = Duration::from_millis(50);
         config.workers = 1;
         config.db_pool_size = 4;
+        config.scheduler_interval = Duration::from_millis(50);
         configure(&mut config);
 
         // Migrate first so fixtures can be written before the navigation is loaded.
@@ -110,7 +113,9 @@ impl TestApp {
             gazette::db::run_migrations(&mut conn).unwrap();
             fixtures(&mut conn);
         }
-        let state = gazette::build_state(config).expect("app starts");
+        let clock = gazette::clock::Clock::manual(Utc::now().naive_utc());
+        let state = gazette::build_state_with_clock(config, clock).expect("app starts");
+        let app_state = state.clone();
         std::thread::spawn(move || {
             actix_web::rt::System::new()
                 .block_on(gazette::serve(state, listener))
@@ -124,6 +129,7 @@ impl TestApp {
         TestApp {
             base_url: format!("http://{address}"),
             database_path,
+            state: app_state,
             agent,
             _dir: dir,
         }
@@ -134,13 +140,37 @@ impl TestApp {
     }
 
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+        self.send(method, path, headers, None)
+    }
+
+    /// POSTs a form (`application/x-www-form-urlencoded`).
+    pub fn post_form(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        form: &[(&str, &str)],
+    ) -> Response {
+        self.send("POST", path, headers, Some(form))
+    }
+
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        form: Option<&[(&str, &str)]>,
+    ) -> Response {
         let mut request = self
             .agent
             .request(method, &format!("{}{path}", self.base_url));
         for (name, value) in headers {
             request = request.set(name, value);
         }
-        let response = match request.call() {
+        let result = match form {
+            Some(form) => request.send_form(form),
+            None => request.call(),
+        };
+        let response = match result {
             Ok(response) => response,
             Err(ureq::Error::Status(_, response)) => response,
             Err(error) => panic!("{method} {path}: {error}"),
@@ -254,5 +284,79 @@ impl Newsroom {
             seo_title: String::new(),
             seo_description: String::new(),
         }
+    }
+}
+
+/// A browser session of a staff member: keeps the session cookie and the CSRF token.
+pub struct StaffSession<'a> {
+    pub app: &'a TestApp,
+    pub cookie: String,
+}
+
+/// The value of the session cookie in a Set-Cookie header, if any.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    let header = response.header("set-cookie")?;
+    header
+        .split(", ")
+        .find_map(|cookie| cookie.strip_prefix("gazette_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+}
+
+impl TestApp {
+    /// Creates a staff account directly in the database.
+    pub fn add_staff(&self, email: &str, role: gazette::models::Role) -> gazette::models::User {
+        let mut conn = self.db();
+        gazette::accounts::create(
+            &mut conn,
+            email,
+            email,
+            role,
+            "correct horse battery",
+            now(),
+        )
+        .unwrap()
+    }
+
+    /// Logs in through the login form.
+    pub fn login(&self, email: &str) -> StaffSession<'_> {
+        let response = self.post_form(
+            "/admin/login",
+            &[],
+            &[
+                ("email", email),
+                ("password", "correct horse battery"),
+                ("next", "/admin"),
+            ],
+        );
+        assert_eq!(response.status, 303, "login of {email}: {}", response.body);
+        let cookie = session_cookie(&response).expect("a session cookie");
+        StaffSession { app: self, cookie }
+    }
+}
+
+impl StaffSession<'_> {
+    fn cookie_header(&self) -> String {
+        format!("gazette_session={}", self.cookie)
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.app
+            .request("GET", path, &[("Cookie", &self.cookie_header())])
+    }
+
+    /// The CSRF token the admin pages carry for this session.
+    pub fn csrf_token(&self) -> String {
+        let page = self.get("/admin");
+        assert_eq!(page.status, 200, "dashboard: {}", page.body);
+        page.attrs("input[name=csrf_token]", "value").remove(0)
+    }
+
+    /// POSTs a form with this session's cookie and CSRF token.
+    pub fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token();
+        let mut fields = vec![("csrf_token", token.as_str())];
+        fields.extend_from_slice(form);
+        self.app
+            .post_form(path, &[("Cookie", &self.cookie_header())], &fields)
     }
 }

@@ -1,0 +1,600 @@
+//! The admin panel: login and sessions, CSRF, throttling, the role matrix, the editorial
+//! workflow (conflicts, revisions, scheduling) and sanitized output.
+
+use chrono::TimeDelta;
+use gazette::models::{Article, Role};
+
+use crate::support::{Newsroom, TestApp, session_cookie};
+
+fn newsroom() -> TestApp {
+    TestApp::with(|conn| {
+        let world = Newsroom::section(conn, "World", "world");
+        let ana = Newsroom::author(conn, "Ana Lima", "ana-lima");
+        Newsroom::article(conn, "Existing story", &world, &[&ana], &["Climate"], 5);
+    })
+}
+
+fn section_id(app: &TestApp) -> String {
+    let mut conn = app.db();
+    gazette::models::Section::find_by_slug(&mut conn, "world")
+        .unwrap()
+        .id
+        .to_string()
+}
+
+fn article_form<'a>(
+    section: &'a str,
+    headline: &'a str,
+    body: &'a str,
+    action: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("headline", headline),
+        ("dek", "A standfirst."),
+        ("body_markdown", body),
+        ("section_id", section),
+        ("authors", "ana-lima"),
+        ("tags", "Climate, Oceans"),
+        ("hero_image_url", "/static/img/demo/harbour.jpg"),
+        ("hero_image_alt", "A harbour at dawn"),
+        ("action", action),
+    ]
+}
+
+fn created_id(response: &crate::support::Response) -> i32 {
+    assert_eq!(response.status, 303, "{}", response.body);
+    let location = response.header("location").unwrap();
+    location
+        .trim_start_matches("/admin/articles/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("article id in {location}"))
+}
+
+#[test]
+fn login_rotates_the_session_and_logout_ends_it() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+
+    let anonymous = app.get("/admin/articles?status=draft");
+    assert_eq!(anonymous.status, 303);
+    assert_eq!(
+        anonymous.header("location"),
+        Some("/admin/login?next=%2Fadmin%2Farticles%3Fstatus%3Ddraft")
+    );
+    let form = app.get("/admin/login");
+    assert_eq!(form.status, 200);
+    assert_eq!(form.header("cache-control"), Some("private, no-store"));
+
+    let wrong = app.post_form(
+        "/admin/login",
+        &[],
+        &[
+            ("email", "editor@example.com"),
+            ("password", "nope nope nope"),
+        ],
+    );
+    let unknown = app.post_form(
+        "/admin/login",
+        &[],
+        &[
+            ("email", "nobody@example.com"),
+            ("password", "nope nope nope"),
+        ],
+    );
+    assert_eq!(wrong.status, 401);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(
+        wrong.texts(".form-error"),
+        unknown.texts(".form-error"),
+        "the same message either way"
+    );
+    assert_eq!(
+        wrong.attrs("#email", "value"),
+        vec!["editor@example.com"],
+        "email kept"
+    );
+    assert!(session_cookie(&wrong).is_none());
+
+    let ok = app.post_form(
+        "/admin/login",
+        &[],
+        &[
+            ("email", "Editor@Example.com"),
+            ("password", "correct horse battery"),
+            ("next", "/admin/articles"),
+        ],
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), Some("/admin/articles"));
+    let set_cookie = ok.header("set-cookie").unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/admin"), "{set_cookie}");
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain-http base URL: {set_cookie}"
+    );
+    let first = session_cookie(&ok).unwrap();
+    let dashboard = app.request(
+        "GET",
+        "/admin",
+        &[("Cookie", &format!("gazette_session={first}"))],
+    );
+    assert_eq!(dashboard.status, 200);
+    assert!(dashboard.body.contains("Articles by status"));
+
+    // A new login presenting the old cookie gets a new session; the old one stops working.
+    let again = app.post_form(
+        "/admin/login",
+        &[("Cookie", &format!("gazette_session={first}"))],
+        &[
+            ("email", "editor@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    );
+    let second = session_cookie(&again).unwrap();
+    assert_ne!(first, second);
+    let old = app.request(
+        "GET",
+        "/admin",
+        &[("Cookie", &format!("gazette_session={first}"))],
+    );
+    assert_eq!(old.status, 303, "the old session id is dead");
+
+    let session = crate::support::StaffSession {
+        app: &app,
+        cookie: second.clone(),
+    };
+    let out = session.post("/admin/logout", &[]);
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), Some("/admin/login"));
+    let after = app.request(
+        "GET",
+        "/admin",
+        &[("Cookie", &format!("gazette_session={second}"))],
+    );
+    assert_eq!(after.status, 303, "logout revokes the session");
+}
+
+#[test]
+fn sessions_end_after_idle_time_and_on_password_change() {
+    let app = newsroom();
+    let user = app.add_staff("writer@example.com", Role::Writer);
+    let session = app.login("writer@example.com");
+    assert_eq!(session.get("/admin").status, 200);
+    app.state.clock.advance(TimeDelta::hours(3));
+    assert_eq!(session.get("/admin").status, 303, "idle timeout");
+
+    let session = app.login("writer@example.com");
+    let mut conn = app.db();
+    gazette::accounts::change_password(
+        &mut conn,
+        &user,
+        "another long password",
+        crate::support::now(),
+    )
+    .unwrap();
+    assert_eq!(
+        session.get("/admin").status,
+        303,
+        "password change revokes sessions"
+    );
+}
+
+#[test]
+fn state_changing_requests_need_the_csrf_token_and_our_origin() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let session = app.login("editor@example.com");
+    let cookie = format!("gazette_session={}", session.cookie);
+    let section = section_id(&app);
+    let form = article_form(&section, "Forged story", "Body.", "publish");
+
+    let missing = app.post_form("/admin/articles", &[("Cookie", &cookie)], &form);
+    assert!(
+        matches!(missing.status, 400 | 403),
+        "no token: {}",
+        missing.status
+    );
+    let mut wrong = vec![("csrf_token", "0000")];
+    wrong.extend_from_slice(&form);
+    assert_eq!(
+        app.post_form("/admin/articles", &[("Cookie", &cookie)], &wrong)
+            .status,
+        403
+    );
+
+    let token = session.csrf_token();
+    let mut good = vec![("csrf_token", token.as_str())];
+    good.extend_from_slice(&form);
+    let foreign = app.post_form(
+        "/admin/articles",
+        &[("Cookie", &cookie), ("Origin", "https://evil.example")],
+        &good,
+    );
+    assert_eq!(foreign.status, 403, "another site's origin");
+    assert_eq!(
+        app.get("/article/forged-story").status,
+        404,
+        "nothing was published"
+    );
+
+    let own = app.post_form(
+        "/admin/articles",
+        &[("Cookie", &cookie), ("Origin", &app.base_url)],
+        &good,
+    );
+    assert_eq!(own.status, 303);
+    assert_eq!(app.get("/article/forged-story").status, 200);
+}
+
+#[test]
+fn repeated_failures_are_throttled_with_growing_waits() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let attempt = |password: &str| {
+        app.post_form(
+            "/admin/login",
+            &[],
+            &[("email", "editor@example.com"), ("password", password)],
+        )
+    };
+    for _ in 0..6 {
+        assert_eq!(attempt("wrong password!").status, 401);
+    }
+    let blocked = attempt("correct horse battery");
+    assert_eq!(blocked.status, 429, "even the right password waits");
+    assert!(blocked.body.contains("try again in"), "{}", blocked.body);
+    let retry: i64 = blocked.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "first wait is short: {retry}");
+
+    app.state.clock.advance(TimeDelta::seconds(3));
+    assert_eq!(attempt("wrong password!").status, 401);
+    let longer: i64 = attempt("wrong password!")
+        .header("retry-after")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(longer > retry, "the wait grows: {longer} after {retry}");
+
+    app.state.clock.advance(TimeDelta::minutes(20));
+    assert_eq!(
+        attempt("correct horse battery").status,
+        303,
+        "nobody is locked out for good"
+    );
+}
+
+#[test]
+fn roles_decide_who_may_do_what() {
+    let app = newsroom();
+    for (email, role) in [
+        ("writer@example.com", Role::Writer),
+        ("editor@example.com", Role::Editor),
+        ("admin@example.com", Role::Admin),
+    ] {
+        app.add_staff(email, role);
+    }
+    let section = section_id(&app);
+    let existing = {
+        let mut conn = app.db();
+        Article::find_by_slug(&mut conn, "existing-story")
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    // (role, path, expected status for GET)
+    let reads = [
+        ("writer@example.com", "/admin", 200),
+        ("writer@example.com", "/admin/articles", 200),
+        ("writer@example.com", "/admin/audit", 403),
+        (
+            "writer@example.com",
+            &format!("/admin/articles/{existing}") as &str,
+            403,
+        ),
+        ("editor@example.com", "/admin/audit", 403),
+        (
+            "editor@example.com",
+            &format!("/admin/articles/{existing}"),
+            200,
+        ),
+        ("admin@example.com", "/admin/audit", 200),
+        (
+            "admin@example.com",
+            &format!("/admin/articles/{existing}"),
+            200,
+        ),
+    ];
+    for (email, path, expected) in reads {
+        let session = app.login(email);
+        assert_eq!(session.get(path).status, expected, "{email} GET {path}");
+    }
+
+    let writer = app.login("writer@example.com");
+    let published = writer.post(
+        "/admin/articles",
+        &article_form(&section, "Writer publishes", "Body.", "publish"),
+    );
+    assert_eq!(published.status, 403, "writers cannot publish");
+    let draft_id = created_id(&writer.post(
+        "/admin/articles",
+        &article_form(&section, "Writer draft", "Body.", "save"),
+    ));
+    assert_eq!(
+        writer.get(&format!("/admin/articles/{draft_id}")).status,
+        200,
+        "own draft"
+    );
+    let submitted = writer.post(
+        &format!("/admin/articles/{draft_id}"),
+        &[
+            article_form(&section, "Writer draft", "Body.", "submit"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+    let edit_other = writer.post(
+        &format!("/admin/articles/{existing}"),
+        &[
+            article_form(&section, "Hijacked", "Body.", "save"),
+            vec![("base_revision", "0")],
+        ]
+        .concat(),
+    );
+    assert_eq!(edit_other.status, 403, "writers edit only their own");
+    assert_eq!(
+        app.get("/article/writer-draft").status,
+        404,
+        "in review is not public"
+    );
+
+    let editor = app.login("editor@example.com");
+    let dashboard = editor.get("/admin");
+    assert!(
+        dashboard
+            .texts("#review + ul a")
+            .contains(&"Writer draft".to_string()),
+        "review queue"
+    );
+    let publish = editor.post(
+        &format!("/admin/articles/{draft_id}"),
+        &[
+            article_form(&section, "Writer draft", "Body.", "publish"),
+            vec![("base_revision", "2")],
+        ]
+        .concat(),
+    );
+    assert_eq!(publish.status, 303, "{}", publish.body);
+    assert_eq!(app.get("/article/writer-draft").status, 200);
+    assert_eq!(
+        writer.get(&format!("/admin/articles/{draft_id}")).status,
+        403,
+        "published: editors only"
+    );
+
+    let admin = app.login("admin@example.com");
+    let audit = admin.get("/admin/audit");
+    let actions = audit.texts("tbody td:nth-child(3)");
+    for action in ["login", "article.published"] {
+        assert!(
+            actions.contains(&action.to_string()),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
+#[test]
+fn a_stale_save_is_refused_as_a_conflict_and_keeps_the_users_text() {
+    let app = newsroom();
+    app.add_staff("a@example.com", Role::Editor);
+    app.add_staff("b@example.com", Role::Editor);
+    let section = section_id(&app);
+    let a = app.login("a@example.com");
+    let b = app.login("b@example.com");
+    let id = created_id(&a.post(
+        "/admin/articles",
+        &article_form(&section, "Shared story", "First words.", "save"),
+    ));
+    let path = format!("/admin/articles/{id}");
+
+    let b_save = b.post(
+        &path,
+        &[
+            article_form(&section, "Shared story", "B's careful rewrite.", "save"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(b_save.status, 303);
+    let a_save = a.post(
+        &path,
+        &[
+            article_form(&section, "Shared story", "A's unsaved paragraph.", "save"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(a_save.status, 409);
+    assert!(
+        a_save.body.contains("A&#39;s unsaved paragraph.")
+            || a_save.body.contains("A's unsaved paragraph."),
+        "A's text is kept"
+    );
+    assert!(
+        a_save.body.contains("careful rewrite"),
+        "the other change is shown"
+    );
+    let mut conn = app.db();
+    let article = Article::find(&mut conn, id).unwrap();
+    assert_eq!(
+        article.body_markdown, "B's careful rewrite.",
+        "no silent overwrite"
+    );
+    assert_eq!(article.revision, 2);
+}
+
+#[test]
+fn revisions_are_listed_compared_and_restored() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let section = section_id(&app);
+    let editor = app.login("editor@example.com");
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Version one", "Original body.", "save"),
+    ));
+    let path = format!("/admin/articles/{id}");
+    editor.post(
+        &path,
+        &[
+            article_form(&section, "Version two", "Rewritten body.", "save"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+
+    let list = editor.get(&format!("{path}/revisions"));
+    assert_eq!(list.status, 200);
+    assert_eq!(list.texts("tbody tr").len(), 2);
+    let compare = editor.get(&format!("{path}/revisions/2"));
+    assert!(
+        compare
+            .texts(".diff--removed")
+            .iter()
+            .any(|l| l.contains("Original body."))
+    );
+    assert!(
+        compare
+            .texts(".diff--added")
+            .iter()
+            .any(|l| l.contains("Rewritten body."))
+    );
+
+    let restored = editor.post(&format!("{path}/revisions/1/restore"), &[]);
+    assert_eq!(restored.status, 303, "{}", restored.body);
+    let mut conn = app.db();
+    let article = Article::find(&mut conn, id).unwrap();
+    assert_eq!(article.headline, "Version one");
+    assert_eq!(article.body_markdown, "Original body.");
+    assert_eq!(
+        article.revision, 3,
+        "restoring adds a revision; nothing is lost"
+    );
+}
+
+#[test]
+fn an_invalid_form_comes_back_with_everything_typed_and_a_message_per_field() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let response = editor.post(
+        "/admin/articles",
+        &[
+            ("headline", ""),
+            ("dek", "My standfirst"),
+            ("body_markdown", "A long body I must not lose."),
+            ("section_id", "9999"),
+            ("authors", "nobody-at-all"),
+            ("hero_image_url", "/static/img/demo/harbour.jpg"),
+            ("hero_image_alt", ""),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(response.status, 422);
+    assert_eq!(
+        response.texts("#body_markdown"),
+        vec!["A long body I must not lose."]
+    );
+    assert_eq!(response.texts("#dek"), vec!["My standfirst"]);
+    assert_eq!(response.attrs("#authors", "value"), vec!["nobody-at-all"]);
+    for field in ["headline", "section_id", "authors", "hero_image_alt"] {
+        assert_eq!(
+            response.attrs(&format!("#{field}"), "aria-invalid"),
+            vec!["true"],
+            "{field} marked"
+        );
+    }
+    assert!(response.texts(".field-error").len() >= 4);
+}
+
+#[test]
+fn a_scheduled_article_goes_live_at_its_time() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let at = (app.state.clock.now() + TimeDelta::hours(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let mut form = article_form(
+        &section,
+        "Embargoed report",
+        "Embargoed until noon.",
+        "schedule",
+    );
+    form.push(("publish_at", &at));
+    let id = created_id(&editor.post("/admin/articles", &form));
+    assert_eq!(app.get("/article/embargoed-report").status, 404);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(
+        app.get("/article/embargoed-report").status,
+        404,
+        "not before its time"
+    );
+    assert!(
+        editor
+            .get("/admin")
+            .texts("#scheduled + ul a")
+            .contains(&"Embargoed report".to_string())
+    );
+
+    app.state.clock.advance(TimeDelta::hours(2));
+    let mut status = 0;
+    for _ in 0..100 {
+        status = app.get("/article/embargoed-report").status;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(status, 200, "published by the server's scheduler");
+    assert!(app.get("/feed.xml").body.contains("Embargoed report"));
+    let found = app.get("/search?q=embargoed");
+    assert!(
+        found
+            .texts(".search-result__headline")
+            .contains(&"Embargoed report".to_string())
+    );
+    let mut conn = app.db();
+    assert!(Article::find(&mut conn, id).unwrap().is_published());
+}
+
+#[test]
+fn hostile_markdown_is_sanitized_on_the_public_page() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let body = "Fine text.\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))";
+    created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Sanitized story", body, "publish"),
+    ));
+    let page = app.get("/article/sanitized-story");
+    assert_eq!(page.status, 200);
+    let html = page.html();
+    let story = html
+        .select(&scraper::Selector::parse(".story__body").unwrap())
+        .next()
+        .unwrap()
+        .inner_html();
+    assert!(story.contains("Fine text."));
+    assert!(!story.contains("<script"), "{story}");
+    assert!(!story.contains("onerror"), "{story}");
+    assert!(!story.contains("javascript:"), "{story}");
+}
