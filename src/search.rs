@@ -257,8 +257,8 @@ fn julian_day_time(at: NaiveDateTime) -> f64 {
 /// Result sets up to this size are counted per section exactly; larger ones are estimated
 /// from a sample of their newest matches (and the page says "about").
 const EXACT_COUNT_LIMIT: i64 = 10_000;
-/// Matches in the sample that estimates the section counts of a large result set.
-const COUNT_SAMPLE: i64 = 4_000;
+/// A large result set is counted in the newest 1/N of the archive and scaled up.
+const COUNT_SAMPLE_FRACTION: i64 = 10;
 /// Result sets larger than this are ranked among their newest matches only, about this many:
 /// ranking every match of a word found in most of the archive would cost a bm25 score per
 /// article, and for a news site the newest of such matches are the ones readers want.
@@ -367,7 +367,20 @@ fn raw_count(
     filters: &Filters,
     first: Option<i64>,
 ) -> QueryResult<i64> {
-    let mut statement = Statement::new("SELECT COUNT(*) AS n FROM article_search s");
+    counted(conn, query, filters, first, None)
+}
+
+/// Matches counted up to `cap` + 1 at most: enough to know a result set is large without
+/// walking all of it.
+fn counted(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+    cap: Option<i64>,
+) -> QueryResult<i64> {
+    let mut statement =
+        Statement::new("SELECT COUNT(*) AS n FROM (SELECT s.rowid FROM article_search s");
     statement.push(
         " WHERE article_search MATCH ?",
         Some(Bind::Text(query.to_fts())),
@@ -379,6 +392,10 @@ fn raw_count(
         );
     }
     statement.newer_than(first);
+    match cap {
+        Some(cap) => statement.push(" LIMIT ?)", Some(Bind::Big(cap + 1))),
+        None => statement.push(")", None),
+    };
     Ok(statement
         .load::<CountRow>(conn)?
         .first()
@@ -511,16 +528,20 @@ pub fn search(
     let mut expanded = query.clone();
     expanded.expand_prefix(conn)?;
     let query = &expanded;
-    let matches = raw_count(conn, query, filters, None)?;
+    let matches = counted(conn, query, filters, None, Some(EXACT_COUNT_LIMIT))?;
     if matches == 0 {
         return Ok(ResultsPage::default());
     }
     let (mut section_counts, approximate) = if matches <= EXACT_COUNT_LIMIT {
         (section_counts(conn, query, filters, None)?, false)
     } else {
-        let first = window_start(conn, matches, COUNT_SAMPLE)?;
-        let sampled = raw_count(conn, query, filters, first)?.max(1);
-        let scale = matches as f64 / sampled as f64;
+        // More than the limit: count the newest slice of the archive and scale up.
+        let highest: CountRow =
+            diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
+                .get_result(conn)?;
+        let span = (highest.n / COUNT_SAMPLE_FRACTION).max(1);
+        let first = Some(highest.n - span);
+        let scale = highest.n as f64 / span as f64;
         let counts = section_counts(conn, query, filters, first)?
             .into_iter()
             .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
