@@ -18,6 +18,8 @@ pub struct Config {
     pub base_url: String,
     /// Folder served under `/static/`.
     pub static_dir: PathBuf,
+    /// Folder for uploaded images, served under `/media/`.
+    pub media_dir: PathBuf,
     /// Name shown in the masthead, titles and feeds.
     pub site_name: String,
     /// How often counted page views are written to the database.
@@ -41,12 +43,19 @@ impl Config {
     /// Defaults that work on a laptop: the given database file, demo content on, port 8080.
     pub fn new(database_path: impl Into<PathBuf>) -> Config {
         let bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
+        let database_path: PathBuf = database_path.into();
+        // Uploads live beside the database, so one folder holds everything to back up.
+        let media_dir = database_path
+            .parent()
+            .map(|folder| folder.join("media"))
+            .unwrap_or_else(|| PathBuf::from("media"));
         Config {
             bind,
-            database_path: database_path.into(),
+            database_path,
             seed_demo: true,
             base_url: format!("http://{bind}"),
             static_dir: PathBuf::from("static"),
+            media_dir,
             site_name: "The Gazette".to_string(),
             views_flush_interval: Duration::from_secs(30),
             db_pool_size: 8,

@@ -10,11 +10,12 @@ use crate::auth::CsrfProtected;
 use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::models::article::{ArticleInput, HeroImageInput};
+use crate::models::media_item::MediaItem;
 use crate::models::revision::{NewRevision, Revision};
 use crate::models::{Article, ArticleStatus, Role, Section, Tag, User, audit, byline};
 use crate::schema::{article_pinned_related, articles, authors};
 
-/// Images an article may use as its hero, with their sizes. (Uploads will join this list.)
+/// The demo illustrations an article may use as its hero; uploads (the media table) join them.
 pub const IMAGE_LIBRARY: &[(&str, &str)] = &[
     ("/static/img/demo/skyline.jpg", "City skyline at dusk"),
     ("/static/img/demo/harbour.jpg", "Harbour at sunrise"),
@@ -251,28 +252,34 @@ fn check(
     }
     let hero_image = match form.hero_image_url.trim() {
         "" => None,
-        url => match IMAGE_LIBRARY.iter().find(|(known, _)| *known == url) {
-            Some(_) => {
-                if form.hero_image_alt.trim().is_empty() {
-                    fail(
-                        "hero_image_alt",
-                        "Describe the image for readers who cannot see it.".into(),
-                    );
+        url => {
+            let size = match IMAGE_LIBRARY.iter().find(|(known, _)| *known == url) {
+                Some(_) => Some(LIBRARY_IMAGE_SIZE),
+                None => MediaItem::find_by_url(conn, url)?.map(|item| (item.width, item.height)),
+            };
+            match size {
+                Some((width, height)) => {
+                    if form.hero_image_alt.trim().is_empty() {
+                        fail(
+                            "hero_image_alt",
+                            "Describe the image for readers who cannot see it.".into(),
+                        );
+                    }
+                    Some(HeroImageInput {
+                        url: url.to_string(),
+                        alt: form.hero_image_alt.trim().to_string(),
+                        caption: form.hero_image_caption.trim().to_string(),
+                        credit: form.hero_image_credit.trim().to_string(),
+                        width,
+                        height,
+                    })
                 }
-                Some(HeroImageInput {
-                    url: url.to_string(),
-                    alt: form.hero_image_alt.trim().to_string(),
-                    caption: form.hero_image_caption.trim().to_string(),
-                    credit: form.hero_image_credit.trim().to_string(),
-                    width: LIBRARY_IMAGE_SIZE.0,
-                    height: LIBRARY_IMAGE_SIZE.1,
-                })
+                None => {
+                    fail("hero_image_url", "Choose an image from the library.".into());
+                    None
+                }
             }
-            None => {
-                fail("hero_image_url", "Choose an image from the library.".into());
-                None
-            }
-        },
+        }
     };
     if form.seo_title.chars().count() > 110 {
         fail(

@@ -98,9 +98,12 @@ pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<
 /// to the database as it goes and once more at shutdown.
 pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<()> {
     let static_dir = state.config.static_dir.clone();
+    let media_dir = state.config.media_dir.clone();
+    std::fs::create_dir_all(&media_dir)?;
     let app_state = state.clone();
     let mut server = HttpServer::new(move || {
         let static_dir = static_dir.clone();
+        let media_dir = media_dir.clone();
         App::new()
             .app_data(app_state.clone())
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
@@ -128,7 +131,7 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             )
             .wrap(from_fn(http_cache::canonical_urls))
             .wrap(Logger::new("%r %s %b %Dms"))
-            .configure(|cfg| routes::configure(cfg, &static_dir))
+            .configure(|cfg| routes::configure(cfg, &static_dir, &media_dir))
     });
     if state.config.workers > 0 {
         server = server.workers(state.config.workers);

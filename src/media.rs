@@ -60,3 +60,173 @@ mod tests {
         assert_eq!(hero_variants("/media/a.jpg", 800, 800).len(), 1);
     }
 }
+
+// ---- Uploads ----
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::imageops::FilterType;
+use image::{DynamicImage, GenericImageView, ImageFormat};
+
+/// Uploads larger than this are refused (413).
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// The widest copy kept; narrower ones are made for `srcset`.
+const MAX_WIDTH: u32 = 1600;
+const SRCSET_WIDTHS: [u32; 2] = [480, 960];
+
+/// Why an upload was refused, in words for the person uploading.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF picture.")]
+    NotAnImage,
+    #[error("The image could not be saved: {0}")]
+    Storage(String),
+}
+
+/// An image decoded, cleaned and written to the media folder.
+#[derive(Debug, Clone)]
+pub struct StoredImage {
+    pub stem: String,
+    pub extension: &'static str,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i32,
+}
+
+fn encode(image: &DynamicImage, extension: &str) -> Result<Vec<u8>, UploadError> {
+    let mut out = Cursor::new(Vec::new());
+    let result = if extension == "png" {
+        image.write_to(&mut out, ImageFormat::Png)
+    } else {
+        // JPEG has no alpha: flatten to RGB first.
+        DynamicImage::ImageRgb8(image.to_rgb8()).write_to(&mut out, ImageFormat::Jpeg)
+    };
+    result.map_err(|e| UploadError::Storage(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+fn centre_crop(image: &DynamicImage, ratio_w: u32, ratio_h: u32) -> DynamicImage {
+    let (width, height) = image.dimensions();
+    let (crop_w, crop_h) = if width * ratio_h > height * ratio_w {
+        (height * ratio_w / ratio_h, height)
+    } else {
+        (width, width * ratio_h / ratio_w)
+    };
+    image.crop_imm(
+        (width - crop_w) / 2,
+        (height - crop_h) / 2,
+        crop_w.max(1),
+        crop_h.max(1),
+    )
+}
+
+/// Decodes `data` by its content (never its name or declared type), re-encodes it (which drops
+/// EXIF and anything else hidden in the file), and writes the copies under `folder`.
+pub fn store_upload(data: &[u8], folder: &Path, stem: &str) -> Result<StoredImage, UploadError> {
+    let format = image::guess_format(data).map_err(|_| UploadError::NotAnImage)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif
+    ) {
+        return Err(UploadError::NotAnImage);
+    }
+    let decoded =
+        image::load_from_memory_with_format(data, format).map_err(|_| UploadError::NotAnImage)?;
+    let extension = if decoded.color().has_alpha() && format != ImageFormat::Jpeg {
+        "png"
+    } else {
+        "jpg"
+    };
+    let main = if decoded.width() > MAX_WIDTH {
+        decoded.resize(MAX_WIDTH, u32::MAX, FilterType::Lanczos3)
+    } else {
+        decoded
+    };
+    std::fs::create_dir_all(folder).map_err(|e| UploadError::Storage(e.to_string()))?;
+    let write = |name: String, image: &DynamicImage| -> Result<usize, UploadError> {
+        let bytes = encode(image, extension)?;
+        std::fs::write(folder.join(name), &bytes)
+            .map_err(|e| UploadError::Storage(e.to_string()))?;
+        Ok(bytes.len())
+    };
+    let bytes = write(format!("{stem}.{extension}"), &main)?;
+    for width in SRCSET_WIDTHS {
+        let copy = if main.width() > width {
+            main.resize(width, u32::MAX, FilterType::Lanczos3)
+        } else {
+            main.clone()
+        };
+        write(format!("{stem}-{width}w.{extension}"), &copy)?;
+    }
+    write(format!("{stem}-4x3.{extension}"), &centre_crop(&main, 4, 3))?;
+    write(format!("{stem}-1x1.{extension}"), &centre_crop(&main, 1, 1))?;
+    Ok(StoredImage {
+        stem: stem.to_string(),
+        extension,
+        width: main.width() as i32,
+        height: main.height() as i32,
+        bytes: bytes as i32,
+    })
+}
+
+/// `srcset` for an uploaded image (the narrower copies and the original); None for images
+/// that have no narrower copies.
+pub fn srcset(url: &str, width: i32) -> Option<String> {
+    let (stem, extension) = url.strip_prefix("/media/")?.rsplit_once('.')?;
+    let mut parts: Vec<String> = SRCSET_WIDTHS
+        .iter()
+        .filter(|w| (**w as i32) < width)
+        .map(|w| format!("/media/{stem}-{w}w.{extension} {w}w"))
+        .collect();
+    parts.push(format!("{url} {width}w"));
+    Some(parts.join(", "))
+}
+
+#[cfg(test)]
+mod upload_tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = DynamicImage::new_rgb8(width, height);
+        let mut out = Cursor::new(Vec::new());
+        image.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn images_are_decoded_by_content_and_copies_are_written() {
+        let dir = tempfile_dir();
+        let stored = store_upload(&png(2000, 1125), &dir, "photo").unwrap();
+        assert_eq!((stored.width, stored.height), (1600, 900));
+        assert_eq!(stored.extension, "jpg");
+        for name in [
+            "photo.jpg",
+            "photo-480w.jpg",
+            "photo-960w.jpg",
+            "photo-4x3.jpg",
+            "photo-1x1.jpg",
+        ] {
+            assert!(dir.join(name).exists(), "{name}");
+        }
+        assert!(matches!(
+            store_upload(b"GIF89a but not really", &dir, "x"),
+            Err(UploadError::NotAnImage)
+        ));
+        assert!(matches!(
+            store_upload(b"<html>hello</html>", &dir, "y"),
+            Err(UploadError::NotAnImage)
+        ));
+        assert_eq!(
+            srcset("/media/photo.jpg", 1600).as_deref(),
+            Some("/media/photo-480w.jpg 480w, /media/photo-960w.jpg 960w, /media/photo.jpg 1600w")
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("gazette-media-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}

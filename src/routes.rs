@@ -12,8 +12,8 @@ use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
 use crate::handlers::public::{article, author, home, search, section, tag};
 
-/// Static files never change under a given URL (each carries a content hash), so browsers may
-/// keep them for a year.
+/// Static files never change under a given URL (each carries a content hash; uploads get a new
+/// random name), so browsers may keep them for a year.
 const STATIC_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// A route for reading: GET, and HEAD wherever GET works.
@@ -21,7 +21,7 @@ fn read() -> Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
+pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Path) {
     cfg.route("/", read().to(home::show))
         .route("/section/{slug}", read().to(section::show))
         .route("/article/{slug}", read().to(article::show))
@@ -64,6 +64,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
                     "/articles/{id}/revisions/{number}/restore",
                     web::post().to(admin::articles::restore),
                 )
+                .route("/media", web::get().to(admin::media::show))
+                .route("/media", web::post().to(admin::media::upload))
                 .route("/audit", web::get().to(admin::audit::show)),
         )
         .service(
@@ -74,6 +76,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path) {
                 )
                 .service(
                     Files::new("", static_dir)
+                        .use_etag(true)
+                        .use_last_modified(true),
+                ),
+        )
+        .service(
+            web::scope("/media")
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((CACHE_CONTROL, HeaderValue::from_static(STATIC_CACHE))),
+                )
+                .service(
+                    Files::new("", media_dir)
                         .use_etag(true)
                         .use_last_modified(true),
                 ),

@@ -140,6 +140,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    media (id) {
+        id -> Integer,
+        stem -> Text,
+        extension -> Text,
+        original_name -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> Integer,
+        alt -> Text,
+        credit -> Text,
+        uploaded_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     search_vocabulary (term) {
         term -> Text,
         documents -> Integer,
@@ -212,6 +228,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     authors,
     login_throttle,
+    media,
     search_vocabulary,
     sections,
     sessions,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod author;
 pub mod byline;
 pub mod daily_views;
+pub mod media_item;
 pub mod revision;
 pub mod section;
 pub mod session;

@@ -28,6 +28,11 @@ pub struct HeroImage {
 }
 
 impl HeroImage {
+    /// Narrower copies for the browser to choose from (uploads only).
+    pub fn srcset(&self) -> Option<String> {
+        crate::media::srcset(&self.url, self.width)
+    }
+
     pub fn from_columns(
         url: Option<String>,
         alt: String,

@@ -153,6 +153,44 @@ impl TestApp {
         self.send("POST", path, headers, Some(form))
     }
 
+    /// POSTs `multipart/form-data` with text fields and one file.
+    pub fn post_multipart(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Response {
+        let boundary = "gazette-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (file_name, content_type, data) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = self.agent.post(&format!("{}{path}", self.base_url));
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        let result = request
+            .set(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send_bytes(&body);
+        Self::collect(result, "POST", path)
+    }
+
     fn send(
         &self,
         method: &str,
@@ -170,6 +208,10 @@ impl TestApp {
             Some(form) => request.send_form(form),
             None => request.call(),
         };
+        Self::collect(result, method, path)
+    }
+
+    fn collect(result: Result<ureq::Response, ureq::Error>, method: &str, path: &str) -> Response {
         let response = match result {
             Ok(response) => response,
             Err(ureq::Error::Status(_, response)) => response,
@@ -349,6 +391,21 @@ impl StaffSession<'_> {
         let page = self.get("/admin");
         assert_eq!(page.status, 200, "dashboard: {}", page.body);
         page.attrs("input[name=csrf_token]", "value").remove(0)
+    }
+
+    /// Uploads a file to the media library.
+    pub fn upload(&self, alt: &str, file: (&str, &str, &[u8])) -> Response {
+        let token = self.csrf_token();
+        self.app.post_multipart(
+            "/admin/media",
+            &[("Cookie", &self.cookie_header())],
+            &[
+                ("csrf_token", &token),
+                ("alt", alt),
+                ("credit", "Test Photo Desk"),
+            ],
+            file,
+        )
     }
 
     /// POSTs a form with this session's cookie and CSRF token.

@@ -12,6 +12,7 @@ use crate::editorial::{self, ArticleForm, FieldError, IMAGE_LIBRARY, SaveOutcome
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
 use crate::markdown;
+use crate::models::media_item::MediaItem;
 use crate::models::revision::{Revision, RevisionSummary};
 use crate::models::{Article, Author, Section};
 use crate::pagination::{PER_PAGE, Pagination, parse_page};
@@ -110,7 +111,8 @@ pub struct EditTemplate {
     pub errors: Vec<FieldError>,
     pub sections: Vec<Section>,
     pub authors: Vec<Author>,
-    pub images: &'static [(&'static str, &'static str)],
+    /// Hero image choices: (URL, label), uploads first.
+    pub images: Vec<(String, String)>,
     /// Sanitized HTML of the body, when the editor asked for a preview.
     pub preview_html: Option<String>,
     pub may_publish: bool,
@@ -201,10 +203,23 @@ async fn editor_page(
         preview_html,
         saved,
     } = view;
-    let (sections, authors) = db::run(&state.pool, |conn| {
-        Ok((Section::all_in_nav_order(conn)?, Author::all_by_name(conn)?))
+    let (sections, authors, uploads) = db::run(&state.pool, |conn| {
+        Ok((
+            Section::all_in_nav_order(conn)?,
+            Author::all_by_name(conn)?,
+            MediaItem::search(conn, "", 200)?,
+        ))
     })
     .await?;
+    let images = uploads
+        .iter()
+        .map(|item| (item.url(), format!("{} (upload)", item.alt)))
+        .chain(
+            IMAGE_LIBRARY
+                .iter()
+                .map(|(url, label)| (url.to_string(), label.to_string())),
+        )
+        .collect();
     render_admin(
         &EditTemplate {
             layout: AdminLayout::new(state, staff, "articles"),
@@ -213,7 +228,7 @@ async fn editor_page(
             errors,
             sections,
             authors,
-            images: IMAGE_LIBRARY,
+            images,
             preview_html,
             may_publish: staff.role() >= crate::models::Role::Editor,
             saved,

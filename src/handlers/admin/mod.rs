@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod audit;
 pub mod dashboard;
+pub mod media;
 pub mod session;
 
 use actix_web::body::{BoxBody, MessageBody};

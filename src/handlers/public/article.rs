@@ -116,7 +116,18 @@ fn article_meta(
         (Some(url), Some(width), Some(height)) => media::hero_variants(url, width, height),
         _ => Vec::new(),
     };
-    let mut meta = state.meta(&article.headline, &article.dek, path);
+    // The editor's SEO overrides, when set, are what search results and shares show.
+    let title = if article.seo_title.is_empty() {
+        &article.headline
+    } else {
+        &article.seo_title
+    };
+    let description = if article.seo_description.is_empty() {
+        &article.dek
+    } else {
+        &article.seo_description
+    };
+    let mut meta = state.meta(title, description, path);
     if let Some(original) = variants.first() {
         meta = meta.with_image(SocialImage {
             url: state.absolute(&original.url),
