@@ -66,6 +66,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                 )
                 .route("/media", web::get().to(admin::media::show))
                 .route("/media", web::post().to(admin::media::upload))
+                .route("/sections", web::get().to(admin::sections::list))
+                .route("/sections", web::post().to(admin::sections::create))
+                .route("/sections/{id}", web::post().to(admin::sections::update))
+                .route(
+                    "/sections/{id}/delete",
+                    web::post().to(admin::sections::delete),
+                )
+                .route("/users", web::get().to(admin::users::list))
+                .route("/users", web::post().to(admin::users::create))
+                .route("/users/{id}", web::post().to(admin::users::update))
+                .route("/users/{id}/delete", web::post().to(admin::users::delete))
                 .route("/audit", web::get().to(admin::audit::show)),
         )
         .service(

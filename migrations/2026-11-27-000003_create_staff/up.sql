@@ -63,8 +63,8 @@ CREATE TABLE article_revisions (
 ALTER TABLE articles ADD COLUMN seo_title TEXT NOT NULL DEFAULT '';
 ALTER TABLE articles ADD COLUMN seo_description TEXT NOT NULL DEFAULT '';
 -- The staff account that created the article (writers edit only their own). No REFERENCES
--- clause: SQLite cannot drop a foreign-key column, and down.sql must work; users are never
--- deleted while they own articles (src/models/user.rs).
+-- clause: SQLite cannot drop a foreign-key column, and down.sql must work. Accounts are not
+-- deleted as such: deleting an account clears created_by first (src/handlers/admin/users.rs).
 ALTER TABLE articles ADD COLUMN created_by INTEGER;
 -- The number of the latest revision: a save based on an older one is a conflict.
 ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;

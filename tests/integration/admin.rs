@@ -712,3 +712,130 @@ fn uploads_are_decoded_re_encoded_resized_and_reusable() {
     );
     assert!(!page.attrs(".story__hero img", "sizes").is_empty());
 }
+
+#[test]
+fn admins_manage_sections_without_orphaning_articles() {
+    let app = newsroom();
+    app.add_staff("admin@example.com", Role::Admin);
+    app.add_staff("editor@example.com", Role::Editor);
+    assert_eq!(
+        app.login("editor@example.com")
+            .get("/admin/sections")
+            .status,
+        403
+    );
+    let admin = app.login("admin@example.com");
+    let created = admin.post(
+        "/admin/sections",
+        &[
+            ("name", "Opinion"),
+            ("description", "Views."),
+            ("position", "7"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert!(
+        app.get("/")
+            .attrs(".section-nav a", "href")
+            .contains(&"/section/opinion".to_string())
+    );
+    let duplicate = admin.post("/admin/sections", &[("name", "Opinion")]);
+    assert_eq!(duplicate.status, 422);
+    assert_eq!(duplicate.attrs("#name", "value"), vec!["Opinion"]);
+
+    let (world, opinion) = {
+        let mut conn = app.db();
+        (
+            gazette::models::Section::find_by_slug(&mut conn, "world")
+                .unwrap()
+                .id,
+            gazette::models::Section::find_by_slug(&mut conn, "opinion")
+                .unwrap()
+                .id,
+        )
+    };
+    let refused = admin.post(&format!("/admin/sections/{world}/delete"), &[]);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("still has 1 articles"),
+        "{}",
+        refused.body
+    );
+    let moved = admin.post(
+        &format!("/admin/sections/{world}/delete"),
+        &[("move_to", &opinion.to_string())],
+    );
+    assert_eq!(moved.status, 303);
+    assert_eq!(app.get("/section/world").status, 404);
+    let story = app.get("/article/existing-story");
+    assert_eq!(
+        story.attrs(".story__header .kicker", "href"),
+        vec!["/section/opinion"]
+    );
+}
+
+#[test]
+fn admins_manage_accounts_and_the_last_admin_stays() {
+    let app = newsroom();
+    let boss = app.add_staff("admin@example.com", Role::Admin);
+    app.add_staff("editor@example.com", Role::Editor);
+    assert_eq!(
+        app.login("editor@example.com").get("/admin/users").status,
+        403
+    );
+    let admin = app.login("admin@example.com");
+    let created = admin.post(
+        "/admin/users",
+        &[
+            ("email", "new@example.com"),
+            ("name", "New Writer"),
+            ("role", "writer"),
+            ("password", "correct horse battery"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    let short = admin.post(
+        "/admin/users",
+        &[
+            ("email", "x@example.com"),
+            ("name", "X"),
+            ("role", "writer"),
+            ("password", "short"),
+        ],
+    );
+    assert_eq!(short.status, 422);
+    assert_eq!(
+        short.attrs("#email", "value"),
+        vec!["x@example.com"],
+        "input kept, password not echoed"
+    );
+    assert!(short.attrs("#password", "value").is_empty());
+
+    let writer_session = app.login("new@example.com");
+    let writer_id = {
+        let mut conn = app.db();
+        gazette::models::User::find_by_email(&mut conn, "new@example.com")
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let promoted = admin.post(&format!("/admin/users/{writer_id}"), &[("role", "editor")]);
+    assert_eq!(promoted.status, 303);
+    assert_eq!(
+        writer_session.get("/admin").status,
+        303,
+        "a role change ends the sessions"
+    );
+
+    let demote_last = admin.post(&format!("/admin/users/{}", boss.id), &[("role", "editor")]);
+    assert_eq!(demote_last.status, 409);
+    let remove_last = admin.post(&format!("/admin/users/{}/delete", boss.id), &[]);
+    assert_eq!(remove_last.status, 409);
+    assert!(remove_last.body.contains("last admin"));
+    let audit = admin.get("/admin/audit");
+    assert!(
+        audit
+            .texts("tbody td:nth-child(3)")
+            .contains(&"user.role".to_string())
+    );
+}

@@ -5,7 +5,9 @@ pub mod articles;
 pub mod audit;
 pub mod dashboard;
 pub mod media;
+pub mod sections;
 pub mod session;
+pub mod users;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -1,0 +1,278 @@
+//! `/admin/users`: admins create staff accounts, change roles and byline profiles, and remove
+//! accounts. Nobody can remove or demote the last admin; a role change ends that person's
+//! sessions, and every change is in the audit log.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::accounts::{self, AccountError};
+use crate::auth::{Admin, CsrfProtected, Protected};
+use crate::db;
+use crate::error::AppError;
+use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::models::session::Session;
+use crate::models::{Author, Role, User, audit};
+use crate::schema::{articles, users};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct UserForm {
+    csrf_token: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password: String,
+    /// Byline profile id, or empty.
+    pub author_id: String,
+}
+
+impl CsrfProtected for UserForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+pub struct UsersTemplate {
+    pub layout: AdminLayout,
+    pub users: Vec<User>,
+    pub authors: Vec<Author>,
+    pub form: UserForm,
+    pub problem: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    admin: &Admin,
+    form: UserForm,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (users, authors) = db::run(&state.pool, |conn| {
+        Ok((User::all(conn)?, Author::all_by_name(conn)?))
+    })
+    .await?;
+    render_admin(
+        &UsersTemplate {
+            layout: AdminLayout::new(state, &admin.0, "users"),
+            users,
+            authors,
+            form,
+            problem,
+        },
+        status,
+    )
+}
+
+pub async fn list(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
+    let form = UserForm {
+        role: "writer".into(),
+        ..UserForm::default()
+    };
+    page(&state, &admin, form, None, StatusCode::OK).await
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| "Choose a role: admin, editor or writer.".to_string())
+}
+
+fn admins(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    admin: Admin,
+    form: Protected<UserForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let role = match parse_role(&form.role) {
+        Ok(role) => role,
+        Err(message) => {
+            return page(
+                &state,
+                &admin,
+                form,
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let now = state.clock.now();
+    let posted = form.clone();
+    let created = db::run(&state.pool, move |conn| {
+        match accounts::create(
+            conn,
+            &posted.email,
+            &posted.name,
+            role,
+            &posted.password,
+            now,
+        ) {
+            Ok(user) => {
+                let author_id: Option<i32> = posted.author_id.trim().parse().ok();
+                diesel::update(users::table.find(user.id))
+                    .set(users::author_id.eq(author_id))
+                    .execute(conn)?;
+                Ok(Ok(()))
+            }
+            Err(AccountError::Invalid(message)) => Ok(Err(message)),
+            Err(AccountError::Failed(error)) => Err(error),
+        }
+    })
+    .await?;
+    match created {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/admin/users"))
+            .finish()),
+        Err(message) => {
+            let kept = UserForm {
+                password: String::new(),
+                ..form
+            };
+            page(
+                &state,
+                &admin,
+                kept,
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// Changes an account's role and byline profile.
+pub async fn update(
+    state: web::Data<AppState>,
+    admin: Admin,
+    id: web::Path<i32>,
+    form: Protected<UserForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.0;
+    let role = match parse_role(&form.role) {
+        Ok(role) => role,
+        Err(message) => {
+            return page(
+                &state,
+                &admin,
+                UserForm::default(),
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let now = state.clock.now();
+    let by = admin.0.user.id;
+    let author_id: Option<i32> = form.author_id.trim().parse().ok();
+    let outcome = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            let user = User::find(conn, id)?;
+            if user.role() == Role::Admin && role != Role::Admin && admins(conn)? <= 1 {
+                return Ok(Err(
+                    "This is the last admin: make someone else an admin first.".to_string(),
+                ));
+            }
+            diesel::update(users::table.find(id))
+                .set((
+                    users::role.eq(role.as_str()),
+                    users::author_id.eq(author_id),
+                    users::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            if user.role() != role {
+                // Permissions changed: the person logs in again under the new role.
+                Session::delete_for_user(conn, id)?;
+                audit::record(
+                    conn,
+                    now,
+                    Some(by),
+                    "user.role",
+                    &user.email,
+                    &format!("{} → {}", user.role, role.as_str()),
+                    "",
+                )?;
+            }
+            Ok::<_, AppError>(Ok(()))
+        })
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/admin/users"))
+            .finish()),
+        Err(message) => {
+            page(
+                &state,
+                &admin,
+                UserForm::default(),
+                Some(message),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    admin: Admin,
+    id: web::Path<i32>,
+    _form: Protected<UserForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let by = admin.0.user.id;
+    let outcome = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            let user = User::find(conn, id)?;
+            if user.role() == Role::Admin && admins(conn)? <= 1 {
+                return Ok(Err(
+                    "This is the last admin and cannot be removed.".to_string()
+                ));
+            }
+            diesel::update(articles::table.filter(articles::created_by.eq(id)))
+                .set(articles::created_by.eq(None::<i32>))
+                .execute(conn)?;
+            diesel::delete(users::table.find(id)).execute(conn)?;
+            audit::record(
+                conn,
+                now,
+                Some(by),
+                "user.delete",
+                &user.email,
+                &user.role,
+                "",
+            )?;
+            Ok::<_, AppError>(Ok(()))
+        })
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/admin/users"))
+            .finish()),
+        Err(message) => {
+            page(
+                &state,
+                &admin,
+                UserForm::default(),
+                Some(message),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
