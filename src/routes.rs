@@ -73,6 +73,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                     "/sections/{id}/delete",
                     web::post().to(admin::sections::delete),
                 )
+                .route("/authors", web::get().to(admin::authors::list))
+                .route("/authors", web::post().to(admin::authors::create))
+                .route("/authors/{id}", web::post().to(admin::authors::update))
+                .route(
+                    "/authors/{id}/delete",
+                    web::post().to(admin::authors::delete),
+                )
+                .route("/tags", web::get().to(admin::tags::list))
+                .route("/tags/{id}", web::post().to(admin::tags::update))
+                .route("/tags/{id}/delete", web::post().to(admin::tags::delete))
                 .route("/users", web::get().to(admin::users::list))
                 .route("/users", web::post().to(admin::users::create))
                 .route("/users/{id}", web::post().to(admin::users::update))

@@ -13,6 +13,10 @@ pub struct Tag {
 }
 
 impl Tag {
+    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Tag> {
+        tags::table.find(id).select(Tag::as_select()).first(conn)
+    }
+
     pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Tag> {
         tags::table
             .filter(tags::slug.eq(slug))

@@ -839,3 +839,81 @@ fn admins_manage_accounts_and_the_last_admin_stays() {
             .contains(&"user.role".to_string())
     );
 }
+
+#[test]
+fn editors_keep_authors_and_tags_tidy() {
+    let app = newsroom();
+    app.add_staff("writer@example.com", Role::Writer);
+    app.add_staff("editor@example.com", Role::Editor);
+    assert_eq!(
+        app.login("writer@example.com").get("/admin/authors").status,
+        403
+    );
+    let editor = app.login("editor@example.com");
+
+    let created = editor.post(
+        "/admin/authors",
+        &[
+            ("name", "Bea Kowalski"),
+            ("job_title", "Data Reporter"),
+            ("bio", "Counts things."),
+            ("website_url", "https://bea.example"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    let profile = app.get("/author/bea-kowalski");
+    assert_eq!(profile.status, 200);
+    assert_eq!(
+        profile.attrs(".profile .link-row a", "href"),
+        vec!["https://bea.example"]
+    );
+    let clash = editor.post(
+        "/admin/authors",
+        &[
+            ("name", "Someone"),
+            ("slug", "bea-kowalski"),
+            ("website_url", "ftp://x"),
+        ],
+    );
+    assert_eq!(clash.status, 422);
+    assert!(
+        clash.texts(".field-error").len() >= 2,
+        "slug and link messages"
+    );
+
+    let ana = {
+        let mut conn = app.db();
+        gazette::models::Author::find_by_slug(&mut conn, "ana-lima")
+            .unwrap()
+            .id
+    };
+    let refused = editor.post(&format!("/admin/authors/{ana}/delete"), &[]);
+    assert_eq!(refused.status, 409, "authors with bylines stay");
+
+    let climate = {
+        let mut conn = app.db();
+        gazette::models::Tag::find_by_slug(&mut conn, "climate")
+            .unwrap()
+            .id
+    };
+    let renamed = editor.post(
+        &format!("/admin/tags/{climate}"),
+        &[("name", "Climate crisis"), ("slug", "")],
+    );
+    assert_eq!(renamed.status, 303);
+    assert_eq!(app.get("/tag/climate-crisis").status, 200);
+    assert!(
+        app.get("/search?q=crisis")
+            .texts(".search-result__headline")
+            .contains(&"Existing story".to_string()),
+        "re-indexed"
+    );
+    let deleted = editor.post(&format!("/admin/tags/{climate}/delete"), &[]);
+    assert_eq!(deleted.status, 303);
+    assert_eq!(app.get("/tag/climate-crisis").status, 404);
+    assert!(
+        app.get("/article/existing-story")
+            .attrs(".tags a", "href")
+            .is_empty()
+    );
+}

@@ -3,10 +3,12 @@
 
 pub mod articles;
 pub mod audit;
+pub mod authors;
 pub mod dashboard;
 pub mod media;
 pub mod sections;
 pub mod session;
+pub mod tags;
 pub mod users;
 
 use actix_web::body::{BoxBody, MessageBody};
