@@ -185,9 +185,8 @@ async fn save_author(
                 ("linkedin_url", &posted.linkedin_url),
             ] {
                 let value = value.trim();
-                if !value.is_empty()
-                    && !(value.starts_with("https://") || value.starts_with("http://"))
-                {
+                let is_link = value.starts_with("https://") || value.starts_with("http://");
+                if !value.is_empty() && !is_link {
                     errors.push(FieldError {
                         field,
                         message: "Links start with https://".into(),
