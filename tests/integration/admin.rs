@@ -917,3 +917,73 @@ fn editors_keep_authors_and_tags_tidy() {
             .is_empty()
     );
 }
+
+#[test]
+fn the_role_matrix_for_every_admin_page() {
+    let app = newsroom();
+    for (email, role) in [
+        ("writer@example.com", Role::Writer),
+        ("editor@example.com", Role::Editor),
+        ("admin@example.com", Role::Admin),
+    ] {
+        app.add_staff(email, role);
+    }
+    let existing = {
+        let mut conn = app.db();
+        Article::find_by_slug(&mut conn, "existing-story")
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let edit = format!("/admin/articles/{existing}");
+    let revisions = format!("/admin/articles/{existing}/revisions");
+    // page → expected status for anonymous, writer, editor, admin
+    let matrix: Vec<(&str, [u16; 4])> = vec![
+        ("/admin", [303, 200, 200, 200]),
+        ("/admin/articles", [303, 200, 200, 200]),
+        ("/admin/articles/new", [303, 200, 200, 200]),
+        (&edit, [303, 403, 200, 200]),
+        (&revisions, [303, 403, 200, 200]),
+        ("/admin/media", [303, 200, 200, 200]),
+        ("/admin/authors", [303, 403, 200, 200]),
+        ("/admin/tags", [303, 403, 200, 200]),
+        ("/admin/sections", [303, 403, 403, 200]),
+        ("/admin/users", [303, 403, 403, 200]),
+        ("/admin/audit", [303, 403, 403, 200]),
+    ];
+    let sessions = [
+        None,
+        Some(app.login("writer@example.com")),
+        Some(app.login("editor@example.com")),
+        Some(app.login("admin@example.com")),
+    ];
+    for (path, expected) in &matrix {
+        for (who, session) in sessions.iter().enumerate() {
+            let status = match session {
+                Some(session) => session.get(path).status,
+                None => app.get(path).status,
+            };
+            assert_eq!(
+                status,
+                expected[who],
+                "{} GET {path}",
+                ["anonymous", "writer", "editor", "admin"][who]
+            );
+        }
+    }
+    // Every state-changing route refuses anonymous requests before reading them.
+    for path in [
+        "/admin/articles",
+        &edit,
+        "/admin/media",
+        "/admin/sections",
+        "/admin/users",
+        "/admin/logout",
+    ] {
+        assert_eq!(
+            app.post_form(path, &[], &[("csrf_token", "x")]).status,
+            303,
+            "anonymous POST {path}"
+        );
+    }
+}
