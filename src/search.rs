@@ -314,12 +314,12 @@ impl Statement {
             " WHERE article_search MATCH ?",
             Some(Bind::Text(query.to_fts())),
         );
-        if let Some(author_id) = filters.author_id {
-            self.push(
-                " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
-                Some(Bind::Int(author_id)),
-            );
-        }
+        self.author_and_dates(filters)
+    }
+
+    /// The author and date filters, as `AND …` clauses on `s.rowid` and `f.published_day`.
+    fn author_and_dates(&mut self, filters: &Filters) -> &mut Statement {
+        self.by_author(filters.author_id);
         if let Some(from) = filters.from {
             self.push(
                 " AND f.published_day >= ?",
@@ -330,6 +330,16 @@ impl Statement {
             self.push(
                 " AND f.published_day < ?",
                 Some(Bind::Real(julian_day(to) + 1.0)),
+            );
+        }
+        self
+    }
+
+    fn by_author(&mut self, author_id: Option<i32>) -> &mut Statement {
+        if let Some(author_id) = author_id {
+            self.push(
+                " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
+                Some(Bind::Int(author_id)),
             );
         }
         self
@@ -385,13 +395,7 @@ fn counted(
         " WHERE article_search MATCH ?",
         Some(Bind::Text(query.to_fts())),
     );
-    if let Some(author_id) = filters.author_id {
-        statement.push(
-            " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
-            Some(Bind::Int(author_id)),
-        );
-    }
-    statement.newer_than(first);
+    statement.by_author(filters.author_id).newer_than(first);
     match cap {
         Some(cap) => statement.push(" LIMIT ?)", Some(Bind::Big(cap + 1))),
         None => statement.push(")", None),
@@ -487,25 +491,9 @@ fn exact_headline(
          WHERE s.headline = ? COLLATE NOCASE",
     );
     statement.binds.push(Bind::Text(headline.to_string()));
-    if let Some(author_id) = filters.author_id {
-        statement.push(
-            " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
-            Some(Bind::Int(author_id)),
-        );
-    }
-    if let Some(from) = filters.from {
-        statement.push(
-            " AND f.published_day >= ?",
-            Some(Bind::Real(julian_day(from))),
-        );
-    }
-    if let Some(to) = filters.to {
-        statement.push(
-            " AND f.published_day < ?",
-            Some(Bind::Real(julian_day(to) + 1.0)),
-        );
-    }
-    statement.in_section(filters.section_id);
+    statement
+        .author_and_dates(filters)
+        .in_section(filters.section_id);
     statement.push(" LIMIT 1", None);
     Ok(statement.load::<IdRow>(conn)?.first().map(|r| r.id))
 }

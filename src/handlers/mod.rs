@@ -35,3 +35,10 @@ pub fn with_last_modified(mut response: HttpResponse, at: &chrono::NaiveDateTime
     }
     response
 }
+
+/// "See other": where a browser goes after a form was handled (POST, then GET).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location.to_string()))
+        .finish()
+}

@@ -1,7 +1,6 @@
 //! `/admin/articles…`: the list, the editor (new and existing), revisions, compare and restore.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -11,6 +10,7 @@ use crate::db;
 use crate::editorial::{self, ArticleForm, FieldError, IMAGE_LIBRARY, SaveOutcome};
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
+use crate::handlers::see_other;
 use crate::markdown;
 use crate::models::media_item::MediaItem;
 use crate::models::revision::{Revision, RevisionSummary};
@@ -340,9 +340,10 @@ async fn save(
     })
     .await?;
     match outcome {
-        SaveOutcome::Saved(article) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/admin/articles/{}?saved=1", article.id)))
-            .finish()),
+        SaveOutcome::Saved(article) => Ok(see_other(&format!(
+            "/admin/articles/{}?saved=1",
+            article.id
+        ))),
         SaveOutcome::Invalid(errors) => {
             let article = match id {
                 Some(id) => {
@@ -518,9 +519,10 @@ pub async fn restore(
     })
     .await?;
     match outcome {
-        SaveOutcome::Saved(article) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/admin/articles/{}?saved=1", article.id)))
-            .finish()),
+        SaveOutcome::Saved(article) => Ok(see_other(&format!(
+            "/admin/articles/{}?saved=1",
+            article.id
+        ))),
         SaveOutcome::Invalid(errors) => Err(AppError::bad_request(format!(
             "Revision {number} can't be restored as it is: {}",
             errors

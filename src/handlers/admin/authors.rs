@@ -2,7 +2,6 @@
 //! not deleted.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::dsl::count_star;
@@ -14,6 +13,7 @@ use crate::db;
 use crate::editorial::{ArticleForm, FieldError};
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::see_other;
 use crate::models::{Author, audit};
 use crate::schema::{article_authors, authors};
 use crate::state::AppState;
@@ -226,9 +226,7 @@ async fn save_author(
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin/authors"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin/authors")),
         Err(errors) => {
             authors_page(
                 &state,
@@ -300,9 +298,7 @@ pub async fn delete(
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin/authors"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin/authors")),
         Err(errors) => {
             authors_page(
                 &state,

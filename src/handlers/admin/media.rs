@@ -11,6 +11,7 @@ use crate::auth::{Staff, random_token, same_secret};
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::see_other;
 use crate::media::{self, MAX_UPLOAD_BYTES, UploadError};
 use crate::models::media_item::{MediaItem, NewMediaItem};
 use crate::state::AppState;
@@ -218,10 +219,5 @@ pub async fn upload(
     })
     .await?;
     let query = serde_urlencoded::to_string([("uploaded", item.url())]).unwrap_or_default();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/admin/media?{query}"),
-        ))
-        .finish())
+    Ok(see_other(&format!("/admin/media?{query}")))
 }

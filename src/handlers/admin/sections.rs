@@ -2,7 +2,6 @@
 //! articles is removed only by moving them to another section in the same step.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
@@ -13,6 +12,7 @@ use crate::db;
 use crate::editorial::FieldError;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::see_other;
 use crate::models::{Section, audit};
 use crate::schema::{articles, sections};
 use crate::state::AppState;
@@ -214,9 +214,7 @@ async fn save(
             let pool = state.pool.clone();
             let reload_state = state.clone();
             db::run(&pool, move |conn| Ok(reload_state.reload_navigation(conn)?)).await?;
-            Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, "/admin/sections"))
-                .finish())
+            Ok(see_other("/admin/sections"))
         }
         Err(errors) => {
             page(
@@ -312,9 +310,7 @@ pub async fn delete(
                 Ok(reload_state.reload_navigation(conn)?)
             })
             .await?;
-            Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, "/admin/sections"))
-                .finish())
+            Ok(see_other("/admin/sections"))
         }
         Err(errors) => {
             page(

@@ -2,7 +2,6 @@
 //! articles' search entries in the same transaction.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::dsl::count_star;
@@ -13,6 +12,7 @@ use crate::auth::{CsrfProtected, Editor, Protected};
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::see_other;
 use crate::models::{Tag, audit};
 use crate::schema::{article_tags, tags};
 use crate::state::AppState;
@@ -124,9 +124,7 @@ pub async fn update(
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin/tags"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin/tags")),
         Err(message) => {
             tags_page(
                 &state,
@@ -172,7 +170,5 @@ pub async fn delete(
         })
     })
     .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/admin/tags"))
-        .finish())
+    Ok(see_other("/admin/tags"))
 }

@@ -3,7 +3,6 @@
 //! sessions, and every change is in the audit log.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
@@ -14,6 +13,7 @@ use crate::auth::{Admin, CsrfProtected, Protected};
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::see_other;
 use crate::models::session::Session;
 use crate::models::{Author, Role, User, audit};
 use crate::schema::{articles, users};
@@ -132,9 +132,7 @@ pub async fn create(
     })
     .await?;
     match created {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin/users"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin/users")),
         Err(message) => {
             let kept = UserForm {
                 password: String::new(),
@@ -210,9 +208,7 @@ pub async fn update(
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin/users"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin/users")),
         Err(message) => {
             page(
                 &state,
@@ -261,9 +257,7 @@ pub async fn delete(
     })
     .await?;
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/admin/users"))
-            .finish()),
+        Ok(()) => Ok(see_other("/admin/users")),
         Err(message) => {
             page(
                 &state,
