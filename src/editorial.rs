@@ -350,6 +350,15 @@ fn next_status(
     let editor = role >= Role::Editor;
     Ok(Ok(match action {
         "save" | "" => (current, kept_time),
+        // A live or scheduled article is not sent back to review: that would take it down.
+        "submit" if matches!(current, ArticleStatus::Published | ArticleStatus::Scheduled) => {
+            return Ok(Err(FieldError {
+                field: "action",
+                message:
+                    "This article is already published or scheduled; save your changes instead."
+                        .into(),
+            }));
+        }
         "submit" => (ArticleStatus::InReview, None),
         "publish" if editor => {
             let first_time =

@@ -987,3 +987,30 @@ fn the_role_matrix_for_every_admin_page() {
         );
     }
 }
+
+#[test]
+fn a_published_article_is_not_sent_back_to_review() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Live story", "Body.", "publish"),
+    ));
+    let page = editor.get(&format!("/admin/articles/{id}"));
+    assert!(
+        page.attrs("button[value=submit]", "value").is_empty(),
+        "no submit button on a live article"
+    );
+    let submitted = editor.post(
+        &format!("/admin/articles/{id}"),
+        &[
+            article_form(&section, "Live story", "Body.", "submit"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(submitted.status, 422);
+    assert_eq!(app.get("/article/live-story").status, 200, "still live");
+}

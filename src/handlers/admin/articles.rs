@@ -124,6 +124,13 @@ impl EditTemplate {
         ArticleForm::error(&self.errors, field)
     }
 
+    /// Published or scheduled: such an article is not sent back to review.
+    pub fn is_live(&self) -> bool {
+        self.article
+            .as_ref()
+            .is_some_and(|a| a.is_published() || a.status == "scheduled")
+    }
+
     pub fn action_url(&self) -> String {
         match &self.article {
             Some(article) => format!("/admin/articles/{}", article.id),
