@@ -13,6 +13,8 @@ pub enum AppError {
     Forbidden,
     #[error("too many requests: retry in {0} s")]
     TooManyRequests(i64),
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("not found")]
     NotFound,
     #[error("gone")]
@@ -44,6 +46,7 @@ impl AppError {
                 "You can't do that",
                 "Your account does not have permission for this page or action. Ask an editor or an administrator if you need it.".into(),
             ),
+            AppError::TooLarge(message) => ("That is too large", message.clone()),
             AppError::TooManyRequests(seconds) => (
                 "Too many attempts",
                 format!("Too many failed attempts. Please try again in {seconds} seconds."),
@@ -86,6 +89,7 @@ impl ResponseError for AppError {
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -41,6 +41,9 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// The largest form body accepted (an article of some 300,000 words).
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
 /// Pages may load only what this site serves: no third-party scripts, styles, fonts or frames.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
      style-src 'self'; script-src 'self'; font-src 'self'; object-src 'none'; \
@@ -111,6 +114,20 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
                     .into()
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            // Long articles must fit: the default form limit (16 KiB) would refuse a long read.
+            .app_data(
+                web::FormConfig::default()
+                    .limit(MAX_FORM_BYTES)
+                    .error_handler(|error, _| match error {
+                        actix_web::error::UrlencodedError::Overflow { .. } => {
+                            AppError::TooLarge("The form is larger than 2 MB.".into()).into()
+                        }
+                        other => {
+                            AppError::bad_request(format!("The form could not be read: {other}."))
+                                .into()
+                        }
+                    }),
+            )
             .wrap(ErrorHandlers::new().default_handler(handlers::errors::render_error_page))
             .wrap(from_fn(http_cache::conditional_get))
             .wrap(Compress::default())

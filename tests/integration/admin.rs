@@ -1014,3 +1014,19 @@ fn a_published_article_is_not_sent_back_to_review() {
     assert_eq!(submitted.status, 422);
     assert_eq!(app.get("/article/live-story").status, 200, "still live");
 }
+
+#[test]
+fn a_long_article_saves_in_one_piece() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let body = "A paragraph of a very long read, with enough words to matter. ".repeat(3_000);
+    assert!(body.len() > 150_000);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "The long read", &body, "save"),
+    ));
+    let mut conn = app.db();
+    assert_eq!(Article::find(&mut conn, id).unwrap().body_markdown, body);
+}
