@@ -1030,3 +1030,22 @@ fn a_long_article_saves_in_one_piece() {
     let mut conn = app.db();
     assert_eq!(Article::find(&mut conn, id).unwrap().body_markdown, body);
 }
+
+#[test]
+fn the_session_cookie_is_secure_behind_https() {
+    let app = TestApp::with_config(
+        |_| {},
+        |config| config.base_url = "https://news.example.com".into(),
+    );
+    app.add_staff("editor@example.com", Role::Editor);
+    let response = app.post_form(
+        "/admin/login",
+        &[],
+        &[
+            ("email", "editor@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    );
+    assert_eq!(response.status, 303);
+    assert!(response.header("set-cookie").unwrap().contains("Secure"));
+}

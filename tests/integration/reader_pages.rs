@@ -568,3 +568,22 @@ fn pages_send_security_headers_and_compress() {
             .contains("accept-encoding")
     );
 }
+
+#[test]
+fn an_empty_newsroom_still_serves_its_pages() {
+    let app = TestApp::with(|_| {});
+    let home = app.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Nothing has been published yet"));
+    for path in [
+        "/feed.xml",
+        "/sitemap.xml",
+        "/sitemaps/pages.xml",
+        "/sitemaps/news.xml",
+        "/robots.txt",
+        "/search?q=anything",
+    ] {
+        assert_eq!(app.get(path).status, 200, "{path}");
+    }
+    assert_eq!(app.get("/sitemaps/articles-1.xml").status, 404);
+}
