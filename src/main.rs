@@ -109,6 +109,9 @@ struct ServeArgs {
     /// Folder with the site's CSS and images.
     #[arg(long, env = "GAZETTE_STATIC_DIR", default_value = "static")]
     static_dir: PathBuf,
+    /// Folder for uploaded images (default: `media` beside the database file).
+    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
     /// Name shown in the masthead and titles.
     #[arg(long, env = "GAZETTE_SITE_NAME", default_value = "The Gazette")]
     site_name: String,
@@ -129,6 +132,9 @@ impl ServeArgs {
             None => format!("http://{}", self.bind),
         };
         config.static_dir = self.static_dir;
+        if let Some(media_dir) = self.media_dir {
+            config.media_dir = media_dir;
+        }
         config.site_name = self.site_name;
         config.seed_demo = !self.no_demo;
         config.sitemap_chunk_size = self.sitemap_chunk_size;

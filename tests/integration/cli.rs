@@ -152,3 +152,127 @@ fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
         .unwrap();
     assert!(!bad.status.success());
 }
+
+#[test]
+fn staff_accounts_are_managed_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("staff.db");
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = gazette()
+            .args(args)
+            .arg("--database")
+            .arg(&path)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let added = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "Chief@Example.com",
+            "--name",
+            "Chief",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        "correct horse battery\n",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(String::from_utf8_lossy(&added.stdout).contains("created chief@example.com"));
+
+    let short = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--role",
+            "writer",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    let duplicate = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "chief@example.com",
+            "--name",
+            "C",
+            "--role",
+            "editor",
+            "--password-stdin",
+        ],
+        "another long password\n",
+    );
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+    let bad_role = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "y@example.com",
+            "--name",
+            "Y",
+            "--role",
+            "owner",
+            "--password-stdin",
+        ],
+        "another long password\n",
+    );
+    assert!(!bad_role.status.success());
+
+    let listed = run(&["user", "list"], "");
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listing.contains("admin") && listing.contains("chief@example.com"),
+        "{listing}"
+    );
+    let changed = run(
+        &[
+            "user",
+            "passwd",
+            "--email",
+            "chief@example.com",
+            "--password-stdin",
+        ],
+        "a brand new passphrase\n",
+    );
+    assert!(
+        changed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&changed.stderr)
+    );
+
+    let mut conn = diesel::Connection::establish(path.to_str().unwrap()).unwrap();
+    let user = gazette::models::User::find_by_email(&mut conn, "chief@example.com")
+        .unwrap()
+        .unwrap();
+    assert!(gazette::auth::verify_password(
+        &user.password_hash,
+        "a brand new passphrase"
+    ));
+    assert!(user.password_hash.starts_with("$argon2id$"));
+}
