@@ -1049,3 +1049,49 @@ fn the_session_cookie_is_secure_behind_https() {
     assert_eq!(response.status, 303);
     assert!(response.header("set-cookie").unwrap().contains("Secure"));
 }
+
+#[test]
+fn hostile_admin_requests_get_clear_answers_never_server_errors() {
+    let app = newsroom();
+    app.add_staff("admin@example.com", Role::Admin);
+    let admin = app.login("admin@example.com");
+    let gets = [
+        "/admin/articles?page=0",
+        "/admin/articles?page=abc",
+        "/admin/articles?section=abc&author=%FF&status=%27%20OR%201%3D1",
+        "/admin/articles?q=%25%25%5F%5C",
+        "/admin/articles/abc",
+        "/admin/articles/999999",
+        "/admin/articles/1/revisions/999",
+        "/admin/articles/1/revisions/abc",
+        "/admin/media?q=%27%22%3Cscript%3E",
+        "/admin/sections?edit=999999",
+        "/admin/authors?edit=abc",
+        "/admin/audit?page=-1",
+    ];
+    for path in gets {
+        let status = admin.get(path).status;
+        assert!((200..500).contains(&status), "GET {path} answered {status}");
+    }
+    let posts: [(&str, &[(&str, &str)]); 6] = [
+        (
+            "/admin/articles/999999",
+            &[("headline", "x"), ("action", "save")],
+        ),
+        ("/admin/articles/1/revisions/999/restore", &[]),
+        (
+            "/admin/articles",
+            &[("headline", "x"), ("action", "explode")],
+        ),
+        ("/admin/sections/999999/delete", &[]),
+        ("/admin/users/999999", &[("role", "admin")]),
+        ("/admin/tags/999999", &[("name", "x")]),
+    ];
+    for (path, form) in posts {
+        let status = admin.post(path, form).status;
+        assert!(
+            (300..500).contains(&status),
+            "POST {path} answered {status}"
+        );
+    }
+}
