@@ -13,7 +13,7 @@ use crate::models::article::{ArticleInput, HeroImageInput};
 use crate::models::media_item::MediaItem;
 use crate::models::revision::{NewRevision, Revision};
 use crate::models::{Article, ArticleStatus, Role, Section, Tag, User, audit, byline};
-use crate::schema::{article_pinned_related, articles, authors};
+use crate::schema::{article_autosaves, article_pinned_related, articles, authors};
 
 /// The demo illustrations an article may use as its hero; uploads (the media table) join them.
 pub const IMAGE_LIBRARY: &[(&str, &str)] = &[
@@ -488,6 +488,13 @@ pub fn save(
                 created_at: now,
             },
         )?;
+        // Saved for real: the work in progress is no longer ahead of the article.
+        diesel::delete(
+            article_autosaves::table
+                .filter(article_autosaves::article_id.eq(article.id))
+                .filter(article_autosaves::user_id.eq(user.id)),
+        )
+        .execute(conn)?;
         let was = existing.as_ref().and_then(|a| a.status());
         if was != Some(status)
             && matches!(
@@ -509,6 +516,59 @@ pub fn save(
             conn, article.id,
         )?)))
     })
+}
+
+/// Keeps the editor's work in progress (never the article itself): one copy per article and
+/// person, replaced at each autosave.
+pub fn autosave(
+    conn: &mut SqliteConnection,
+    user: &User,
+    article_id: i32,
+    form: &ArticleForm,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let article = Article::find(conn, article_id)?;
+    if !may_edit(conn, user, &article)? {
+        return Err(AppError::Forbidden);
+    }
+    let json = serde_json::to_string(form).map_err(AppError::internal)?;
+    let base_revision: i32 = form
+        .base_revision
+        .trim()
+        .parse()
+        .unwrap_or(article.revision);
+    diesel::replace_into(article_autosaves::table)
+        .values((
+            article_autosaves::article_id.eq(article_id),
+            article_autosaves::user_id.eq(user.id),
+            article_autosaves::form.eq(json),
+            article_autosaves::base_revision.eq(base_revision),
+            article_autosaves::saved_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// This person's autosaved form for the article (with the revision it was based on), if any.
+pub fn pending_autosave(
+    conn: &mut SqliteConnection,
+    user_id: i32,
+    article_id: i32,
+) -> QueryResult<Option<(ArticleForm, NaiveDateTime)>> {
+    let found: Option<(String, i32, NaiveDateTime)> = article_autosaves::table
+        .find((article_id, user_id))
+        .select((
+            article_autosaves::form,
+            article_autosaves::base_revision,
+            article_autosaves::saved_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(json, base, saved_at)| {
+        let mut form: ArticleForm = serde_json::from_str(&json).ok()?;
+        form.base_revision = base.to_string();
+        Some((form, saved_at))
+    }))
 }
 
 /// Publishes every scheduled article whose time has come; returns how many.

@@ -9,6 +9,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_autosaves (article_id, user_id) {
+        article_id -> Integer,
+        user_id -> Integer,
+        form -> Text,
+        base_revision -> Integer,
+        saved_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     article_daily_views (article_id, day) {
         article_id -> Integer,
         day -> Date,
@@ -216,6 +226,7 @@ diesel::joinable!(users -> authors (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
+    article_autosaves,
     article_daily_views,
     article_pinned_related,
     article_related,

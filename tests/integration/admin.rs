@@ -1095,3 +1095,123 @@ fn hostile_admin_requests_get_clear_answers_never_server_errors() {
         );
     }
 }
+
+#[test]
+fn autosaved_work_is_offered_back_and_still_checked_for_conflicts() {
+    let app = newsroom();
+    app.add_staff("a@example.com", Role::Editor);
+    app.add_staff("b@example.com", Role::Editor);
+    app.add_staff("writer@example.com", Role::Writer);
+    let section = section_id(&app);
+    let a = app.login("a@example.com");
+    let b = app.login("b@example.com");
+    let id = created_id(&a.post(
+        "/admin/articles",
+        &article_form(&section, "Draft in progress", "Saved words.", "save"),
+    ));
+    let path = format!("/admin/articles/{id}");
+    let editor_page = a.get(&path);
+    assert!(
+        !editor_page
+            .attrs("script[src^='/static/js/editor.js']", "src")
+            .is_empty()
+    );
+    assert_eq!(
+        editor_page.attrs("form.editor", "data-autosave"),
+        vec![format!("{path}/autosave")]
+    );
+
+    let kept = a.post(
+        &format!("{path}/autosave"),
+        &[
+            article_form(
+                &section,
+                "Draft in progress",
+                "Unsaved words typed before the tab closed.",
+                "save",
+            ),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(kept.status, 204);
+    let article = {
+        let mut conn = app.db();
+        Article::find(&mut conn, id).unwrap()
+    };
+    assert_eq!(
+        article.body_markdown, "Saved words.",
+        "autosave never touches the article"
+    );
+
+    assert!(
+        b.get(&path)
+            .attrs("a[href$='restore=1']", "href")
+            .is_empty(),
+        "only the author of the work sees it"
+    );
+    let offered = a.get(&path);
+    assert_eq!(
+        offered.attrs("a[href$='restore=1']", "href"),
+        vec![format!("{path}?restore=1")]
+    );
+    let restored = a.get(&format!("{path}?restore=1"));
+    assert_eq!(
+        restored.texts("#body_markdown"),
+        vec!["Unsaved words typed before the tab closed."]
+    );
+    assert_eq!(
+        restored.attrs("input[name=base_revision]", "value"),
+        vec!["1"]
+    );
+
+    // Someone else saves meanwhile: saving the restored work is a conflict, not an overwrite.
+    assert_eq!(
+        b.post(
+            &path,
+            &[
+                article_form(&section, "Draft in progress", "B's words.", "save"),
+                vec![("base_revision", "1")]
+            ]
+            .concat()
+        )
+        .status,
+        303
+    );
+    let conflict = a.post(
+        &path,
+        &[
+            article_form(
+                &section,
+                "Draft in progress",
+                "Unsaved words typed before the tab closed.",
+                "save",
+            ),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(conflict.status, 409);
+    let resolved = a.post(
+        &path,
+        &[
+            article_form(&section, "Draft in progress", "Merged words.", "save"),
+            vec![("base_revision", "2")],
+        ]
+        .concat(),
+    );
+    assert_eq!(resolved.status, 303);
+    assert!(
+        a.get(&path)
+            .attrs("a[href$='restore=1']", "href")
+            .is_empty(),
+        "a real save clears the autosave"
+    );
+
+    let writer = app.login("writer@example.com");
+    let foreign = writer.post(
+        &format!("{path}/autosave"),
+        &article_form(&section, "x", "y", "save"),
+    );
+    assert_eq!(foreign.status, 403, "autosave follows the edit rights");
+}

@@ -117,6 +117,8 @@ pub struct EditTemplate {
     pub preview_html: Option<String>,
     pub may_publish: bool,
     pub saved: bool,
+    pub autosaved_at: Option<String>,
+    pub script_url: String,
 }
 
 impl EditTemplate {
@@ -183,6 +185,8 @@ struct EditorView {
     errors: Vec<FieldError>,
     preview_html: Option<String>,
     saved: bool,
+    /// When this person's unsaved work was autosaved, if it is waiting to be restored.
+    autosaved_at: Option<String>,
 }
 
 impl EditorView {
@@ -193,6 +197,7 @@ impl EditorView {
             errors: Vec::new(),
             preview_html: None,
             saved: false,
+            autosaved_at: None,
         }
     }
 }
@@ -209,6 +214,7 @@ async fn editor_page(
         errors,
         preview_html,
         saved,
+        autosaved_at,
     } = view;
     let (sections, authors, uploads) = db::run(&state.pool, |conn| {
         Ok((
@@ -239,6 +245,8 @@ async fn editor_page(
             preview_html,
             may_publish: staff.role() >= crate::models::Role::Editor,
             saved,
+            autosaved_at,
+            script_url: state.assets.url("js/editor.js"),
         },
         status,
     )
@@ -270,6 +278,8 @@ pub async fn new(state: web::Data<AppState>, staff: Staff) -> Result<HttpRespons
 #[derive(Debug, Deserialize, Default)]
 pub struct EditQuery {
     saved: Option<String>,
+    /// Load this person's autosaved work instead of the saved article.
+    restore: Option<String>,
 }
 
 pub async fn edit(
@@ -280,28 +290,44 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let user = staff.user.clone();
-    let (article, form) = db::run(&state.pool, move |conn| {
+    let (article, form, autosave) = db::run(&state.pool, move |conn| {
         let article = Article::find(conn, id)?;
         if !editorial::may_edit(conn, &user, &article)? {
             return Err(AppError::Forbidden);
         }
         let form = ArticleForm::from_article(conn, &article)?;
-        Ok((article, form))
+        let autosave = editorial::pending_autosave(conn, user.id, id)?;
+        Ok((article, form, autosave))
     })
     .await?;
-    let saved = query.saved.is_some();
-    editor_page(
-        &state,
-        &staff,
-        EditorView {
-            errors: Vec::new(),
-            preview_html: None,
-            saved,
-            ..EditorView::new(Some(article), form)
-        },
-        StatusCode::OK,
-    )
-    .await
+    let (form, autosaved_at) = match (query.restore.is_some(), autosave) {
+        (true, Some((work, _))) => (work, None),
+        (false, Some((_, at))) => (form, Some(crate::dates::long_date_time(&at))),
+        (_, None) => (form, None),
+    };
+    let view = EditorView {
+        saved: query.saved.is_some(),
+        autosaved_at,
+        ..EditorView::new(Some(article), form)
+    };
+    editor_page(&state, &staff, view, StatusCode::OK).await
+}
+
+/// Keeps the editor's work in progress (sent by static/js/editor.js); answers 204.
+pub async fn autosave(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    form: Protected<ArticleForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let user = staff.user.clone();
+    db::run(&state.pool, move |conn| {
+        editorial::autosave(conn, &user, id, &form.0, now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 fn address(request: &HttpRequest) -> String {

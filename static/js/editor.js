@@ -1,0 +1,37 @@
+// Autosave for the article editor: a progressive enhancement. Without JavaScript the editor
+// works the same; with it, the form is sent to the server's autosave address a few seconds
+// after each change, so a closed tab or a lost connection costs nothing. The server keeps the
+// copy apart from the article and offers it back on the next visit.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.editor[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var url = form.getAttribute("data-autosave");
+  var timer = null;
+  var dirty = false;
+  var status = document.createElement("p");
+  status.className = "muted autosave-status";
+  status.setAttribute("role", "status");
+  form.insertBefore(status, form.firstChild);
+
+  function send() {
+    if (!dirty) { return; }
+    dirty = false;
+    var body = new URLSearchParams(new FormData(form));
+    body.set("action", "save");
+    fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        status.textContent = response.ok
+          ? "Draft kept at " + new Date().toLocaleTimeString() + "."
+          : "Could not keep a draft copy (" + response.status + "); save to be safe.";
+      })
+      .catch(function () { status.textContent = "Offline: save when the connection is back."; });
+  }
+
+  form.addEventListener("input", function () {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(send, 5000);
+  });
+  form.addEventListener("submit", function () { clearTimeout(timer); dirty = false; });
+})();
