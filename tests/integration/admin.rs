@@ -1215,3 +1215,21 @@ fn autosaved_work_is_offered_back_and_still_checked_for_conflicts() {
     );
     assert_eq!(foreign.status, 403, "autosave follows the edit rights");
 }
+
+#[test]
+fn admin_page_titles_are_plain_text() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    for path in [
+        "/admin",
+        "/admin/articles",
+        "/admin/articles/new",
+        "/admin/articles/1",
+        "/admin/media",
+    ] {
+        let title = editor.get(path).texts("title").remove(0);
+        assert!(!title.contains('<'), "{path}: {title}");
+        assert!(title.ends_with("| The Gazette"), "{path}: {title}");
+    }
+}
