@@ -21,25 +21,17 @@ struct IdRow {
 /// How many related articles a page shows, and how many are stored per article.
 pub const RELATED: usize = 6;
 
-fn pinned(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<i32>> {
-    Ok(diesel::sql_query(
-        "SELECT p.related_id AS id FROM article_pinned_related p
-         JOIN articles a ON a.id = p.related_id AND a.status = 'published'
-         WHERE p.article_id = ? ORDER BY p.position",
-    )
-    .bind::<Integer, _>(article_id)
-    .load::<IdRow>(conn)?
-    .into_iter()
-    .map(|row| row.id)
-    .collect())
-}
-
-fn stored(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<i32>> {
-    Ok(diesel::sql_query(
-        "SELECT r.related_id AS id FROM article_related r
-         JOIN articles a ON a.id = r.related_id AND a.status = 'published'
-         WHERE r.article_id = ? ORDER BY r.position",
-    )
+/// The published articles an article's list in `list_table` (pinned or stored) names, in order.
+fn published_in_list(
+    conn: &mut SqliteConnection,
+    list_table: &str,
+    article_id: i32,
+) -> QueryResult<Vec<i32>> {
+    Ok(diesel::sql_query(format!(
+        "SELECT l.related_id AS id FROM {list_table} l
+         JOIN articles a ON a.id = l.related_id AND a.status = 'published'
+         WHERE l.article_id = ? ORDER BY l.position"
+    ))
     .bind::<Integer, _>(article_id)
     .load::<IdRow>(conn)?
     .into_iter()
@@ -142,8 +134,8 @@ pub fn for_page(
     subject: &Subject,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
-    let mut chosen = pinned(conn, subject.id)?;
-    let mut listed = stored(conn, subject.id)?;
+    let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
+    let mut listed = published_in_list(conn, "article_related", subject.id)?;
     if listed.is_empty() {
         listed = compute(conn, subject, now, RELATED)?;
     }

@@ -407,21 +407,22 @@ fn counted(
         .unwrap_or(0))
 }
 
-/// The rowid above which about `wanted` of `matches` matches lie, assuming matches spread
-/// evenly over the archive; None when every match is wanted anyway.
-fn window_start(
-    conn: &mut SqliteConnection,
-    matches: i64,
-    wanted: i64,
-) -> QueryResult<Option<i64>> {
-    if matches <= wanted {
-        return Ok(None);
-    }
+/// The newest article id in the index.
+fn highest_indexed(conn: &mut SqliteConnection) -> QueryResult<i64> {
     let highest: CountRow =
         diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
             .get_result(conn)?;
-    let span = (highest.n as f64 * wanted as f64 / matches as f64).ceil() as i64;
-    Ok(Some((highest.n - span).max(0)))
+    Ok(highest.n)
+}
+
+/// The rowid above which about `wanted` of `matches` matches lie, assuming matches spread
+/// evenly over the archive up to `highest`; None when every match is wanted anyway.
+fn window_start(highest: i64, matches: i64, wanted: i64) -> Option<i64> {
+    if matches <= wanted {
+        return None;
+    }
+    let span = (highest as f64 * wanted as f64 / matches as f64).ceil() as i64;
+    Some((highest - span).max(0))
 }
 
 fn section_counts(
@@ -520,16 +521,19 @@ pub fn search(
     if matches == 0 {
         return Ok(ResultsPage::default());
     }
+    // Only large result sets are sampled or windowed, and only they need the newest id.
+    let highest = if matches > RANK_WINDOW {
+        highest_indexed(conn)?
+    } else {
+        0
+    };
     let (mut section_counts, approximate) = if matches <= EXACT_COUNT_LIMIT {
         (section_counts(conn, query, filters, None)?, false)
     } else {
         // More than the limit: count the newest slice of the archive and scale up.
-        let highest: CountRow =
-            diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
-                .get_result(conn)?;
-        let span = (highest.n / COUNT_SAMPLE_FRACTION).max(1);
-        let first = Some(highest.n - span);
-        let scale = highest.n as f64 / span as f64;
+        let span = (highest / COUNT_SAMPLE_FRACTION).max(1);
+        let first = Some(highest - span);
+        let scale = highest as f64 / span as f64;
         let counts = section_counts(conn, query, filters, first)?
             .into_iter()
             .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
@@ -562,7 +566,7 @@ pub fn search(
         (None, offset) => (limit, offset),
     };
     let wanted = ranked_offset + ranked_limit + 1;
-    let mut ids = match window_start(conn, total, RANK_WINDOW.max(wanted * 4))? {
+    let mut ids = match window_start(highest, total, RANK_WINDOW.max(wanted * 4)) {
         Some(first) => {
             let windowed = ranked_ids(
                 conn,

@@ -330,6 +330,16 @@ pub async fn autosave(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The article being edited, or None for a new one.
+async fn find_article(state: &AppState, id: Option<i32>) -> Result<Option<Article>, AppError> {
+    match id {
+        Some(id) => Ok(Some(
+            db::run(&state.pool, move |conn| Ok(Article::find(conn, id)?)).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
 fn address(request: &HttpRequest) -> String {
     request
         .peer_addr()
@@ -347,10 +357,7 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     if form.action == "preview" {
         let preview = markdown::render(&form.body_markdown).html;
-        let article = match id {
-            Some(id) => Some(db::run(&state.pool, move |conn| Ok(Article::find(conn, id)?)).await?),
-            None => None,
-        };
+        let article = find_article(&state, id).await?;
         return editor_page(
             &state,
             &staff,
@@ -378,12 +385,7 @@ async fn save(
             article.id
         ))),
         SaveOutcome::Invalid(errors) => {
-            let article = match id {
-                Some(id) => {
-                    Some(db::run(&state.pool, move |conn| Ok(Article::find(conn, id)?)).await?)
-                }
-                None => None,
-            };
+            let article = find_article(&state, id).await?;
             editor_page(
                 &state,
                 &staff,

@@ -210,12 +210,7 @@ async fn save(
     })
     .await?;
     match outcome {
-        Ok(()) => {
-            let pool = state.pool.clone();
-            let reload_state = state.clone();
-            db::run(&pool, move |conn| Ok(reload_state.reload_navigation(conn)?)).await?;
-            Ok(see_other("/admin/sections"))
-        }
+        Ok(()) => navigation_changed(&state).await,
         Err(errors) => {
             page(
                 &state,
@@ -228,6 +223,13 @@ async fn save(
             .await
         }
     }
+}
+
+/// After any change to sections: every page's navigation reloads, then back to the list.
+async fn navigation_changed(state: &web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let reload = state.clone();
+    db::run(&state.pool, move |conn| Ok(reload.reload_navigation(conn)?)).await?;
+    Ok(see_other("/admin/sections"))
 }
 
 pub async fn create(
@@ -304,14 +306,7 @@ pub async fn delete(
     })
     .await?;
     match outcome {
-        Ok(()) => {
-            let reload_state = state.clone();
-            db::run(&state.pool, move |conn| {
-                Ok(reload_state.reload_navigation(conn)?)
-            })
-            .await?;
-            Ok(see_other("/admin/sections"))
-        }
+        Ok(()) => navigation_changed(&state).await,
         Err(errors) => {
             page(
                 &state,

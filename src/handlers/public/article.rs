@@ -36,6 +36,12 @@ pub struct ArticleTemplate {
     pub share_links: Vec<ShareLink>,
 }
 
+impl ArticleTemplate {
+    pub fn latest_in_section_title(&self) -> String {
+        format!("Latest in {}", self.page.section.name)
+    }
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     slug: web::Path<String>,
