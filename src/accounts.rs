@@ -66,7 +66,7 @@ pub fn create(
         &NewUser {
             email: &email,
             name: name.trim(),
-            role: role.as_str(),
+            role,
             password_hash: &hash,
             author_id: None,
             created_at: now,

@@ -343,9 +343,7 @@ fn next_status(
     existing: Option<&Article>,
     now: NaiveDateTime,
 ) -> Result<Result<(ArticleStatus, Option<NaiveDateTime>), FieldError>, AppError> {
-    let current = existing
-        .and_then(|a| a.status())
-        .unwrap_or(ArticleStatus::Draft);
+    let current = existing.map_or(ArticleStatus::Draft, |a| a.status);
     let kept_time = existing.and_then(|a| a.published_at);
     let editor = role >= Role::Editor;
     Ok(Ok(match action {
@@ -403,11 +401,7 @@ pub fn may_edit(conn: &mut SqliteConnection, user: &User, article: &Article) -> 
         return Ok(true);
     }
     let own = user.owns_article(conn, article.id)?;
-    let live = matches!(
-        article.status(),
-        Some(ArticleStatus::Published | ArticleStatus::Scheduled)
-    );
-    Ok(own && !live)
+    Ok(own && !article.status.is_live_or_scheduled())
 }
 
 /// Saves the form as a new article (`existing_id` None) or over an existing one: checks the
@@ -495,7 +489,7 @@ pub fn save(
                 .filter(article_autosaves::user_id.eq(user.id)),
         )
         .execute(conn)?;
-        let was = existing.as_ref().and_then(|a| a.status());
+        let was = existing.as_ref().map(|a| a.status);
         if was != Some(status)
             && matches!(
                 status,

@@ -322,7 +322,7 @@ fn user_list(args: DatabaseArgs) -> Result<(), String> {
         println!("no staff accounts yet: gazette user add --email … --name … --role admin");
     }
     for user in users {
-        println!("{:<8} {:<32} {}", user.role, user.email, user.name);
+        println!("{:<8} {:<32} {}", user.role.as_str(), user.email, user.name);
     }
     Ok(())
 }

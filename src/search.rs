@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 
 use crate::markdown;
+use crate::models::ArticleStatus;
 use crate::schema::{article_search_content, article_search_facets, search_vocabulary};
 
 /// Longer input is cut here, and the reader is told.
@@ -917,7 +918,7 @@ fn published_texts(
 ) -> QueryResult<Vec<ArticleText>> {
     use crate::schema::articles;
     articles::table
-        .filter(articles::status.eq("published"))
+        .filter(articles::status.eq(ArticleStatus::Published))
         .filter(articles::id.gt(after_id))
         .filter(articles::id.le(through_id))
         .order(articles::id)

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 
 use crate::demo;
 use crate::markdown;
-use crate::models::{Author, NewArticle, NewAuthor, NewSection, Section};
+use crate::models::{ArticleStatus, Author, NewArticle, NewAuthor, NewSection, Section};
 use crate::schema::{article_authors, article_tags, articles, sections, tags};
 
 const AUTHORS: usize = 60;
@@ -256,7 +256,7 @@ pub fn generate(
                             hero_image_width: None,
                             hero_image_height: None,
                             section_id: section_ids[writer.random.below(section_ids.len())],
-                            status: "published".into(),
+                            status: ArticleStatus::Published,
                             is_featured: false,
                             published_at: Some(published_at),
                             updated_at: published_at,

@@ -2,7 +2,12 @@
 //! sanitized here, at save time, never when a reader asks for the page).
 
 use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
 use diesel::prelude::*;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
 
 use crate::markdown;
 use crate::models::{Tag, byline};
@@ -10,7 +15,9 @@ use crate::schema::{article_slug_history, articles};
 use crate::{related, search};
 
 /// Where an article is in the editorial workflow. Only `Published` is visible to readers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its `as_str` text (the migrations' CHECK constraint lists the same words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 pub enum ArticleStatus {
     Draft,
     InReview,
@@ -30,16 +37,58 @@ impl ArticleStatus {
         }
     }
 
+    pub const ALL: [ArticleStatus; 5] = [
+        ArticleStatus::Draft,
+        ArticleStatus::InReview,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Published,
+        ArticleStatus::Unpublished,
+    ];
+
     pub fn parse(raw: &str) -> Option<ArticleStatus> {
-        [
-            ArticleStatus::Draft,
-            ArticleStatus::InReview,
-            ArticleStatus::Scheduled,
-            ArticleStatus::Published,
-            ArticleStatus::Unpublished,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == raw)
+        ArticleStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+    }
+
+    /// How the admin names the status to people ("in review").
+    pub fn label(self) -> &'static str {
+        match self {
+            ArticleStatus::InReview => "in review",
+            other => other.as_str(),
+        }
+    }
+
+    /// Live, or due to go live without anyone's further action.
+    pub fn is_live_or_scheduled(self) -> bool {
+        matches!(self, ArticleStatus::Published | ArticleStatus::Scheduled)
+    }
+}
+
+impl std::fmt::Display for ArticleStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<DB> ToSql<Text, DB> for ArticleStatus
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.as_str().to_sql(out)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for ArticleStatus
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let raw = String::from_sql(bytes)?;
+        ArticleStatus::parse(&raw).ok_or_else(|| format!("unknown article status {raw:?}").into())
     }
 }
 
@@ -60,7 +109,7 @@ pub struct Article {
     pub hero_image_width: Option<i32>,
     pub hero_image_height: Option<i32>,
     pub section_id: i32,
-    pub status: String,
+    pub status: ArticleStatus,
     pub is_featured: bool,
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -72,12 +121,8 @@ pub struct Article {
 }
 
 impl Article {
-    pub fn status(&self) -> Option<ArticleStatus> {
-        ArticleStatus::parse(&self.status)
-    }
-
     pub fn is_published(&self) -> bool {
-        self.status() == Some(ArticleStatus::Published)
+        self.status == ArticleStatus::Published
     }
 }
 
@@ -130,7 +175,7 @@ pub struct NewArticle {
     pub hero_image_width: Option<i32>,
     pub hero_image_height: Option<i32>,
     pub section_id: i32,
-    pub status: String,
+    pub status: ArticleStatus,
     pub is_featured: bool,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
@@ -161,7 +206,7 @@ impl NewArticle {
             hero_image_width: hero.map(|h| h.width),
             hero_image_height: hero.map(|h| h.height),
             section_id: input.section_id,
-            status: input.status.as_str().to_string(),
+            status: input.status,
             is_featured: input.is_featured,
             published_at: input.published_at,
             updated_at: now,
@@ -192,7 +237,7 @@ impl Article {
     pub fn current_slug_for_old(
         conn: &mut SqliteConnection,
         old_slug: &str,
-    ) -> QueryResult<Option<(String, String)>> {
+    ) -> QueryResult<Option<(String, ArticleStatus)>> {
         article_slug_history::table
             .inner_join(articles::table)
             .filter(article_slug_history::slug.eq(old_slug))
@@ -282,7 +327,7 @@ impl Article {
         now: NaiveDateTime,
     ) -> QueryResult<Vec<Article>> {
         articles::table
-            .filter(articles::status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(articles::status.eq(ArticleStatus::Scheduled))
             .filter(articles::published_at.le(now))
             .select(Article::as_select())
             .load(conn)
@@ -298,10 +343,7 @@ impl Article {
     ) -> QueryResult<()> {
         crate::db::write_transaction(conn, |conn| {
             diesel::update(articles::table.find(article.id))
-                .set((
-                    articles::status.eq(status.as_str()),
-                    articles::updated_at.eq(now),
-                ))
+                .set((articles::status.eq(status), articles::updated_at.eq(now)))
                 .execute(conn)?;
             search::index_article(conn, article.id)?;
             let subject = related::Subject {

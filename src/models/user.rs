@@ -1,12 +1,19 @@
 //! Staff accounts: who can log in to `/admin`, with which role.
 
 use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
 use diesel::prelude::*;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
 
 use crate::schema::{articles, users};
 
 /// What a staff member may do. Ordered: each role can do everything the ones before it can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// Stored as its `as_str` text (the migration's CHECK constraint lists the same words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 pub enum Role {
     /// Writes and edits their own articles; cannot publish.
     Writer,
@@ -25,10 +32,37 @@ impl Role {
         }
     }
 
+    pub const ALL: [Role; 3] = [Role::Writer, Role::Editor, Role::Admin];
+
     pub fn parse(raw: &str) -> Option<Role> {
-        [Role::Writer, Role::Editor, Role::Admin]
-            .into_iter()
-            .find(|role| role.as_str() == raw)
+        Role::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<DB> ToSql<Text, DB> for Role
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.as_str().to_sql(out)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for Role
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let raw = String::from_sql(bytes)?;
+        Role::parse(&raw).ok_or_else(|| format!("unknown role {raw:?}").into())
     }
 }
 
@@ -38,7 +72,7 @@ pub struct User {
     pub id: i32,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub author_id: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -50,7 +84,7 @@ pub struct User {
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
     pub author_id: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -59,8 +93,7 @@ pub struct NewUser<'a> {
 
 impl User {
     pub fn role(&self) -> Role {
-        // The CHECK constraint keeps other values out; the least privilege is the safe reading.
-        Role::parse(&self.role).unwrap_or(Role::Writer)
+        self.role
     }
 
     /// Emails are compared without case: `Ana@Example.com` is `ana@example.com`.

@@ -3,11 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::models::ArticleStatus;
 use crate::schema::{article_authors, articles, sections};
 
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilters {
-    pub status: Option<String>,
+    pub status: Option<ArticleStatus>,
     pub section_id: Option<i32>,
     pub author_id: Option<i32>,
     /// Words in the headline.
@@ -19,7 +20,7 @@ pub struct ArticleRow {
     pub id: i32,
     pub headline: String,
     pub slug: String,
-    pub status: String,
+    pub status: ArticleStatus,
     pub section: String,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -28,7 +29,7 @@ pub struct ArticleRow {
 fn filtered(filters: &ArticleFilters) -> articles::BoxedQuery<'static, diesel::sqlite::Sqlite> {
     let mut query = articles::table.into_boxed();
     if let Some(status) = &filters.status {
-        query = query.filter(articles::status.eq(status.clone()));
+        query = query.filter(articles::status.eq(*status));
     }
     if let Some(section_id) = filters.section_id {
         query = query.filter(articles::section_id.eq(section_id));

@@ -3,7 +3,7 @@
 use chrono::{Days, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::models::{Article, Author, Section, Tag, byline, daily_views};
+use crate::models::{Article, ArticleStatus, Author, Section, Tag, byline, daily_views};
 use crate::related::{self, Subject};
 use crate::views::front_page::MOST_READ_DAYS;
 use crate::views::{ArticleCard, Listing};
@@ -54,7 +54,7 @@ impl ArticlePage {
             }
         };
         if !article.is_published() {
-            return Ok(if article.status == "unpublished" {
+            return Ok(if article.status == ArticleStatus::Unpublished {
                 ArticleLookup::Withdrawn
             } else {
                 ArticleLookup::Missing

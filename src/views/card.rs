@@ -89,7 +89,7 @@ type BoxedCardQuery<'a> = articles::BoxedQuery<'a, diesel::sqlite::Sqlite>;
 
 fn published_in(listing: &Listing) -> BoxedCardQuery<'static> {
     let query = articles::table
-        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+        .filter(articles::status.eq(ArticleStatus::Published))
         .into_boxed();
     match *listing {
         Listing::Everything => query,
@@ -155,14 +155,14 @@ impl ArticleCard {
         }
         // The status is checked here rather than in SQL: given `status = ?` as well, SQLite
         // may walk the status index over the whole archive instead of looking up a few ids.
-        let rows: Vec<(CardRow, String)> = articles::table
+        let rows: Vec<(CardRow, ArticleStatus)> = articles::table
             .inner_join(sections::table)
             .filter(articles::id.eq_any(ids))
             .select((CardRow::as_select(), articles::status))
             .load(conn)?;
         let rows: Vec<CardRow> = rows
             .into_iter()
-            .filter(|(_, status)| status == ArticleStatus::Published.as_str())
+            .filter(|(_, status)| *status == ArticleStatus::Published)
             .map(|(row, _)| row)
             .collect();
         let mut bylines = byline::links_for_articles(conn, ids)?;

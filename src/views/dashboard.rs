@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use crate::models::daily_views;
+use crate::models::{ArticleStatus, daily_views};
 use crate::schema::articles;
 
 #[derive(Debug, Clone, Queryable)]
@@ -47,7 +47,7 @@ pub struct Dashboard {
 
 fn lines(
     conn: &mut SqliteConnection,
-    status: &str,
+    status: ArticleStatus,
     soonest_first: bool,
 ) -> QueryResult<Vec<ArticleLine>> {
     let query = articles::table
@@ -88,18 +88,11 @@ fn most_read(conn: &mut SqliteConnection, since: NaiveDate) -> QueryResult<Vec<R
 
 impl Dashboard {
     pub fn load(conn: &mut SqliteConnection, today: NaiveDate) -> QueryResult<Dashboard> {
-        let counts: Vec<(String, i64)> = articles::table
+        let counts: Vec<(ArticleStatus, i64)> = articles::table
             .group_by(articles::status)
             .select((articles::status, count_star()))
             .load(conn)?;
-        let order = [
-            "draft",
-            "in_review",
-            "scheduled",
-            "published",
-            "unpublished",
-        ];
-        let counts = order
+        let counts = ArticleStatus::ALL
             .iter()
             .map(|status| {
                 let n = counts
@@ -107,7 +100,7 @@ impl Dashboard {
                     .find(|(s, _)| s == status)
                     .map(|(_, n)| *n)
                     .unwrap_or(0);
-                (status.replace('_', " "), n)
+                (status.label().to_string(), n)
             })
             .collect();
 
@@ -141,8 +134,8 @@ impl Dashboard {
 
         Ok(Dashboard {
             counts,
-            in_review: lines(conn, "in_review", false)?,
-            scheduled: lines(conn, "scheduled", true)?,
+            in_review: lines(conn, ArticleStatus::InReview, false)?,
+            scheduled: lines(conn, ArticleStatus::Scheduled, true)?,
             most_read_7: most_read(conn, today - Days::new(6))?,
             most_read_30: most_read(conn, first_day)?,
             chart,

@@ -57,7 +57,7 @@ pub fn articles_in_chunk(
 ) -> QueryResult<Vec<SitemapUrl>> {
     let first = number.saturating_mul(size);
     let rows: Vec<(String, NaiveDateTime)> = articles::table
-        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+        .filter(articles::status.eq(ArticleStatus::Published))
         .filter(articles::id.gt(first.clamp(0, i32::MAX as i64) as i32))
         .filter(articles::id.le(first.saturating_add(size).clamp(0, i32::MAX as i64) as i32))
         .order(articles::id)
@@ -112,7 +112,7 @@ pub fn news_since(
     limit: i64,
 ) -> QueryResult<Vec<NewsItem>> {
     let rows: Vec<(String, String, Option<NaiveDateTime>)> = articles::table
-        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+        .filter(articles::status.eq(ArticleStatus::Published))
         .filter(articles::published_at.ge(since))
         .order(articles::published_at.desc())
         .limit(limit)

@@ -14,7 +14,7 @@ use crate::handlers::see_other;
 use crate::markdown;
 use crate::models::media_item::MediaItem;
 use crate::models::revision::{Revision, RevisionSummary};
-use crate::models::{Article, Author, Section};
+use crate::models::{Article, ArticleStatus, Author, Section};
 use crate::pagination::{PER_PAGE, Pagination, parse_page};
 use crate::state::AppState;
 use crate::views::article_admin::{self, ArticleFilters, ArticleRow};
@@ -57,7 +57,7 @@ pub async fn list(
             .filter(|s| !s.is_empty())
     };
     let filters = ArticleFilters {
-        status: non_empty(&query.status),
+        status: non_empty(&query.status).and_then(|s| ArticleStatus::parse(&s)),
         section_id: non_empty(&query.section).and_then(|s| s.parse().ok()),
         author_id: non_empty(&query.author).and_then(|s| s.parse().ok()),
         text: non_empty(&query.q),
@@ -130,7 +130,7 @@ impl EditTemplate {
     pub fn is_live(&self) -> bool {
         self.article
             .as_ref()
-            .is_some_and(|a| a.is_published() || a.status == "scheduled")
+            .is_some_and(|a| a.status.is_live_or_scheduled())
     }
 
     pub fn action_url(&self) -> String {

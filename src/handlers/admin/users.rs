@@ -84,7 +84,7 @@ fn parse_role(raw: &str) -> Result<Role, String> {
 
 fn admins(conn: &mut SqliteConnection) -> QueryResult<i64> {
     users::table
-        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::role.eq(Role::Admin))
         .count()
         .get_result(conn)
 }
@@ -185,7 +185,7 @@ pub async fn update(
             }
             diesel::update(users::table.find(id))
                 .set((
-                    users::role.eq(role.as_str()),
+                    users::role.eq(role),
                     users::author_id.eq(author_id),
                     users::updated_at.eq(now),
                 ))
@@ -249,7 +249,7 @@ pub async fn delete(
                 Some(by),
                 "user.delete",
                 &user.email,
-                &user.role,
+                user.role.as_str(),
                 "",
             )?;
             Ok::<_, AppError>(Ok(()))
