@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -58,7 +58,7 @@ impl Layout {
             stylesheet_url: state.assets.url("css/site.css"),
             favicon_url: state.assets.url("img/favicon.svg"),
             social_profiles: SOCIAL_PROFILES,
-            year: Utc::now().year(),
+            year: state.clock.now().year(),
         }
     }
 

@@ -33,7 +33,6 @@ use std::net::TcpListener;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpServer, web};
-use chrono::Utc;
 
 use crate::assets::Assets;
 use crate::clock::Clock;
@@ -67,8 +66,7 @@ pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<
         tracing::info!(applied, "database migrations applied");
     }
     if config.seed_demo && demo::is_empty(&mut conn).map_err(|e| e.to_string())? {
-        let now = Utc::now().naive_utc();
-        let count = demo::seed(&mut conn, now).map_err(|e| format!("demo content: {e}"))?;
+        let count = demo::seed(&mut conn, clock.now()).map_err(|e| format!("demo content: {e}"))?;
         tracing::info!(
             articles = count,
             "empty database filled with the demo newsroom"
@@ -160,7 +158,12 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
         let mut ticks = actix_web::rt::time::interval(flusher_state.config.views_flush_interval);
         loop {
             ticks.tick().await;
-            if let Err(error) = flusher_state.readership.flush(&flusher_state.pool).await {
+            let today = flusher_state.clock.now().date();
+            if let Err(error) = flusher_state
+                .readership
+                .flush(&flusher_state.pool, today)
+                .await
+            {
                 tracing::warn!(%error, "page views not saved yet; will retry");
             }
         }
@@ -188,7 +191,11 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     let result = server.await;
     flusher.abort();
     scheduler.abort();
-    if let Err(error) = state.readership.flush(&state.pool).await {
+    if let Err(error) = state
+        .readership
+        .flush(&state.pool, state.clock.now().date())
+        .await
+    {
         tracing::warn!(%error, "page views counted since the last flush were lost");
     }
     result

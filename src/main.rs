@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use gazette::clock::Clock;
 use gazette::config::Config;
 use indicatif::{ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
@@ -222,7 +223,7 @@ fn seed(args: SeedArgs) -> Result<(), String> {
     let count = gazette::synthetic::generate(
         &mut conn,
         args.articles as usize,
-        chrono::Utc::now().naive_utc(),
+        Clock::system().now(),
         |stage, done, total| {
             if bar.as_ref().is_none_or(|(current, _)| current != stage) {
                 if let Some((_, finished)) = bar.take() {
@@ -293,7 +294,7 @@ fn user_add(args: UserAddArgs) -> Result<(), String> {
         &args.name,
         role,
         &password,
-        chrono::Utc::now().naive_utc(),
+        Clock::system().now(),
     )
     .map_err(|e| e.to_string())?;
     println!("created {} ({}) as {}", user.email, user.name, user.role);
@@ -306,7 +307,7 @@ fn user_passwd(args: UserPasswdArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no account for {}", args.email))?;
     let password = read_new_password(args.password_stdin)?;
-    gazette::accounts::change_password(&mut conn, &user, &password, chrono::Utc::now().naive_utc())
+    gazette::accounts::change_password(&mut conn, &user, &password, Clock::system().now())
         .map_err(|e| e.to_string())?;
     println!(
         "password changed for {}; their sessions have ended",

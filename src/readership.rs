@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::db::{self, DbPool};
 use crate::error::AppError;
@@ -36,14 +36,13 @@ impl Readership {
         pending.drain().collect()
     }
 
-    /// Writes the views counted so far to today's totals. On failure the counts are put back,
+    /// Writes the views counted so far to `today`'s totals. On failure the counts are put back,
     /// so a busy database delays them rather than losing them.
-    pub async fn flush(&self, pool: &DbPool) -> Result<(), AppError> {
+    pub async fn flush(&self, pool: &DbPool, today: NaiveDate) -> Result<(), AppError> {
         let counts = self.take();
         if counts.is_empty() {
             return Ok(());
         }
-        let today: NaiveDate = Utc::now().date_naive();
         let attempt = counts.clone();
         let result = db::run(pool, move |conn| {
             Ok(daily_views::add_views(conn, today, &attempt)?)

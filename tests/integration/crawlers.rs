@@ -552,3 +552,30 @@ fn public_pages_are_cacheable_and_the_static_files_immutable() {
         );
     }
 }
+
+#[test]
+fn the_news_sitemap_window_and_the_footer_year_follow_the_application_clock() {
+    use chrono::Datelike;
+    let app = newsroom_with(50_000);
+    let news = |app: &TestApp| texts_of(&xml(&app.get("/sitemaps/news.xml")), "loc");
+    let listed = |urls: &[String], slug: &str| urls.iter().any(|u| u.ends_with(slug));
+
+    let before = news(&app);
+    assert!(listed(&before, "/article/fresh-news"), "{before:?}");
+    assert!(listed(&before, "/article/yesterday-s-news"), "{before:?}");
+    // Ten hours on, the 47-hour-old article has left the 48-hour window; the fresh one stays.
+    app.state.clock.advance(TimeDelta::hours(10));
+    let after = news(&app);
+    assert!(listed(&after, "/article/fresh-news"), "{after:?}");
+    assert!(!listed(&after, "/article/yesterday-s-news"), "{after:?}");
+
+    let footer = |app: &TestApp| app.get("/").texts(".site-footer__legal").join(" ");
+    let year = app.state.clock.now().year();
+    assert!(footer(&app).contains(&year.to_string()));
+    app.state.clock.advance(TimeDelta::days(366));
+    assert!(
+        footer(&app).contains(&(year + 1).to_string()),
+        "{}",
+        footer(&app)
+    );
+}

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::dates;
 use crate::db;
@@ -67,7 +67,7 @@ fn url_set(state: &AppState, urls: Vec<SitemapUrl>) -> UrlSet {
 
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let size = state.config.sitemap_chunk_size;
-    let since = Utc::now().naive_utc() - TimeDelta::hours(NEWS_WINDOW_HOURS);
+    let since = state.clock.now() - TimeDelta::hours(NEWS_WINDOW_HOURS);
     let (chunks, pages, news) = db::run(&state.pool, move |conn| {
         Ok((
             sitemap::article_chunks(conn, size)?,
@@ -123,7 +123,7 @@ pub async fn pages(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
 }
 
 pub async fn news(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let since = Utc::now().naive_utc() - TimeDelta::hours(NEWS_WINDOW_HOURS);
+    let since = state.clock.now() - TimeDelta::hours(NEWS_WINDOW_HOURS);
     let items: Vec<NewsItem> = db::run(&state.pool, move |conn| {
         Ok(sitemap::news_since(conn, since, NEWS_LIMIT)?)
     })

@@ -48,7 +48,7 @@ pub async fn show(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let now = chrono::Utc::now().naive_utc();
+    let now = state.clock.now();
     let lookup = db::run(&state.pool, move |conn| {
         Ok(ArticlePage::lookup(conn, &slug, now)?)
     })

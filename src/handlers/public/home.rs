@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use crate::db;
 use crate::error::AppError;
@@ -21,7 +20,7 @@ pub struct HomeTemplate {
 
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let sections = state.navigation();
-    let today = Utc::now().date_naive();
+    let today = state.clock.now().date();
     let page = db::run(&state.pool, move |conn| {
         Ok(FrontPage::load(conn, &sections, today)?)
     })

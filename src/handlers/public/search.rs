@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db;
@@ -136,7 +136,7 @@ pub async fn show(
 
     let query = ParsedQuery::parse(&form.q);
     let author_slug = form.author.clone();
-    let now = Utc::now().naive_utc();
+    let now = state.clock.now();
     let sections = navigation.clone();
     let search_problems = problems.is_empty();
     let (authors, author_problem, outcome) = db::run(&state.pool, move |conn| {
