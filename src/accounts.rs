@@ -99,3 +99,47 @@ pub fn change_password(
     )?;
     Ok(())
 }
+
+/// Changes an account's role and byline profile. The last admin cannot be demoted; a role
+/// change ends that person's sessions (they log in again under the new role).
+pub fn change_role(
+    conn: &mut SqliteConnection,
+    id: i32,
+    role: Role,
+    author_id: Option<i32>,
+    by: i32,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let user = User::find(conn, id)?;
+    if user.role == Role::Admin && role != Role::Admin && User::count_admins(conn)? <= 1 {
+        return Err(AccountError::Invalid(
+            "This is the last admin: make someone else an admin first.".into(),
+        ));
+    }
+    User::set_role_and_byline(conn, id, role, author_id, now)?;
+    if user.role != role {
+        Session::delete_for_user(conn, id)?;
+        let change = format!("{} → {}", user.role, role);
+        audit::record(conn, now, Some(by), "user.role", &user.email, &change, "")?;
+    }
+    Ok(())
+}
+
+/// Removes an account; the last admin cannot be removed.
+pub fn remove(
+    conn: &mut SqliteConnection,
+    id: i32,
+    by: i32,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    let user = User::find(conn, id)?;
+    if user.role == Role::Admin && User::count_admins(conn)? <= 1 {
+        return Err(AccountError::Invalid(
+            "This is the last admin and cannot be removed.".into(),
+        ));
+    }
+    User::delete(conn, id)?;
+    let role = user.role.as_str();
+    audit::record(conn, now, Some(by), "user.delete", &user.email, role, "")?;
+    Ok(())
+}

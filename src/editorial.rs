@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CsrfProtected;
+use crate::changes::{Change, ChangeSet};
 use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::models::article::{ArticleInput, HeroImageInput};
@@ -72,11 +73,7 @@ impl CsrfProtected for ArticleForm {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
+pub use crate::forms::FieldError;
 
 /// What happened to a save.
 pub enum SaveOutcome {
@@ -160,10 +157,7 @@ impl ArticleForm {
     }
 
     pub fn error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-        errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        FieldError::find(errors, field)
     }
 }
 
@@ -406,9 +400,10 @@ pub fn may_edit(conn: &mut SqliteConnection, user: &User, article: &Article) -> 
 
 /// Saves the form as a new article (`existing_id` None) or over an existing one: checks the
 /// role, refuses a save based on an old revision, validates, writes the article, its pins and
-/// a revision in one transaction, and logs publications.
+/// a revision in one transaction, reports the change, and logs publications.
 pub fn save(
     conn: &mut SqliteConnection,
+    changes: &mut ChangeSet,
     user: &User,
     existing_id: Option<i32>,
     form: &ArticleForm,
@@ -447,10 +442,13 @@ pub fn save(
         checked.input.status = status;
         checked.input.published_at = published_at;
 
-        let article = match &existing {
-            Some(article) => Article::update(conn, article.id, &checked.input, now)?,
-            None => Article::create(conn, &checked.input, now)?,
-        };
+        let article = store(
+            conn,
+            changes,
+            existing.as_ref().map(|a| a.id),
+            &checked.input,
+            now,
+        )?;
         let revision = existing.as_ref().map(|a| a.revision).unwrap_or(0) + 1;
         let created_by = existing.as_ref().map_or(Some(user.id), |a| a.created_by);
         Article::set_bookkeeping(conn, article.id, created_by, revision)?;
@@ -512,6 +510,31 @@ pub fn save(
     })
 }
 
+/// Writes an article (a new one when `id` is None) and reports the change: the one way every
+/// writer (the editor, the demo, importers) stores an article.
+pub fn store(
+    conn: &mut SqliteConnection,
+    changes: &mut ChangeSet,
+    id: Option<i32>,
+    input: &ArticleInput,
+    now: NaiveDateTime,
+) -> QueryResult<Article> {
+    write_transaction(conn, |conn| {
+        let before = match id {
+            Some(id) => Article::facts(conn, id)?,
+            None => None,
+        };
+        let article = match id {
+            Some(id) => Article::update(conn, id, input, now)?,
+            None => Article::create(conn, input, now)?,
+        };
+        if let Some(after) = Article::facts(conn, article.id)? {
+            changes.record(conn, Change::ArticleSaved { before, after })?;
+        }
+        Ok(article)
+    })
+}
+
 /// Keeps the editor's work in progress (never the article itself): one copy per article and
 /// person, replaced at each autosave.
 pub fn autosave(
@@ -566,10 +589,18 @@ pub fn pending_autosave(
 }
 
 /// Publishes every scheduled article whose time has come; returns how many.
-pub fn publish_due(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn publish_due(
+    conn: &mut SqliteConnection,
+    changes: &mut ChangeSet,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     let due = Article::due_for_publication(conn, now)?;
     for article in &due {
-        Article::set_status(conn, article, ArticleStatus::Published, now)?;
+        let before = Article::facts(conn, article.id)?;
+        Article::set_status(conn, article.id, ArticleStatus::Published, now)?;
+        if let Some(after) = Article::facts(conn, article.id)? {
+            changes.record(conn, Change::ArticleSaved { before, after })?;
+        }
         audit::record(
             conn,
             now,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod auth;
+pub mod changes;
 pub mod clock;
 pub mod config;
 pub mod dates;
@@ -11,9 +12,11 @@ pub mod db;
 pub mod demo;
 pub mod editorial;
 pub mod error;
+pub mod forms;
 pub mod handlers;
 pub mod http_cache;
 pub mod layout;
+pub mod management;
 pub mod markdown;
 pub mod media;
 pub mod models;
@@ -176,10 +179,9 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
         loop {
             ticks.tick().await;
             let now = scheduler_state.clock.now();
-            let published = db::run(&scheduler_state.pool, move |conn| {
-                Ok(editorial::publish_due(conn, now)?)
-            })
-            .await;
+            let published = scheduler_state
+                .write(move |conn, changes| Ok(editorial::publish_due(conn, changes, now)?))
+                .await;
             match published {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "scheduled articles published"),

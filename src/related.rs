@@ -8,9 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Timestamp};
 
+use crate::models::Listing;
 use crate::schema::article_related;
 use crate::search;
-use crate::views::{ArticleCard, Listing};
 
 #[derive(QueryableByName)]
 struct IdRow {
@@ -69,6 +69,15 @@ pub fn refresh(
     Ok(ids)
 }
 
+/// Drops the stored lists of these articles; each is computed again when next read.
+pub fn forget(conn: &mut SqliteConnection, article_ids: &[i32]) -> QueryResult<()> {
+    for ids in article_ids.chunks(500) {
+        diesel::delete(article_related::table.filter(article_related::article_id.eq_any(ids)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 #[derive(QueryableByName)]
 struct SubjectRow {
     #[diesel(sql_type = Integer)]
@@ -90,13 +99,9 @@ pub fn refresh_after_save(
     if !published {
         return Ok(());
     }
-    for id in ArticleCard::ids(
-        conn,
-        &Listing::InSection(subject.section_id),
-        Some(subject.id),
-        NEWEST_NEIGHBOURS,
-        0,
-    )? {
+    for id in
+        Listing::InSection(subject.section_id).ids(conn, Some(subject.id), NEWEST_NEIGHBOURS, 0)?
+    {
         if !neighbours.contains(&id) {
             neighbours.push(id);
         }
@@ -148,9 +153,8 @@ pub fn for_page(
         }
     }
     if chosen.len() < RELATED {
-        for id in ArticleCard::ids(
+        for id in Listing::InSection(subject.section_id).ids(
             conn,
-            &Listing::InSection(subject.section_id),
             Some(subject.id),
             (RELATED * 2) as i64,
             0,
@@ -246,9 +250,8 @@ pub fn compute(
         .into_iter()
         .collect();
     // The newest of the same section compete too, on section and recency.
-    let same_section = ArticleCard::ids(
+    let same_section = Listing::InSection(subject.section_id).ids(
         conn,
-        &Listing::InSection(subject.section_id),
         Some(subject.id),
         SECTION_CANDIDATES,
         0,
@@ -298,19 +301,18 @@ pub fn compute(
     }
 
     if chosen.len() < limit {
-        let latest = ArticleCard::list(
+        let latest = Listing::InSection(subject.section_id).ids(
             conn,
-            &Listing::InSection(subject.section_id),
             Some(subject.id),
             (limit * 2) as i64,
             0,
         )?;
-        for card in latest {
+        for id in latest {
             if chosen.len() >= limit {
                 break;
             }
-            if !chosen.contains(&card.id) {
-                chosen.push(card.id);
+            if !chosen.contains(&id) {
+                chosen.push(id);
             }
         }
     }

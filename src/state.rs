@@ -6,9 +6,11 @@ use std::sync::{Arc, RwLock};
 use diesel::SqliteConnection;
 
 use crate::assets::Assets;
+use crate::changes::{ChangeSet, Effects};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::db::DbPool;
+use crate::db::{self, DbPool};
+use crate::error::AppError;
 use crate::layout::{Layout, PageMeta, SocialImage};
 use crate::models::Section;
 use crate::readership::Readership;
@@ -40,7 +42,13 @@ impl AppState {
 
     /// Reloads the section navigation from the database.
     pub fn reload_navigation(&self, conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
-        let sections = Section::all_in_nav_order(conn)?
+        let sections = Section::all_in_nav_order(conn)?;
+        self.set_navigation(sections);
+        Ok(())
+    }
+
+    fn set_navigation(&self, sections: Vec<Section>) {
+        let links = sections
             .into_iter()
             .map(|s| SectionLink {
                 id: s.id,
@@ -48,7 +56,42 @@ impl AppState {
                 slug: s.slug,
             })
             .collect();
-        *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(sections);
+        *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(links);
+    }
+
+    /// Runs a writer's `work` in one write transaction, with the change set it reports its
+    /// changes to (which keeps search and related lists in step inside the transaction). Once
+    /// the transaction has committed, and before the writer answers anyone, every page that
+    /// shows what changed is brought up to date.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut SqliteConnection, &mut ChangeSet<'static>) -> Result<T, AppError>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
+        let now = self.clock.now();
+        let (value, effects) = db::run(&self.pool, move |conn| {
+            let mut changes = ChangeSet::new(now);
+            let value = db::write_transaction(conn, |conn| work(conn, &mut changes))?;
+            Ok((value, changes.into_effects()))
+        })
+        .await?;
+        self.after_commit(&effects).await?;
+        Ok(value)
+    }
+
+    /// What committed changes mean for this server: the navigation is reloaded when sections
+    /// changed.
+    pub async fn after_commit(&self, effects: &Effects) -> Result<(), AppError> {
+        if effects.is_empty() {
+            return Ok(());
+        }
+        tracing::debug!(changed = ?effects.dependencies, "content changed");
+        if effects.navigation_changed() {
+            let sections = db::run(&self.pool, |conn| Ok(Section::all_in_nav_order(conn)?)).await?;
+            self.set_navigation(sections);
+        }
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
+use crate::changes::{Change, ChangeSet};
 use crate::demo;
 use crate::markdown;
 use crate::models::{ArticleStatus, Author, NewArticle, NewAuthor, NewSection, Section};
@@ -302,9 +303,9 @@ pub fn generate(
         })?;
         progress("articles", done as u64, count as u64);
     }
-    crate::search::rebuild(conn, |indexed, total| {
-        progress("search index", indexed, total)
-    })?;
+    // Derived data for the whole archive at once: far cheaper than article by article.
+    let mut changes = ChangeSet::new(now).with_progress(Box::new(&mut progress));
+    changes.record(conn, Change::ArchiveLoaded)?;
     Ok(count)
 }
 

@@ -6,8 +6,10 @@ mod newsroom;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
+use crate::changes::ChangeSet;
+use crate::editorial;
 use crate::models::article::{ArticleInput, HeroImageInput};
-use crate::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section};
+use crate::models::{ArticleStatus, Author, NewAuthor, NewSection, Section};
 use crate::schema::{articles, sections};
 
 use newsroom::{ARTICLES, AUTHORS, DemoArticle, HERO_IMAGES, SECTIONS};
@@ -35,8 +37,11 @@ pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
 }
 
 /// Loads the demo newsroom in one transaction, with publication dates spread over the months
-/// before `now`. Returns the number of articles created.
+/// before `now`. Returns the number of articles created. Each article goes through the change
+/// path as the editor's saves do (it runs before the server caches any page, so the effects
+/// outside the database are dropped).
 pub fn seed(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut changes = ChangeSet::new(now);
     crate::db::write_transaction(conn, |conn| {
         let mut section_ids = Vec::new();
         for (position, section) in SECTIONS.iter().enumerate() {
@@ -87,7 +92,13 @@ pub fn seed(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usiz
             let age_rank = seen_in_section[section_index] * SECTIONS.len() + section_index;
             seen_in_section[section_index] += 1;
             let input = demo_input(index, age_rank, article, section_id, &author_ids, now);
-            Article::create(conn, &input, input.published_at.unwrap_or(now))?;
+            editorial::store(
+                conn,
+                &mut changes,
+                None,
+                &input,
+                input.published_at.unwrap_or(now),
+            )?;
         }
         Ok(ARTICLES.len())
     })

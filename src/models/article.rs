@@ -1,5 +1,6 @@
 //! Articles: the stories, their workflow status, and saving them (Markdown is rendered and
-//! sanitized here, at save time, never when a reader asks for the page).
+//! sanitized here, at save time, never when a reader asks for the page). What follows a save
+//! (search index, related lists, page caches) is the caller's to report to `changes`.
 
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
@@ -11,8 +12,7 @@ use diesel::sql_types::Text;
 
 use crate::markdown;
 use crate::models::{Tag, byline};
-use crate::schema::{article_slug_history, articles};
-use crate::{related, search};
+use crate::schema::{article_authors, article_slug_history, article_tags, articles};
 
 /// Where an article is in the editorial workflow. Only `Published` is visible to readers.
 /// Stored as its `as_str` text (the migrations' CHECK constraint lists the same words).
@@ -260,7 +260,7 @@ impl Article {
                 ))
                 .returning(Article::as_returning())
                 .get_result(conn)?;
-            save_relations(conn, article.id, input, now)?;
+            save_relations(conn, article.id, input)?;
             Ok(article)
         })
     }
@@ -298,7 +298,7 @@ impl Article {
                 .set(&changes)
                 .returning(Article::as_returning())
                 .get_result(conn)?;
-            save_relations(conn, id, input, now)?;
+            save_relations(conn, id, input)?;
             Ok(article)
         })
     }
@@ -333,33 +333,85 @@ impl Article {
             .load(conn)
     }
 
-    /// Changes only the status (the scheduler's publish), keeping search and related lists in
-    /// step in the same transaction.
+    /// Changes only the status (the scheduler's publish).
     pub fn set_status(
         conn: &mut SqliteConnection,
-        article: &Article,
+        id: i32,
         status: ArticleStatus,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
-        crate::db::write_transaction(conn, |conn| {
-            diesel::update(articles::table.find(article.id))
-                .set((articles::status.eq(status), articles::updated_at.eq(now)))
-                .execute(conn)?;
-            search::index_article(conn, article.id)?;
-            let subject = related::Subject {
-                id: article.id,
-                section_id: article.section_id,
-            };
-            related::refresh_after_save(conn, &subject, status == ArticleStatus::Published, now)
-        })
+        diesel::update(articles::table.find(id))
+            .set((articles::status.eq(status), articles::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
     }
+
+    /// What pages and derived data depend on: where the article is listed and whether readers
+    /// see it. None when there is no such article.
+    pub fn facts(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ArticleFacts>> {
+        let Some((slug, section_id, status)) = articles::table
+            .find(id)
+            .select((articles::slug, articles::section_id, articles::status))
+            .first::<(String, i32, ArticleStatus)>(conn)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let author_ids = article_authors::table
+            .filter(article_authors::article_id.eq(id))
+            .order(article_authors::position)
+            .select(article_authors::author_id)
+            .load(conn)?;
+        let tag_ids = article_tags::table
+            .filter(article_tags::article_id.eq(id))
+            .select(article_tags::tag_id)
+            .load(conn)?;
+        Ok(Some(ArticleFacts {
+            id,
+            slug,
+            section_id,
+            status,
+            author_ids,
+            tag_ids,
+        }))
+    }
+
+    /// Ids of every article in a section, whatever its status.
+    pub fn ids_in_section(conn: &mut SqliteConnection, section_id: i32) -> QueryResult<Vec<i32>> {
+        articles::table
+            .filter(articles::section_id.eq(section_id))
+            .select(articles::id)
+            .load(conn)
+    }
+
+    /// Moves every article of one section to another; returns how many moved.
+    pub fn move_section(
+        conn: &mut SqliteConnection,
+        from_section: i32,
+        to_section: i32,
+    ) -> QueryResult<usize> {
+        diesel::update(articles::table.filter(articles::section_id.eq(from_section)))
+            .set(articles::section_id.eq(to_section))
+            .execute(conn)
+    }
+}
+
+/// An article as derived data sees it: its address, where it is listed, and whether readers
+/// see it. Taken before and after a save, so a change names every page it touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleFacts {
+    pub id: i32,
+    pub slug: String,
+    pub section_id: i32,
+    pub status: ArticleStatus,
+    pub author_ids: Vec<i32>,
+    pub tag_ids: Vec<i32>,
 }
 
 fn save_relations(
     conn: &mut SqliteConnection,
     article_id: i32,
     input: &ArticleInput,
-    now: NaiveDateTime,
 ) -> QueryResult<()> {
     byline::set_for_article(conn, article_id, &input.author_ids)?;
     let mut tag_ids = Vec::with_capacity(input.tags.len());
@@ -374,18 +426,5 @@ fn save_relations(
             tag_ids.push(tag.id);
         }
     }
-    Tag::set_for_article(conn, article_id, &tag_ids)?;
-    // In the same transaction: a published article is findable the moment it commits, and
-    // its related list (and its neighbours') is ready.
-    search::index_article(conn, article_id)?;
-    let subject = related::Subject {
-        id: article_id,
-        section_id: input.section_id,
-    };
-    related::refresh_after_save(
-        conn,
-        &subject,
-        input.status == ArticleStatus::Published,
-        now,
-    )
+    Tag::set_for_article(conn, article_id, &tag_ids)
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::authors;
+use crate::schema::{article_authors, authors};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = authors)]
@@ -40,6 +40,22 @@ pub struct NewAuthor<'a> {
     pub updated_at: NaiveDateTime,
 }
 
+/// What an editor sets on a profile (the avatar is kept as it is).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = authors, treat_none_as_null = true)]
+pub struct AuthorProfile {
+    pub name: String,
+    pub slug: String,
+    pub job_title: String,
+    pub bio: String,
+    pub website_url: Option<String>,
+    pub email: Option<String>,
+    pub x_handle: Option<String>,
+    pub mastodon_url: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
 /// One of an author's profiles elsewhere, ready for a link.
 #[derive(Debug, Clone)]
 pub struct SocialLink {
@@ -67,6 +83,77 @@ impl Author {
             .order(authors::name.asc())
             .select(Author::as_select())
             .load(conn)
+    }
+
+    /// Every author by name, with how many bylines each has.
+    pub fn all_with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Author, i64)>> {
+        let counts: std::collections::HashMap<i32, i64> = article_authors::table
+            .group_by(article_authors::author_id)
+            .select((article_authors::author_id, diesel::dsl::count_star()))
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Author::all_by_name(conn)?
+            .into_iter()
+            .map(|author| {
+                let n = counts.get(&author.id).copied().unwrap_or(0);
+                (author, n)
+            })
+            .collect())
+    }
+
+    /// The id of the author at this address, if any.
+    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+        authors::table
+            .filter(authors::slug.eq(slug))
+            .select(authors::id)
+            .first(conn)
+            .optional()
+    }
+
+    /// The articles that carry this author's byline, whatever their status.
+    pub fn article_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
+        article_authors::table
+            .filter(article_authors::author_id.eq(id))
+            .select(article_authors::article_id)
+            .load(conn)
+    }
+
+    /// Saves a profile: over author `id`, or as a new author; returns the author's id.
+    pub fn save_profile(
+        conn: &mut SqliteConnection,
+        id: Option<i32>,
+        profile: &AuthorProfile,
+    ) -> QueryResult<i32> {
+        match id {
+            Some(id) => {
+                diesel::update(authors::table.find(id))
+                    .set(profile)
+                    .execute(conn)?;
+                Ok(id)
+            }
+            None => diesel::insert_into(authors::table)
+                .values((
+                    authors::name.eq(&profile.name),
+                    authors::slug.eq(&profile.slug),
+                    authors::job_title.eq(&profile.job_title),
+                    authors::bio.eq(&profile.bio),
+                    authors::website_url.eq(&profile.website_url),
+                    authors::email.eq(&profile.email),
+                    authors::x_handle.eq(&profile.x_handle),
+                    authors::mastodon_url.eq(&profile.mastodon_url),
+                    authors::linkedin_url.eq(&profile.linkedin_url),
+                    authors::created_at.eq(profile.updated_at),
+                    authors::updated_at.eq(profile.updated_at),
+                ))
+                .returning(authors::id)
+                .get_result(conn),
+        }
+    }
+
+    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+        diesel::delete(authors::table.find(id)).execute(conn)?;
+        Ok(())
     }
 
     pub fn insert(conn: &mut SqliteConnection, new: &NewAuthor) -> QueryResult<Author> {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod author;
 pub mod byline;
 pub mod daily_views;
+pub mod listing;
 pub mod media_item;
 pub mod revision;
 pub mod section;
@@ -12,8 +13,9 @@ pub mod session;
 pub mod tag;
 pub mod user;
 
-pub use article::{Article, ArticleStatus, NewArticle};
+pub use article::{Article, ArticleFacts, ArticleStatus, NewArticle};
 pub use author::{Author, NewAuthor};
+pub use listing::Listing;
 pub use section::{NewSection, Section};
 pub use tag::Tag;
 pub use user::{Role, User};

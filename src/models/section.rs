@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::sections;
+use crate::schema::{articles, sections};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sections)]
@@ -55,5 +55,50 @@ impl Section {
             .values(new)
             .returning(Section::as_returning())
             .get_result(conn)
+    }
+
+    /// Sections in navigation order, with how many articles (any status) each holds.
+    pub fn all_with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Section, i64)>> {
+        let counts: std::collections::HashMap<i32, i64> = articles::table
+            .group_by(articles::section_id)
+            .select((articles::section_id, diesel::dsl::count_star()))
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Section::all_in_nav_order(conn)?
+            .into_iter()
+            .map(|section| {
+                let n = counts.get(&section.id).copied().unwrap_or(0);
+                (section, n)
+            })
+            .collect())
+    }
+
+    /// The id of the section at this address, if any.
+    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+        sections::table
+            .filter(sections::slug.eq(slug))
+            .select(sections::id)
+            .first(conn)
+            .optional()
+    }
+
+    /// Overwrites name, address, description and position (`created_at` is kept).
+    pub fn update(conn: &mut SqliteConnection, id: i32, values: &NewSection) -> QueryResult<()> {
+        diesel::update(sections::table.find(id))
+            .set((
+                sections::name.eq(values.name),
+                sections::slug.eq(values.slug),
+                sections::description.eq(values.description),
+                sections::position.eq(values.position),
+                sections::updated_at.eq(values.updated_at),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+        diesel::delete(sections::table.find(id)).execute(conn)?;
+        Ok(())
     }
 }

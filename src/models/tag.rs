@@ -1,5 +1,6 @@
 //! Tags: topics that cut across sections.
 
+use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::schema::{article_tags, tags};
@@ -71,6 +72,56 @@ impl Tag {
         diesel::insert_into(article_tags::table)
             .values(&rows)
             .execute(conn)?;
+        Ok(())
+    }
+
+    /// Every tag, alphabetically, with how many articles carry it.
+    pub fn all_with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Tag, i64)>> {
+        let counts: std::collections::HashMap<i32, i64> = article_tags::table
+            .group_by(article_tags::tag_id)
+            .select((article_tags::tag_id, count_star()))
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(tags::table
+            .order(tags::name)
+            .select(Tag::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|tag| {
+                let n = counts.get(&tag.id).copied().unwrap_or(0);
+                (tag, n)
+            })
+            .collect())
+    }
+
+    /// The id of the tag at this address, if any.
+    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+        tags::table
+            .filter(tags::slug.eq(slug))
+            .select(tags::id)
+            .first(conn)
+            .optional()
+    }
+
+    /// The articles that carry this tag, whatever their status.
+    pub fn article_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
+        article_tags::table
+            .filter(article_tags::tag_id.eq(id))
+            .select(article_tags::article_id)
+            .load(conn)
+    }
+
+    pub fn rename(conn: &mut SqliteConnection, id: i32, name: &str, slug: &str) -> QueryResult<()> {
+        diesel::update(tags::table.find(id))
+            .set((tags::name.eq(name), tags::slug.eq(slug)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Deletes the tag (its article links go with it, by the foreign key).
+    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+        diesel::delete(tags::table.find(id)).execute(conn)?;
         Ok(())
     }
 }

@@ -152,4 +152,38 @@ impl User {
             .optional()?;
         Ok(owner.flatten() == Some(self.id))
     }
+
+    /// How many accounts have the admin role.
+    pub fn count_admins(conn: &mut SqliteConnection) -> QueryResult<i64> {
+        users::table
+            .filter(users::role.eq(Role::Admin))
+            .count()
+            .get_result(conn)
+    }
+
+    pub fn set_role_and_byline(
+        conn: &mut SqliteConnection,
+        id: i32,
+        role: Role,
+        author_id: Option<i32>,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::role.eq(role),
+                users::author_id.eq(author_id),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Deletes the account; the articles it created stay, with no creator.
+    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+        diesel::update(articles::table.filter(articles::created_by.eq(id)))
+            .set(articles::created_by.eq(None::<i32>))
+            .execute(conn)?;
+        diesel::delete(users::table.find(id)).execute(conn)?;
+        Ok(())
+    }
 }

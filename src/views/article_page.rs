@@ -70,18 +70,13 @@ impl ArticlePage {
         };
         let related_ids = related::for_page(conn, &subject, now)?;
         let author_ids = match authors.first() {
-            Some(author) => ArticleCard::ids(
-                conn,
-                &Listing::ByAuthor(author.id),
-                Some(article.id),
-                MORE_FROM_AUTHOR,
-                0,
-            )?,
+            Some(author) => {
+                Listing::ByAuthor(author.id).ids(conn, Some(article.id), MORE_FROM_AUTHOR, 0)?
+            }
             None => Vec::new(),
         };
-        let section_ids = ArticleCard::ids(
+        let section_ids = Listing::InSection(article.section_id).ids(
             conn,
-            &Listing::InSection(article.section_id),
             Some(article.id),
             LATEST_IN_SECTION,
             0,

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 
 use crate::models::ArticleStatus;
 use crate::models::byline::{self, AuthorLink};
-use crate::schema::{article_authors, article_tags, articles, sections};
+use crate::models::listing::Listing;
+use crate::schema::{articles, sections};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sections)]
@@ -76,76 +77,17 @@ pub struct ArticleCard {
     pub bylines: Vec<AuthorLink>,
 }
 
-/// Which published articles a list shows.
-#[derive(Debug, Clone)]
-pub enum Listing {
-    Everything,
-    InSection(i32),
-    ByAuthor(i32),
-    Tagged(i32),
-}
-
-type BoxedCardQuery<'a> = articles::BoxedQuery<'a, diesel::sqlite::Sqlite>;
-
-fn published_in(listing: &Listing) -> BoxedCardQuery<'static> {
-    let query = articles::table
-        .filter(articles::status.eq(ArticleStatus::Published))
-        .into_boxed();
-    match *listing {
-        Listing::Everything => query,
-        Listing::InSection(section_id) => query.filter(articles::section_id.eq(section_id)),
-        Listing::ByAuthor(author_id) => query.filter(
-            articles::id.eq_any(
-                article_authors::table
-                    .filter(article_authors::author_id.eq(author_id))
-                    .select(article_authors::article_id),
-            ),
-        ),
-        Listing::Tagged(tag_id) => query.filter(
-            articles::id.eq_any(
-                article_tags::table
-                    .filter(article_tags::tag_id.eq(tag_id))
-                    .select(article_tags::article_id),
-            ),
-        ),
-    }
-}
-
 impl ArticleCard {
     /// One page of a listing, newest first, optionally leaving one article out.
     pub fn list(
         conn: &mut SqliteConnection,
-        listing: &Listing,
+        listing: Listing,
         excluding: Option<i32>,
         limit: i64,
         offset: i64,
     ) -> QueryResult<Vec<ArticleCard>> {
-        let ids = ArticleCard::ids(conn, listing, excluding, limit, offset)?;
+        let ids = listing.ids(conn, excluding, limit, offset)?;
         ArticleCard::by_ids(conn, &ids)
-    }
-
-    /// The ids `list` would show, for pages that load several lists' cards at once.
-    pub fn ids(
-        conn: &mut SqliteConnection,
-        listing: &Listing,
-        excluding: Option<i32>,
-        limit: i64,
-        offset: i64,
-    ) -> QueryResult<Vec<i32>> {
-        let mut ids = published_in(listing);
-        if let Some(id) = excluding {
-            ids = ids.filter(articles::id.ne(id));
-        }
-        ids.select(articles::id)
-            .order((articles::published_at.desc(), articles::id.desc()))
-            .limit(limit)
-            .offset(offset)
-            .load(conn)
-    }
-
-    /// How many published articles a listing holds (for pagination).
-    pub fn count(conn: &mut SqliteConnection, listing: &Listing) -> QueryResult<i64> {
-        published_in(listing).count().get_result(conn)
     }
 
     /// Cards for these articles, in the order given; ids that are not published are skipped.

@@ -4,7 +4,7 @@ use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 
 use crate::models::daily_views;
-use crate::views::related::latest_ids_per_section;
+use crate::models::listing::latest_ids_per_section;
 use crate::views::{ArticleCard, Listing, SectionLink};
 
 const TOP_STORIES: usize = 4;
@@ -34,7 +34,7 @@ impl FrontPage {
         today: NaiveDate,
     ) -> QueryResult<FrontPage> {
         let fresh_count = 1 + TOP_STORIES + LATEST;
-        let mut fresh = ArticleCard::list(conn, &Listing::Everything, None, fresh_count as i64, 0)?;
+        let mut fresh = ArticleCard::list(conn, Listing::Everything, None, fresh_count as i64, 0)?;
         // The lead is the newest story with a picture, so the page opens on an image.
         let lead = fresh
             .iter()

@@ -5,8 +5,9 @@ pub mod article_page;
 pub mod card;
 pub mod dashboard;
 pub mod front_page;
-pub mod related;
+pub mod listing_page;
 pub mod search_results;
 pub mod sitemap;
 
-pub use card::{ArticleCard, HeroImage, Listing, SectionLink};
+pub use crate::models::listing::Listing;
+pub use card::{ArticleCard, HeroImage, SectionLink};

@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 
 use chrono::TimeDelta;
-use gazette::models::{Article, ArticleStatus};
+use gazette::models::ArticleStatus;
 use serde_json::Value;
 
-use crate::support::{Newsroom, Response, TestApp, now};
+use crate::support::{Newsroom, Response, TestApp};
 
 const LONG_HEADLINE: &str = "An extraordinarily long headline that keeps going well past the length that search engines show in their results pages today";
 
@@ -31,7 +31,7 @@ fn newsroom_with(chunk_size: i64) -> TestApp {
             Newsroom::article(conn, LONG_HEADLINE, &sport, &[&ben], &["Football"], 100);
             let mut draft = Newsroom::input("Unfinished draft", &world, &[&ana], &["Climate"], 2);
             draft.status = ArticleStatus::Draft;
-            Article::create(conn, &draft, now()).unwrap();
+            Newsroom::store(conn, None, &draft);
             Newsroom::article(conn, "Last week", &world, &[&ana], &[], 170);
         },
         |config| config.sitemap_chunk_size = chunk_size,

@@ -3,6 +3,7 @@
 mod support;
 
 mod admin;
+mod changes;
 mod cli;
 mod crawl;
 mod crawlers;

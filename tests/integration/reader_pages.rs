@@ -2,7 +2,7 @@
 
 use gazette::models::{Article, ArticleStatus};
 
-use crate::support::{Newsroom, TestApp, now};
+use crate::support::{Newsroom, TestApp};
 
 /// A newsroom with one busy section (45 articles, so three pages), a quiet one, two authors and
 /// a few tags.
@@ -304,10 +304,10 @@ fn unknown_slugs_drafts_and_scheduled_articles_are_not_found() {
         let mut draft = Newsroom::input("Secret draft", &world, &[&ana], &["Hidden tag"], 1);
         draft.status = ArticleStatus::Draft;
         draft.published_at = None;
-        Article::create(conn, &draft, now()).unwrap();
+        Newsroom::store(conn, None, &draft);
         let mut scheduled = Newsroom::input("Future story", &world, &[&ana], &[], -48);
         scheduled.status = ArticleStatus::Scheduled;
-        Article::create(conn, &scheduled, now()).unwrap();
+        Newsroom::store(conn, None, &scheduled);
     });
     for path in [
         "/article/no-such-story",
@@ -355,7 +355,7 @@ fn withdrawn_articles_are_gone() {
         1,
     );
     input.status = ArticleStatus::Unpublished;
-    Article::update(&mut conn, article.id, &input, now()).unwrap();
+    Newsroom::store(&mut conn, Some(article.id), &input);
     let response = app.get("/article/withdrawn-story");
     assert_eq!(response.status, 410);
     assert!(response.body.contains("no longer available"));
@@ -377,7 +377,7 @@ fn hostile_text_is_escaped_everywhere_it_appears() {
         input.dek = "Dek with \"quotes\" & <em>tags</em>".into();
         input.body_markdown =
             "Safe text <script>alert(2)</script>\n\n<img src=x onerror=alert(3)>\n\n[link](javascript:alert(4))".into();
-        Article::create(conn, &input, now()).unwrap();
+        Newsroom::store(conn, None, &input);
     });
     for path in [
         "/",
@@ -454,9 +454,9 @@ fn an_old_slug_redirects_permanently_to_the_new_one() {
         .unwrap();
     let section = gazette::models::Section::find(&mut conn, article.section_id).unwrap();
     let mut input = Newsroom::input("Better headline", &section, &[], &[], 1);
-    Article::update(&mut conn, article.id, &input, now()).unwrap();
+    Newsroom::store(&mut conn, Some(article.id), &input);
     input.headline = "Best headline".into();
-    Article::update(&mut conn, article.id, &input, now()).unwrap();
+    Newsroom::store(&mut conn, Some(article.id), &input);
 
     for old in ["/article/original-headline", "/article/better-headline"] {
         let response = app.get(old);

@@ -4,7 +4,7 @@ use diesel::RunQueryDsl;
 use diesel::sql_types::Integer;
 use gazette::models::{Article, ArticleStatus};
 
-use crate::support::{Newsroom, Response, TestApp, now};
+use crate::support::{Newsroom, Response, TestApp};
 
 fn related(page: &Response) -> Vec<String> {
     page.attrs("#related-title + .card-grid .card__headline a", "href")
@@ -35,7 +35,7 @@ fn newsroom() -> TestApp {
         );
         subject.body_markdown =
             "For forty years the keeper climbed the lighthouse stairs to trim the lamp.".into();
-        Article::create(conn, &subject, now()).unwrap();
+        Newsroom::store(conn, None, &subject);
         Newsroom::article(
             conn,
             "Lighthouses of the north coast",
@@ -56,7 +56,7 @@ fn newsroom() -> TestApp {
         similar.body_markdown =
             "The logbook of a lighthouse keeper: the lamp, the stairs, the keeper's forty years."
                 .into();
-        Article::create(conn, &similar, now()).unwrap();
+        Newsroom::store(conn, None, &similar);
         let mut draft = Newsroom::input(
             "Draft about lighthouses",
             &culture,
@@ -67,7 +67,7 @@ fn newsroom() -> TestApp {
         draft.status = ArticleStatus::Draft;
         draft.body_markdown =
             "For forty years the keeper climbed the lighthouse stairs to trim the lamp.".into();
-        Article::create(conn, &draft, now()).unwrap();
+        Newsroom::store(conn, None, &draft);
     })
 }
 

@@ -294,7 +294,14 @@ impl Newsroom {
         hours_ago: i64,
     ) -> Article {
         let input = Newsroom::input(headline, section, authors, tags, hours_ago);
-        Article::create(conn, &input, now()).unwrap()
+        Newsroom::store(conn, None, &input)
+    }
+
+    /// Saves an article as every writer does, through the change path (search index and
+    /// related lists follow): a new one when `id` is None.
+    pub fn store(conn: &mut SqliteConnection, id: Option<i32>, input: &ArticleInput) -> Article {
+        let mut changes = gazette::changes::ChangeSet::new(now());
+        gazette::editorial::store(conn, &mut changes, id, input, now()).unwrap()
     }
 
     pub fn input(

@@ -375,10 +375,11 @@ async fn save(
     let user = staff.user.clone();
     let posted = form.clone();
     let address = address(&request);
-    let outcome = db::run(&state.pool, move |conn| {
-        editorial::save(conn, &user, id, &posted, now, &address)
-    })
-    .await?;
+    let outcome = state
+        .write(move |conn, changes| {
+            editorial::save(conn, changes, &user, id, &posted, now, &address)
+        })
+        .await?;
     match outcome {
         SaveOutcome::Saved(article) => Ok(see_other(&format!(
             "/admin/articles/{}?saved=1",
@@ -544,15 +545,16 @@ pub async fn restore(
     let user = staff.user.clone();
     let now = state.clock.now();
     let address = address(&request);
-    let outcome = db::run(&state.pool, move |conn| {
-        let article = Article::find(conn, id)?;
-        let revision = Revision::find(conn, id, number)?;
-        let mut form = ArticleForm::from_revision(&revision);
-        form.base_revision = article.revision.to_string();
-        form.action = "save".into();
-        editorial::save(conn, &user, Some(id), &form, now, &address)
-    })
-    .await?;
+    let outcome = state
+        .write(move |conn, changes| {
+            let article = Article::find(conn, id)?;
+            let revision = Revision::find(conn, id, number)?;
+            let mut form = ArticleForm::from_revision(&revision);
+            form.base_revision = article.revision.to_string();
+            form.action = "save".into();
+            editorial::save(conn, changes, &user, Some(id), &form, now, &address)
+        })
+        .await?;
     match outcome {
         SaveOutcome::Saved(article) => Ok(see_other(&format!(
             "/admin/articles/{}?saved=1",

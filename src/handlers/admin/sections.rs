@@ -1,20 +1,19 @@
-//! `/admin/sections`: admins add, rename, reorder and remove sections. A section that still has
-//! articles is removed only by moving them to another section in the same step.
+//! `/admin/sections`: admins add, rename, reorder and remove sections (rules in
+//! `management::sections`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::auth::{Admin, CsrfProtected, Protected};
 use crate::db;
-use crate::editorial::FieldError;
 use crate::error::AppError;
+use crate::forms::FieldError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
-use crate::models::{Section, audit};
-use crate::schema::{articles, sections};
+use crate::management::sections::{self, SectionDraft};
+use crate::models::Section;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -48,21 +47,8 @@ pub struct SectionsTemplate {
 
 impl SectionsTemplate {
     pub fn error(&self, field: &str) -> Option<&str> {
-        crate::editorial::ArticleForm::error(&self.errors, field)
+        FieldError::find(&self.errors, field)
     }
-}
-
-fn with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Section, i64)>> {
-    let all = Section::all_in_nav_order(conn)?;
-    let mut out = Vec::with_capacity(all.len());
-    for section in all {
-        let count: i64 = articles::table
-            .filter(articles::section_id.eq(section.id))
-            .count()
-            .get_result(conn)?;
-        out.push((section, count));
-    }
-    Ok(out)
 }
 
 async fn page(
@@ -73,7 +59,7 @@ async fn page(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let sections = db::run(&state.pool, |conn| Ok(with_counts(conn)?)).await?;
+    let sections = db::run(&state.pool, |conn| Ok(Section::all_with_counts(conn)?)).await?;
     render_admin(
         &SectionsTemplate {
             layout: AdminLayout::new(state, &admin.0, "sections"),
@@ -112,53 +98,15 @@ pub async fn list(
     page(&state, &admin, query.edit, form, Vec::new(), StatusCode::OK).await
 }
 
-fn check(
-    conn: &mut SqliteConnection,
-    form: &SectionForm,
-    id: Option<i32>,
-) -> QueryResult<Result<(String, String, i32), Vec<FieldError>>> {
-    let mut errors = Vec::new();
-    let name = form.name.trim().to_string();
-    if name.is_empty() {
-        errors.push(FieldError {
-            field: "name",
-            message: "Give the section a name.".into(),
-        });
+impl SectionForm {
+    fn draft(&self) -> SectionDraft<'_> {
+        SectionDraft {
+            name: &self.name,
+            slug: &self.slug,
+            description: &self.description,
+            position: &self.position,
+        }
     }
-    let slug = slug::slugify(if form.slug.trim().is_empty() {
-        &name
-    } else {
-        form.slug.trim()
-    });
-    let taken: Option<i32> = sections::table
-        .filter(sections::slug.eq(&slug))
-        .select(sections::id)
-        .first(conn)
-        .optional()?;
-    if !name.is_empty() && (slug.is_empty() || taken.is_some_and(|other| Some(other) != id)) {
-        errors.push(FieldError {
-            field: "slug",
-            message: format!("The address /section/{slug} is already used or empty."),
-        });
-    }
-    let position = match form.position.trim() {
-        "" => 0,
-        raw => match raw.parse::<i32>() {
-            Ok(n) => n,
-            Err(_) => {
-                errors.push(FieldError {
-                    field: "position",
-                    message: "The position is a whole number.".into(),
-                });
-                0
-            }
-        },
-    };
-    Ok(if errors.is_empty() {
-        Ok((name, slug, position))
-    } else {
-        Err(errors)
-    })
 }
 
 /// Creates (`id` None) or updates a section.
@@ -171,65 +119,18 @@ async fn save(
     let now = state.clock.now();
     let posted = form.clone();
     let user_id = admin.0.user.id;
-    let outcome = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let (name, slug, position) = match check(conn, &posted, id)? {
-                Ok(values) => values,
-                Err(errors) => return Ok(Err(errors)),
-            };
-            let description = posted.description.trim();
-            match id {
-                Some(id) => {
-                    diesel::update(sections::table.find(id))
-                        .set((
-                            sections::name.eq(&name),
-                            sections::slug.eq(&slug),
-                            sections::description.eq(description),
-                            sections::position.eq(position),
-                            sections::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                }
-                None => {
-                    Section::insert(
-                        conn,
-                        &crate::models::NewSection {
-                            name: &name,
-                            slug: &slug,
-                            description,
-                            position,
-                            created_at: now,
-                            updated_at: now,
-                        },
-                    )?;
-                }
-            }
-            audit::record(conn, now, Some(user_id), "section.save", &slug, &name, "")?;
-            Ok::<_, AppError>(Ok(()))
+    let outcome = state
+        .write(move |conn, changes| {
+            sections::save(conn, changes, id, &posted.draft(), user_id, now)
         })
-    })
-    .await?;
+        .await?;
     match outcome {
-        Ok(()) => navigation_changed(&state).await,
+        Ok(()) => Ok(see_other("/admin/sections")),
         Err(errors) => {
-            page(
-                &state,
-                &admin,
-                id,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            page(&state, &admin, id, form, errors, status).await
         }
     }
-}
-
-/// After any change to sections: every page's navigation reloads, then back to the list.
-async fn navigation_changed(state: &web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let reload = state.clone();
-    db::run(&state.pool, move |conn| Ok(reload.reload_navigation(conn)?)).await?;
-    Ok(see_other("/admin/sections"))
 }
 
 pub async fn create(
@@ -259,64 +160,16 @@ pub async fn delete(
     let id = id.into_inner();
     let now = state.clock.now();
     let user_id = admin.0.user.id;
-    let move_to: Option<i32> = form
-        .0
-        .move_to
-        .trim()
-        .parse()
-        .ok()
-        .filter(|target| *target != id);
-    let outcome = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let section = Section::find(conn, id)?;
-            let article_ids: Vec<i32> = articles::table
-                .filter(articles::section_id.eq(id))
-                .select(articles::id)
-                .load(conn)?;
-            if !article_ids.is_empty() {
-                let Some(target) = move_to.filter(|t| Section::find(conn, *t).is_ok()) else {
-                    return Ok(Err(vec![FieldError {
-                        field: "move_to",
-                        message: format!(
-                            "“{}” still has {} articles: choose a section to move them to.",
-                            section.name,
-                            article_ids.len()
-                        ),
-                    }]));
-                };
-                diesel::update(articles::table.filter(articles::section_id.eq(id)))
-                    .set(articles::section_id.eq(target))
-                    .execute(conn)?;
-                for article_id in &article_ids {
-                    crate::search::index_article(conn, *article_id)?;
-                }
-            }
-            diesel::delete(sections::table.find(id)).execute(conn)?;
-            audit::record(
-                conn,
-                now,
-                Some(user_id),
-                "section.delete",
-                &section.slug,
-                &format!("{} articles moved", article_ids.len()),
-                "",
-            )?;
-            Ok::<_, AppError>(Ok(()))
-        })
-    })
-    .await?;
+    let move_to: Option<i32> = form.0.move_to.trim().parse().ok();
+    let outcome = state
+        .write(move |conn, changes| sections::delete(conn, changes, id, move_to, user_id, now))
+        .await?;
     match outcome {
-        Ok(()) => navigation_changed(&state).await,
+        Ok(()) => Ok(see_other("/admin/sections")),
         Err(errors) => {
-            page(
-                &state,
-                &admin,
-                None,
-                SectionForm::default(),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let form = SectionForm::default();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            page(&state, &admin, None, form, errors, status).await
         }
     }
 }

@@ -1,11 +1,8 @@
-//! `/admin/tags`: editors rename and remove topics. A renamed or deleted tag changes its
-//! articles' search entries in the same transaction.
+//! `/admin/tags`: editors rename and remove topics (rules in `management::tags`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::dsl::count_star;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::auth::{CsrfProtected, Editor, Protected};
@@ -13,8 +10,8 @@ use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
-use crate::models::{Tag, audit};
-use crate::schema::{article_tags, tags};
+use crate::management::tags;
+use crate::models::Tag;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,28 +42,7 @@ async fn tags_page(
     problem: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let tags = db::run(&state.pool, |conn| {
-        let counts: Vec<(i32, i64)> = article_tags::table
-            .group_by(article_tags::tag_id)
-            .select((article_tags::tag_id, count_star()))
-            .load(conn)?;
-        let all: Vec<Tag> = tags::table
-            .order(tags::name)
-            .select(Tag::as_select())
-            .load(conn)?;
-        Ok(all
-            .into_iter()
-            .map(|t| {
-                let n = counts
-                    .iter()
-                    .find(|(id, _)| *id == t.id)
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0);
-                (t, n)
-            })
-            .collect::<Vec<_>>())
-    })
-    .await?;
+    let tags = db::run(&state.pool, |conn| Ok(Tag::all_with_counts(conn)?)).await?;
     render_admin(
         &TagsTemplate {
             layout: AdminLayout::new(state, &editor.0, "tags"),
@@ -90,49 +66,14 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
-    let outcome = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let name = form.name.trim();
-            let slug = slug::slugify(if form.slug.trim().is_empty() {
-                name
-            } else {
-                form.slug.trim()
-            });
-            if name.is_empty() || slug.is_empty() {
-                return Ok(Err("A tag needs a name.".to_string()));
-            }
-            let taken: Option<i32> = tags::table
-                .filter(tags::slug.eq(&slug))
-                .select(tags::id)
-                .first(conn)
-                .optional()?;
-            if taken.is_some_and(|other| other != id) {
-                return Ok(Err(format!("Another tag already uses /tag/{slug}.")));
-            }
-            diesel::update(tags::table.find(id))
-                .set((tags::name.eq(name), tags::slug.eq(&slug)))
-                .execute(conn)?;
-            let tagged: Vec<i32> = article_tags::table
-                .filter(article_tags::tag_id.eq(id))
-                .select(article_tags::article_id)
-                .load(conn)?;
-            for article_id in tagged {
-                crate::search::index_article(conn, article_id)?;
-            }
-            Ok::<_, AppError>(Ok(()))
-        })
-    })
-    .await?;
+    let outcome = state
+        .write(move |conn, changes| tags::rename(conn, changes, id, &form.name, &form.slug))
+        .await?;
     match outcome {
         Ok(()) => Ok(see_other("/admin/tags")),
         Err(message) => {
-            tags_page(
-                &state,
-                &editor,
-                Some(message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            tags_page(&state, &editor, Some(message), status).await
         }
     }
 }
@@ -146,29 +87,8 @@ pub async fn delete(
     let id = id.into_inner();
     let now = state.clock.now();
     let user_id = editor.0.user.id;
-    db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let tag = Tag::find(conn, id)?;
-            let tagged: Vec<i32> = article_tags::table
-                .filter(article_tags::tag_id.eq(id))
-                .select(article_tags::article_id)
-                .load(conn)?;
-            diesel::delete(tags::table.find(id)).execute(conn)?;
-            for article_id in tagged {
-                crate::search::index_article(conn, article_id)?;
-            }
-            audit::record(
-                conn,
-                now,
-                Some(user_id),
-                "tag.delete",
-                &tag.slug,
-                &tag.name,
-                "",
-            )?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
+    state
+        .write(move |conn, changes| tags::delete(conn, changes, id, user_id, now))
+        .await?;
     Ok(see_other("/admin/tags"))
 }

@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::accounts::{self, AccountError};
@@ -14,9 +13,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
-use crate::models::session::Session;
-use crate::models::{Author, Role, User, audit};
-use crate::schema::{articles, users};
+use crate::models::{Author, Role, User};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -82,11 +79,12 @@ fn parse_role(raw: &str) -> Result<Role, String> {
     Role::parse(raw).ok_or_else(|| "Choose a role: admin, editor or writer.".to_string())
 }
 
-fn admins(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    users::table
-        .filter(users::role.eq(Role::Admin))
-        .count()
-        .get_result(conn)
+/// A refusal goes back to the person as a message; anything else is an error page.
+fn invalid_or_failed(error: AccountError) -> Result<Result<(), String>, AppError> {
+    match error {
+        AccountError::Invalid(message) => Ok(Err(message)),
+        AccountError::Failed(error) => Err(error),
+    }
 }
 
 pub async fn create(
@@ -121,9 +119,7 @@ pub async fn create(
         ) {
             Ok(user) => {
                 let author_id: Option<i32> = posted.author_id.trim().parse().ok();
-                diesel::update(users::table.find(user.id))
-                    .set(users::author_id.eq(author_id))
-                    .execute(conn)?;
+                User::set_role_and_byline(conn, user.id, role, author_id, now)?;
                 Ok(Ok(()))
             }
             Err(AccountError::Invalid(message)) => Ok(Err(message)),
@@ -177,34 +173,9 @@ pub async fn update(
     let author_id: Option<i32> = form.author_id.trim().parse().ok();
     let outcome = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            let user = User::find(conn, id)?;
-            if user.role() == Role::Admin && role != Role::Admin && admins(conn)? <= 1 {
-                return Ok(Err(
-                    "This is the last admin: make someone else an admin first.".to_string(),
-                ));
-            }
-            diesel::update(users::table.find(id))
-                .set((
-                    users::role.eq(role),
-                    users::author_id.eq(author_id),
-                    users::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            if user.role() != role {
-                // Permissions changed: the person logs in again under the new role.
-                Session::delete_for_user(conn, id)?;
-                audit::record(
-                    conn,
-                    now,
-                    Some(by),
-                    "user.role",
-                    &user.email,
-                    &format!("{} → {}", user.role, role.as_str()),
-                    "",
-                )?;
-            }
-            Ok::<_, AppError>(Ok(()))
+            accounts::change_role(conn, id, role, author_id, by, now)
         })
+        .map_or_else(invalid_or_failed, |()| Ok(Ok(())))
     })
     .await?;
     match outcome {
@@ -232,28 +203,8 @@ pub async fn delete(
     let now = state.clock.now();
     let by = admin.0.user.id;
     let outcome = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let user = User::find(conn, id)?;
-            if user.role() == Role::Admin && admins(conn)? <= 1 {
-                return Ok(Err(
-                    "This is the last admin and cannot be removed.".to_string()
-                ));
-            }
-            diesel::update(articles::table.filter(articles::created_by.eq(id)))
-                .set(articles::created_by.eq(None::<i32>))
-                .execute(conn)?;
-            diesel::delete(users::table.find(id)).execute(conn)?;
-            audit::record(
-                conn,
-                now,
-                Some(by),
-                "user.delete",
-                &user.email,
-                user.role.as_str(),
-                "",
-            )?;
-            Ok::<_, AppError>(Ok(()))
-        })
+        db::write_transaction(conn, |conn| accounts::remove(conn, id, by, now))
+            .map_or_else(invalid_or_failed, |()| Ok(Ok(())))
     })
     .await?;
     match outcome {

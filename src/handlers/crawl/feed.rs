@@ -81,7 +81,7 @@ async fn listing_feed(
     listing: Listing,
 ) -> Result<HttpResponse, AppError> {
     let cards = db::run(&state.pool, move |conn| {
-        Ok(ArticleCard::list(conn, &listing, None, FEED_LENGTH, 0)?)
+        Ok(ArticleCard::list(conn, listing, None, FEED_LENGTH, 0)?)
     })
     .await?;
     let newest = cards.iter().map(|card| card.published_at).max();

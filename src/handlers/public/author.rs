@@ -9,9 +9,10 @@ use crate::handlers::render_page;
 use crate::layout::{Layout, PageMeta};
 use crate::models::Author;
 use crate::models::author::SocialLink;
-use crate::pagination::{PER_PAGE, PageQuery, Pagination};
+use crate::pagination::{PageQuery, Pagination};
 use crate::state::AppState;
 use crate::structured_data;
+use crate::views::listing_page::ListingPage;
 use crate::views::{ArticleCard, Listing};
 
 #[derive(Template)]
@@ -32,21 +33,15 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    let (author, articles, pagination) = db::run(&state.pool, move |conn| {
+    let (author, listing) = db::run(&state.pool, move |conn| {
         let author = Author::find_by_slug(conn, &slug)?;
-        let listing = Listing::ByAuthor(author.id);
-        let total = ArticleCard::count(conn, &listing)?;
-        let pagination = Pagination::new(page, total, &format!("/author/{}", author.slug))?;
-        let articles = ArticleCard::list(conn, &listing, None, PER_PAGE, pagination.offset())?;
-        Ok((author, articles, pagination))
+        let path = format!("/author/{}", author.slug);
+        let listing = ListingPage::load(conn, Listing::ByAuthor(author.id), page, &path)?;
+        Ok((author, listing))
     })
     .await?;
 
-    let title = if pagination.page > 1 {
-        format!("{} – page {}", author.name, pagination.page)
-    } else {
-        author.name.clone()
-    };
+    let title = listing.title(&author.name);
     let description = if author.bio.is_empty() {
         format!("Articles by {}", author.name)
     } else {
@@ -55,7 +50,7 @@ pub async fn show(
     let social_links = author.social_links();
     let author_url = state.absolute(&format!("/author/{}", author.slug));
     let meta = state
-        .meta(&title, &description, &pagination.current_path())
+        .meta(&title, &description, &listing.pagination.current_path())
         .with_og_type("profile")
         .with_feed(
             format!("{}: articles by {}", state.config.site_name, author.name),
@@ -78,7 +73,7 @@ pub async fn show(
         meta,
         social_links,
         author,
-        articles,
-        pagination,
+        articles: listing.articles,
+        pagination: listing.pagination,
     })
 }

@@ -8,9 +8,10 @@ use crate::error::AppError;
 use crate::handlers::render_page;
 use crate::layout::{Layout, PageMeta};
 use crate::models::Section;
-use crate::pagination::{PER_PAGE, PageQuery, Pagination};
+use crate::pagination::{PageQuery, Pagination};
 use crate::state::AppState;
 use crate::structured_data;
+use crate::views::listing_page::ListingPage;
 use crate::views::{ArticleCard, Listing};
 
 #[derive(Template)]
@@ -30,22 +31,20 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    let (section, articles, pagination) = db::run(&state.pool, move |conn| {
+    let (section, listing) = db::run(&state.pool, move |conn| {
         let section = Section::find_by_slug(conn, &slug)?;
-        let listing = Listing::InSection(section.id);
-        let total = ArticleCard::count(conn, &listing)?;
-        let pagination = Pagination::new(page, total, &format!("/section/{}", section.slug))?;
-        let articles = ArticleCard::list(conn, &listing, None, PER_PAGE, pagination.offset())?;
-        Ok((section, articles, pagination))
+        let path = format!("/section/{}", section.slug);
+        let listing = ListingPage::load(conn, Listing::InSection(section.id), page, &path)?;
+        Ok((section, listing))
     })
     .await?;
 
-    let title = if pagination.page > 1 {
-        format!("{} – page {}", section.name, pagination.page)
-    } else {
-        section.name.clone()
-    };
-    let meta = state.meta(&title, &section.description, &pagination.current_path());
+    let title = listing.title(&section.name);
+    let meta = state.meta(
+        &title,
+        &section.description,
+        &listing.pagination.current_path(),
+    );
     let canonical_url = meta.canonical_url.clone();
     let section_url = state.absolute(&format!("/section/{}", section.slug));
     let meta = meta
@@ -66,7 +65,7 @@ pub async fn show(
         layout: state.layout(Some(&section.slug)),
         meta,
         section,
-        articles,
-        pagination,
+        articles: listing.articles,
+        pagination: listing.pagination,
     })
 }

@@ -8,8 +8,9 @@ use crate::error::AppError;
 use crate::handlers::render_page;
 use crate::layout::{Layout, PageMeta};
 use crate::models::Tag;
-use crate::pagination::{PER_PAGE, PageQuery, Pagination};
+use crate::pagination::{PageQuery, Pagination};
 use crate::state::AppState;
+use crate::views::listing_page::ListingPage;
 use crate::views::{ArticleCard, Listing};
 
 #[derive(Template)]
@@ -29,36 +30,30 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    let (tag, articles, pagination) = db::run(&state.pool, move |conn| {
+    let (tag, listing) = db::run(&state.pool, move |conn| {
         let tag = Tag::find_by_slug(conn, &slug)?;
-        let listing = Listing::Tagged(tag.id);
-        let total = ArticleCard::count(conn, &listing)?;
+        let path = format!("/tag/{}", tag.slug);
+        let listing = ListingPage::load(conn, Listing::Tagged(tag.id), page, &path)?;
         // A tag with no published article has no page.
-        if total == 0 {
+        if listing.pagination.total_items == 0 {
             return Err(AppError::NotFound);
         }
-        let pagination = Pagination::new(page, total, &format!("/tag/{}", tag.slug))?;
-        let articles = ArticleCard::list(conn, &listing, None, PER_PAGE, pagination.offset())?;
-        Ok((tag, articles, pagination))
+        Ok((tag, listing))
     })
     .await?;
 
-    let title = if pagination.page > 1 {
-        format!("Topic: {} – page {}", tag.name, pagination.page)
-    } else {
-        format!("Topic: {}", tag.name)
-    };
+    let title = listing.title(&format!("Topic: {}", tag.name));
     let description = format!("The latest articles tagged {}.", tag.name);
     render_page(&TagTemplate {
         layout: state.layout(None),
         meta: state
-            .meta(&title, &description, &pagination.current_path())
+            .meta(&title, &description, &listing.pagination.current_path())
             .with_feed(
                 format!("{}: {}", state.config.site_name, tag.name),
                 state.absolute(&format!("/tag/{}/feed.xml", tag.slug)),
             ),
         tag,
-        articles,
-        pagination,
+        articles: listing.articles,
+        pagination: listing.pagination,
     })
 }

@@ -1,0 +1,339 @@
+//! The one change path: every writer (the editor, the scheduler, section/author/tag admin, the
+//! seeders and importers) reports what it changed as a [`Change`] value, and this module keeps
+//! everything derived from content in step with it: the search index and the stored related
+//! lists (in the writer's transaction), and the set of pages that show what changed (returned as
+//! [`Effects`], for the page caches and the navigation once the transaction has committed).
+//! Models never call into search or related lists; a new writer cannot forget a step because
+//! this is the only door.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::models::{ArticleFacts, ArticleStatus};
+use crate::related::{self, Subject};
+use crate::search;
+
+/// What changed, as a writer saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// An article was created (`before` None), edited, or changed status (publication,
+    /// withdrawal, a scheduled go-live).
+    ArticleSaved {
+        before: Option<ArticleFacts>,
+        after: ArticleFacts,
+    },
+    /// A tag's name or address changed; `articles` carry it.
+    TagRenamed { id: i32, articles: Vec<i32> },
+    /// A tag was removed from `articles` and deleted.
+    TagDeleted { id: i32, articles: Vec<i32> },
+    /// A section was added, renamed, described or reordered: every page's navigation shows it.
+    SectionSaved { id: i32 },
+    /// A section was deleted after its `articles` moved to `moved_to`.
+    SectionDeleted {
+        id: i32,
+        moved_to: Option<i32>,
+        articles: Vec<i32>,
+    },
+    /// An author was added or their profile changed; `articles` carry their byline.
+    AuthorSaved { id: i32, articles: Vec<i32> },
+    /// An author without bylines was deleted.
+    AuthorDeleted { id: i32 },
+    /// Many articles were written in bulk (a seeder or an importer, a reindex): derived data
+    /// is rebuilt for the whole archive at once, which is far cheaper than one at a time.
+    ArchiveLoaded,
+}
+
+/// A thing a page shows. A cached page records what it shows; a change drops exactly the pages
+/// that show what it touched. Written as `article:42`, `section:3`, … (the `Surrogate-Key`
+/// words a CDN purges by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dependency {
+    Article(i32),
+    Section(i32),
+    Author(i32),
+    Tag(i32),
+    Home,
+    Feeds,
+    Sitemaps,
+    Search,
+    /// The section navigation, on every page.
+    Navigation,
+}
+
+impl fmt::Display for Dependency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dependency::Article(id) => write!(f, "article:{id}"),
+            Dependency::Section(id) => write!(f, "section:{id}"),
+            Dependency::Author(id) => write!(f, "author:{id}"),
+            Dependency::Tag(id) => write!(f, "tag:{id}"),
+            Dependency::Home => f.write_str("home"),
+            Dependency::Feeds => f.write_str("feeds"),
+            Dependency::Sitemaps => f.write_str("sitemaps"),
+            Dependency::Search => f.write_str("search"),
+            Dependency::Navigation => f.write_str("navigation"),
+        }
+    }
+}
+
+/// What a transaction's changes mean outside it, handed over once it has committed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Effects {
+    /// The changes, in the order they were recorded.
+    pub changes: Vec<Change>,
+    /// Every page showing one of these is out of date.
+    pub dependencies: BTreeSet<Dependency>,
+}
+
+impl Effects {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// True when the section navigation must be reloaded.
+    pub fn navigation_changed(&self) -> bool {
+        self.dependencies.contains(&Dependency::Navigation)
+    }
+}
+
+/// At most this many moved articles get their related lists recomputed in the moving
+/// transaction (the newest first); the others' stored lists are dropped and recomputed when a
+/// reader next opens them, so moving a large section does not hold the write lock for minutes.
+const EAGER_RELATED_REFRESHES: usize = 200;
+
+/// Progress of bulk work: (stage, done, total).
+pub type Progress<'a> = Box<dyn FnMut(&str, u64, u64) + 'a>;
+
+/// The changes of one transaction. Each `record` brings derived data in step at once, inside
+/// the caller's transaction, so what commits is consistent; the effects outside the database
+/// wait for the commit (`into_effects`).
+pub struct ChangeSet<'a> {
+    now: NaiveDateTime,
+    effects: Effects,
+    progress: Option<Progress<'a>>,
+}
+
+impl<'a> ChangeSet<'a> {
+    pub fn new(now: NaiveDateTime) -> ChangeSet<'a> {
+        ChangeSet {
+            now,
+            effects: Effects::default(),
+            progress: None,
+        }
+    }
+
+    /// Reports bulk work (rebuilding the search index) to `progress`.
+    pub fn with_progress(mut self, progress: Progress<'a>) -> ChangeSet<'a> {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Brings derived data in step with `change` and notes which pages it touched.
+    pub fn record(&mut self, conn: &mut SqliteConnection, change: Change) -> QueryResult<()> {
+        let dependencies = &mut self.effects.dependencies;
+        match &change {
+            Change::ArticleSaved { before, after } => {
+                search::index_article(conn, after.id)?;
+                // The article's own list, and its neighbours' (which may now want to list it).
+                related::refresh_after_save(
+                    conn,
+                    &Subject {
+                        id: after.id,
+                        section_id: after.section_id,
+                    },
+                    after.status == ArticleStatus::Published,
+                    self.now,
+                )?;
+                dependencies.extend(article_saved(before.as_ref(), after));
+            }
+            Change::TagRenamed { id, articles } | Change::TagDeleted { id, articles } => {
+                for article_id in articles {
+                    search::index_article(conn, *article_id)?;
+                    dependencies.insert(Dependency::Article(*article_id));
+                }
+                dependencies.extend([Dependency::Tag(*id), Dependency::Search]);
+                dependencies.extend([Dependency::Feeds, Dependency::Sitemaps]);
+            }
+            Change::SectionSaved { id } => {
+                dependencies.extend([Dependency::Section(*id), Dependency::Navigation]);
+                dependencies.extend([Dependency::Sitemaps, Dependency::Feeds]);
+            }
+            Change::SectionDeleted {
+                id,
+                moved_to,
+                articles,
+            } => {
+                for article_id in articles {
+                    search::index_article(conn, *article_id)?;
+                }
+                if let Some(target) = moved_to {
+                    refresh_moved(conn, articles, *target, self.now)?;
+                    dependencies.insert(Dependency::Section(*target));
+                }
+                dependencies.extend(articles.iter().map(|a| Dependency::Article(*a)));
+                dependencies.extend([Dependency::Section(*id), Dependency::Navigation]);
+                dependencies.extend([Dependency::Search, Dependency::Sitemaps]);
+                dependencies.extend([Dependency::Feeds, Dependency::Home]);
+            }
+            Change::AuthorSaved { id, articles } => {
+                // Author names are indexed with the articles they wrote.
+                for article_id in articles {
+                    search::index_article(conn, *article_id)?;
+                    dependencies.insert(Dependency::Article(*article_id));
+                }
+                dependencies.extend([Dependency::Author(*id), Dependency::Search]);
+                dependencies.extend([Dependency::Feeds, Dependency::Sitemaps]);
+            }
+            Change::AuthorDeleted { id } => {
+                dependencies.extend([Dependency::Author(*id), Dependency::Sitemaps]);
+            }
+            Change::ArchiveLoaded => {
+                let progress = &mut self.progress;
+                search::rebuild(conn, |done, total| {
+                    if let Some(report) = progress.as_mut() {
+                        report("search index", done, total);
+                    }
+                })?;
+                dependencies.extend([Dependency::Navigation, Dependency::Home]);
+                dependencies.extend([Dependency::Search, Dependency::Feeds]);
+                dependencies.insert(Dependency::Sitemaps);
+            }
+        }
+        self.effects.changes.push(change);
+        Ok(())
+    }
+
+    /// What the recorded changes mean outside the database; call once the transaction
+    /// committed.
+    pub fn into_effects(self) -> Effects {
+        self.effects
+    }
+}
+
+/// The pages a saved article was or is on: those of its listings before and after the save,
+/// counted only while readers see it (a draft's save touches no public page).
+fn article_saved(before: Option<&ArticleFacts>, after: &ArticleFacts) -> BTreeSet<Dependency> {
+    let mut dependencies = BTreeSet::new();
+    for facts in before.into_iter().chain([after]) {
+        if facts.status != ArticleStatus::Published {
+            continue;
+        }
+        dependencies.insert(Dependency::Article(facts.id));
+        dependencies.insert(Dependency::Section(facts.section_id));
+        dependencies.extend(facts.author_ids.iter().map(|id| Dependency::Author(*id)));
+        dependencies.extend(facts.tag_ids.iter().map(|id| Dependency::Tag(*id)));
+        dependencies.extend([Dependency::Home, Dependency::Feeds]);
+        dependencies.extend([Dependency::Sitemaps, Dependency::Search]);
+    }
+    dependencies
+}
+
+/// Related lists weigh the section, so moved articles get new ones: the newest at once, the
+/// rest when next read.
+fn refresh_moved(
+    conn: &mut SqliteConnection,
+    articles: &[i32],
+    section_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut newest_first = articles.to_vec();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    let (eager, lazy) = newest_first.split_at(newest_first.len().min(EAGER_RELATED_REFRESHES));
+    for id in eager {
+        let published = crate::models::Article::find(conn, *id)?.is_published();
+        let subject = Subject {
+            id: *id,
+            section_id,
+        };
+        related::refresh(conn, &subject, published, now)?;
+    }
+    related::forget(conn, lazy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_read_as_surrogate_keys() {
+        let words: Vec<String> = [
+            Dependency::Article(42),
+            Dependency::Section(3),
+            Dependency::Author(7),
+            Dependency::Tag(9),
+            Dependency::Home,
+            Dependency::Feeds,
+            Dependency::Sitemaps,
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            words,
+            [
+                "article:42",
+                "section:3",
+                "author:7",
+                "tag:9",
+                "home",
+                "feeds",
+                "sitemaps"
+            ]
+        );
+    }
+
+    fn facts(status: ArticleStatus, section_id: i32, tag_ids: Vec<i32>) -> ArticleFacts {
+        ArticleFacts {
+            id: 5,
+            slug: "a".into(),
+            section_id,
+            status,
+            author_ids: vec![7, 8],
+            tag_ids,
+        }
+    }
+
+    #[test]
+    fn a_draft_saved_touches_no_public_page() {
+        let draft = facts(ArticleStatus::Draft, 2, vec![9]);
+        assert!(article_saved(None, &draft).is_empty());
+        assert!(article_saved(Some(&draft), &draft).is_empty());
+    }
+
+    #[test]
+    fn a_publication_touches_its_listings_and_a_move_touches_both_sides() {
+        let draft = facts(ArticleStatus::Draft, 2, vec![9]);
+        let published = facts(ArticleStatus::Published, 2, vec![9]);
+        let touched = article_saved(Some(&draft), &published);
+        for expected in [
+            Dependency::Article(5),
+            Dependency::Section(2),
+            Dependency::Author(7),
+            Dependency::Author(8),
+            Dependency::Tag(9),
+            Dependency::Home,
+            Dependency::Feeds,
+            Dependency::Sitemaps,
+            Dependency::Search,
+        ] {
+            assert!(touched.contains(&expected), "{expected}");
+        }
+        // Moved to section 3 and retagged: the old listings lose it, the new ones gain it.
+        let moved = facts(ArticleStatus::Published, 3, vec![10]);
+        let touched = article_saved(Some(&published), &moved);
+        for expected in [
+            Dependency::Section(2),
+            Dependency::Section(3),
+            Dependency::Tag(9),
+            Dependency::Tag(10),
+        ] {
+            assert!(touched.contains(&expected), "{expected}");
+        }
+        // Withdrawn: every page that showed it.
+        let withdrawn = facts(ArticleStatus::Unpublished, 3, vec![10]);
+        assert!(article_saved(Some(&moved), &withdrawn).contains(&Dependency::Tag(10)));
+    }
+}

@@ -1,0 +1,102 @@
+//! Which published articles a list shows, newest first: a section's, an author's, a tag's, the
+//! whole site's. Ids and counts only; `views` turns ids into cards.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+
+use crate::models::ArticleStatus;
+use crate::schema::{article_authors, article_tags, articles};
+
+/// Which published articles a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Everything,
+    InSection(i32),
+    ByAuthor(i32),
+    Tagged(i32),
+}
+
+type BoxedArticles<'a> = articles::BoxedQuery<'a, diesel::sqlite::Sqlite>;
+
+fn published_in(listing: Listing) -> BoxedArticles<'static> {
+    let query = articles::table
+        .filter(articles::status.eq(ArticleStatus::Published))
+        .into_boxed();
+    match listing {
+        Listing::Everything => query,
+        Listing::InSection(section_id) => query.filter(articles::section_id.eq(section_id)),
+        Listing::ByAuthor(author_id) => query.filter(
+            articles::id.eq_any(
+                article_authors::table
+                    .filter(article_authors::author_id.eq(author_id))
+                    .select(article_authors::article_id),
+            ),
+        ),
+        Listing::Tagged(tag_id) => query.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag_id.eq(tag_id))
+                    .select(article_tags::article_id),
+            ),
+        ),
+    }
+}
+
+impl Listing {
+    /// One page of the list's article ids, newest first, optionally leaving one article out.
+    pub fn ids(
+        self,
+        conn: &mut SqliteConnection,
+        excluding: Option<i32>,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<Vec<i32>> {
+        let mut ids = published_in(self);
+        if let Some(id) = excluding {
+            ids = ids.filter(articles::id.ne(id));
+        }
+        ids.select(articles::id)
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .load(conn)
+    }
+
+    /// How many published articles the list holds (for pagination).
+    pub fn count(self, conn: &mut SqliteConnection) -> QueryResult<i64> {
+        published_in(self).count().get_result(conn)
+    }
+}
+
+#[derive(QueryableByName)]
+struct SectionIdRow {
+    #[diesel(sql_type = Integer)]
+    section_id: i32,
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// The newest `per_section` published article ids of each section, as (section id, article id)
+/// pairs. One query: a UNION ALL of per-section index range scans, so its cost does not grow
+/// with the size of the archive.
+pub fn latest_ids_per_section(
+    conn: &mut SqliteConnection,
+    section_ids: &[i32],
+    per_section: i64,
+) -> QueryResult<Vec<(i32, i32)>> {
+    if section_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let one_section = "SELECT * FROM (SELECT section_id, id FROM articles
+                        WHERE section_id = ? AND status = 'published'
+                        ORDER BY published_at DESC, id DESC LIMIT ?)";
+    let sql = vec![one_section; section_ids.len()].join(" UNION ALL ");
+    let mut query = diesel::sql_query(sql).into_boxed();
+    for section_id in section_ids {
+        query = query
+            .bind::<Integer, _>(*section_id)
+            .bind::<BigInt, _>(per_section);
+    }
+    let rows: Vec<SectionIdRow> = query.load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.section_id, r.id)).collect())
+}

@@ -1,0 +1,40 @@
+//! The body shared by section, author and tag pages: one page of a listing's cards with its
+//! pagination.
+
+use diesel::SqliteConnection;
+
+use crate::error::AppError;
+use crate::models::Listing;
+use crate::pagination::{PER_PAGE, Pagination};
+use crate::views::ArticleCard;
+
+pub struct ListingPage {
+    pub articles: Vec<ArticleCard>,
+    pub pagination: Pagination,
+}
+
+impl ListingPage {
+    /// Page `page` of `listing`, whose first page lives at `path`. A page past the end is 404.
+    pub fn load(
+        conn: &mut SqliteConnection,
+        listing: Listing,
+        page: i64,
+        path: &str,
+    ) -> Result<ListingPage, AppError> {
+        let pagination = Pagination::new(page, listing.count(conn)?, path)?;
+        let articles = ArticleCard::list(conn, listing, None, PER_PAGE, pagination.offset())?;
+        Ok(ListingPage {
+            articles,
+            pagination,
+        })
+    }
+
+    /// The page's title: `name`, with the page number after page 1.
+    pub fn title(&self, name: &str) -> String {
+        if self.pagination.page > 1 {
+            format!("{name} – page {}", self.pagination.page)
+        } else {
+            name.to_string()
+        }
+    }
+}
