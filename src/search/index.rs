@@ -1,0 +1,276 @@
+//! Keeping the index in step with the articles: one article at a time inside the saving
+//! transaction, or the whole archive at once.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+
+use super::vocabulary::count_words;
+use super::words::vocabulary_of;
+use super::{CountRow, TextRow, julian_day_time};
+use crate::markdown;
+use crate::models::ArticleStatus;
+use crate::schema::{article_search_content, article_search_facets, search_vocabulary};
+
+/// One article's searchable text, as stored in `article_search_content`.
+#[derive(Insertable)]
+#[diesel(table_name = article_search_content)]
+struct SearchDocument {
+    rowid: i32,
+    headline: String,
+    dek: String,
+    body: String,
+    tags: String,
+    authors: String,
+}
+
+impl SearchDocument {
+    /// All of the document's words, as the vocabulary counts them.
+    fn text(&self) -> String {
+        [
+            &self.headline,
+            &self.dek,
+            &self.body,
+            &self.tags,
+            &self.authors,
+        ]
+        .map(String::as_str)
+        .join(" ")
+    }
+}
+
+/// What filters and ranking need, as stored in `article_search_facets`.
+#[derive(Insertable)]
+#[diesel(table_name = article_search_facets)]
+struct SearchFacets {
+    rowid: i32,
+    section_id: i32,
+    published_day: f64,
+}
+
+#[derive(Queryable)]
+struct ArticleText {
+    id: i32,
+    headline: String,
+    dek: String,
+    body_markdown: String,
+    section_id: i32,
+    published_at: Option<NaiveDateTime>,
+}
+
+/// Search documents for these published articles: tag and author names fetched for all of
+/// them in two queries.
+fn documents_for(
+    conn: &mut SqliteConnection,
+    texts: Vec<ArticleText>,
+) -> QueryResult<Vec<(SearchDocument, SearchFacets)>> {
+    use crate::schema::{article_authors, article_tags, authors, tags};
+    let ids: Vec<i32> = texts.iter().map(|t| t.id).collect();
+    let mut tag_names: HashMap<i32, Vec<String>> = HashMap::new();
+    for (article_id, name) in article_tags::table
+        .inner_join(tags::table)
+        .filter(article_tags::article_id.eq_any(&ids))
+        .select((article_tags::article_id, tags::name))
+        .load::<(i32, String)>(conn)?
+    {
+        tag_names.entry(article_id).or_default().push(name);
+    }
+    let mut author_names: HashMap<i32, Vec<String>> = HashMap::new();
+    for (article_id, name) in article_authors::table
+        .inner_join(authors::table)
+        .filter(article_authors::article_id.eq_any(&ids))
+        .order((article_authors::article_id, article_authors::position))
+        .select((article_authors::article_id, authors::name))
+        .load::<(i32, String)>(conn)?
+    {
+        author_names.entry(article_id).or_default().push(name);
+    }
+    Ok(texts
+        .into_iter()
+        .map(|text| {
+            let facets = SearchFacets {
+                rowid: text.id,
+                section_id: text.section_id,
+                published_day: text.published_at.map(julian_day_time).unwrap_or_default(),
+            };
+            let document = SearchDocument {
+                rowid: text.id,
+                body: markdown::plain_text(&text.body_markdown),
+                tags: tag_names.remove(&text.id).unwrap_or_default().join(" "),
+                authors: author_names.remove(&text.id).unwrap_or_default().join(" "),
+                headline: text.headline,
+                dek: text.dek,
+            };
+            (document, facets)
+        })
+        .collect())
+}
+
+fn published_texts(
+    conn: &mut SqliteConnection,
+    after_id: i32,
+    through_id: i32,
+    limit: i64,
+) -> QueryResult<Vec<ArticleText>> {
+    use crate::schema::articles;
+    articles::table
+        .filter(articles::status.eq(ArticleStatus::Published))
+        .filter(articles::id.gt(after_id))
+        .filter(articles::id.le(through_id))
+        .order(articles::id)
+        .limit(limit)
+        .select((
+            articles::id,
+            articles::headline,
+            articles::dek,
+            articles::body_markdown,
+            articles::section_id,
+            articles::published_at,
+        ))
+        .load(conn)
+}
+
+const COLUMNS: &str = "headline, dek, body, tags, authors";
+
+/// Stores documents and their facets (text first: the index reads it).
+fn store(
+    conn: &mut SqliteConnection,
+    documents: Vec<(SearchDocument, SearchFacets)>,
+) -> QueryResult<()> {
+    let (documents, facets): (Vec<_>, Vec<_>) = documents.into_iter().unzip();
+    // Multi-row inserts, well under SQLite's limit of 32,766 bound values.
+    for chunk in documents.chunks(500) {
+        diesel::insert_into(article_search_content::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    for chunk in facets.chunks(2_000) {
+        diesel::insert_into(article_search_facets::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Takes an article out of the index (an external-content index forgets a row through the
+/// 'delete' command with the values it indexed).
+fn remove_from_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+    let old_text: Option<String> = diesel::sql_query(format!(
+        "SELECT {WORDS_TEXT} AS text FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .load::<TextRow>(conn)?
+    .into_iter()
+    .next()
+    .and_then(|row| row.text);
+    if let Some(text) = old_text {
+        count_words(conn, &vocabulary_of(&text), -1)?;
+    }
+    diesel::sql_query(format!(
+        "INSERT INTO article_search (article_search, rowid, {COLUMNS})
+         SELECT 'delete', rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .execute(conn)?;
+    diesel::delete(article_search_content::table.find(article_id)).execute(conn)?;
+    diesel::delete(article_search_facets::table.find(article_id)).execute(conn)?;
+    Ok(())
+}
+
+const WORDS_TEXT: &str = "headline || ' ' || dek || ' ' || body || ' ' || tags || ' ' || authors";
+
+/// Puts an article's current text in the index if it is published, and takes it out if not.
+/// Call inside the transaction that saved the article.
+pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+    remove_from_index(conn, article_id)?;
+    let texts = published_texts(conn, article_id - 1, article_id, 1)?;
+    let documents = documents_for(conn, texts)?;
+    if documents.is_empty() {
+        return Ok(());
+    }
+    let words: HashSet<String> = documents
+        .iter()
+        .flat_map(|(document, _)| vocabulary_of(&document.text()))
+        .collect();
+    store(conn, documents)?;
+    diesel::sql_query(format!(
+        "INSERT INTO article_search (rowid, {COLUMNS})
+         SELECT rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
+    ))
+    .bind::<Integer, _>(article_id)
+    .execute(conn)?;
+    count_words(conn, &words, 1)
+}
+
+/// True when the index does not hold exactly the published articles (a new database, or one
+/// filled before search existed).
+pub fn needs_rebuild(conn: &mut SqliteConnection) -> QueryResult<bool> {
+    let indexed: CountRow =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM article_search_content").get_result(conn)?;
+    let published: CountRow =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM articles WHERE status = 'published'")
+            .get_result(conn)?;
+    Ok(indexed.n != published.n)
+}
+
+/// Rebuilds the whole index from the articles: the text in batches (reporting (done, total)
+/// after each), then both indexes in one pass each. Readers keep searching the old index until
+/// the rebuild commits.
+pub fn rebuild(
+    conn: &mut SqliteConnection,
+    mut progress: impl FnMut(u64, u64),
+) -> QueryResult<u64> {
+    const BATCH: i64 = 1_000;
+    crate::db::write_transaction(conn, |conn| {
+        let total: CountRow =
+            diesel::sql_query("SELECT COUNT(*) AS n FROM articles WHERE status = 'published'")
+                .get_result(conn)?;
+        let total = total.n as u64;
+        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('delete-all')")
+            .execute(conn)?;
+        diesel::delete(search_vocabulary::table).execute(conn)?;
+        diesel::delete(article_search_content::table).execute(conn)?;
+        diesel::delete(article_search_facets::table).execute(conn)?;
+        let mut done = 0u64;
+        let mut after_id = 0;
+        let mut vocabulary: HashMap<String, i32> = HashMap::new();
+        loop {
+            let texts = published_texts(conn, after_id, i32::MAX, BATCH)?;
+            let Some(last) = texts.last() else { break };
+            after_id = last.id;
+            done += texts.len() as u64;
+            let documents = documents_for(conn, texts)?;
+            for (document, _) in &documents {
+                for word in vocabulary_of(&document.text()) {
+                    *vocabulary.entry(word).or_default() += 1;
+                }
+            }
+            store(conn, documents)?;
+            progress(done, total);
+        }
+        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('rebuild')")
+            .execute(conn)?;
+        // One merged segment: every query then reads one b-tree per term instead of several.
+        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('optimize')")
+            .execute(conn)?;
+        let rows: Vec<_> = vocabulary
+            .iter()
+            .map(|(term, documents)| {
+                (
+                    search_vocabulary::term.eq(term),
+                    search_vocabulary::documents.eq(*documents),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(2_000) {
+            diesel::insert_into(search_vocabulary::table)
+                .values(chunk)
+                .execute(conn)?;
+        }
+        // Fresh statistics, so the query planner knows the new sizes.
+        diesel::sql_query("PRAGMA optimize").execute(conn)?;
+        Ok(done)
+    })
+}

@@ -1,0 +1,66 @@
+//! Full-text search over published articles: turning any reader input into a safe FTS5 query,
+//! ranking, snippets, "Did you mean", text similarity for related articles, and keeping the
+//! index in step with the articles. The only module that speaks FTS5 (see the second migration);
+//! reader text only ever reaches `MATCH` as a bound value built by `query`, every token quoted.
+//!
+//! - `words`: splitting and folding text into the index's words, stopwords
+//! - `query`: a reader's input parsed into quoted clauses
+//! - `statement`: SQL built clause by clause with its bind values
+//! - `ranking`: counting, ranking and the results page, with escaped snippets
+//! - `vocabulary`: word counts, completions and "Did you mean"
+//! - `index`: keeping the index in step with the articles
+//! - `similar`: text similarity for related articles
+
+mod index;
+mod query;
+mod ranking;
+mod similar;
+mod statement;
+mod vocabulary;
+mod words;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+
+pub use index::{index_article, needs_rebuild, rebuild};
+pub use query::{MAX_QUERY_CHARS, ParsedQuery};
+pub use ranking::{Filters, Hit, ResultsPage, search};
+pub use similar::similar_by_text;
+pub use vocabulary::suggestion;
+
+/// Column weights for bm25: headline, dek, body, tags, authors.
+pub(super) const RANK_WEIGHTS: &str = "10.0, 4.0, 1.0, 3.0, 2.0";
+
+#[derive(QueryableByName)]
+pub(super) struct IdRow {
+    #[diesel(sql_type = Integer)]
+    pub(super) id: i32,
+}
+
+#[derive(QueryableByName)]
+pub(super) struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    pub(super) n: i64,
+}
+
+#[derive(QueryableByName)]
+pub(super) struct TextRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(super) text: Option<String>,
+}
+
+/// Julian day number of a date, as the index stores publication days.
+pub(super) fn julian_day(date: NaiveDate) -> f64 {
+    // 2440587.5 is the Julian day of 1970-01-01T00:00Z.
+    date.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp() as f64
+        / 86_400.0
+        + 2_440_587.5
+}
+
+pub(super) fn julian_day_time(at: NaiveDateTime) -> f64 {
+    at.and_utc().timestamp() as f64 / 86_400.0 + 2_440_587.5
+}

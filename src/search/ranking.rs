@@ -1,0 +1,329 @@
+//! Running a search: counting matches per section (estimated for very large result sets),
+//! ranking one page (an exact headline first, then bm25 with a recency boost), and snippets
+//! escaped before the matched words are marked.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text};
+
+use super::query::ParsedQuery;
+use super::statement::{Bind, FROM_MATCHES, Statement, counted, highest_indexed};
+use super::{IdRow, RANK_WEIGHTS, julian_day_time};
+
+/// Snippet markers: control characters no article contains, swapped for `<mark>` after escaping.
+const MARK_OPEN: char = '\u{2}';
+const MARK_CLOSE: char = '\u{3}';
+
+/// Narrowing a search; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub section_id: Option<i32>,
+    pub author_id: Option<i32>,
+    /// First day included.
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub article_id: i32,
+    /// A passage of the body, HTML-escaped, with the matched words in `<mark>`.
+    pub snippet_html: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResultsPage {
+    /// Matches with every filter applied.
+    pub total: i64,
+    /// True when the counts are estimates (very large result sets).
+    pub approximate: bool,
+    pub hits: Vec<Hit>,
+    /// Matches per section with every filter but the section applied, largest first.
+    pub section_counts: Vec<(i32, i64)>,
+}
+
+#[derive(QueryableByName)]
+struct SectionCountRow {
+    #[diesel(sql_type = Integer)]
+    section_id: i32,
+    #[diesel(sql_type = BigInt)]
+    hits: i64,
+}
+
+#[derive(QueryableByName)]
+struct SnippetRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+}
+
+/// Result sets up to this size are counted per section exactly; larger ones are estimated
+/// from a sample of their newest matches (and the page says "about").
+const EXACT_COUNT_LIMIT: i64 = 10_000;
+/// A large result set is counted in the newest 1/N of the archive and scaled up.
+const COUNT_SAMPLE_FRACTION: i64 = 10;
+/// Result sets larger than this are ranked among their newest matches only, about this many:
+/// ranking every match of a word found in most of the archive would cost a bm25 score per
+/// article, and for a news site the newest of such matches are the ones readers want.
+const RANK_WINDOW: i64 = 3_000;
+
+/// The rowid above which about `wanted` of `matches` matches lie, assuming matches spread
+/// evenly over the archive up to `highest`; None when every match is wanted anyway.
+fn window_start(highest: i64, matches: i64, wanted: i64) -> Option<i64> {
+    if matches <= wanted {
+        return None;
+    }
+    let span = (highest as f64 * wanted as f64 / matches as f64).ceil() as i64;
+    Some((highest - span).max(0))
+}
+
+fn section_counts(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+) -> QueryResult<Vec<(i32, i64)>> {
+    let mut statement = Statement::new("SELECT f.section_id AS section_id, COUNT(*) AS hits");
+    statement
+        .push(FROM_MATCHES, None)
+        .matching(query, filters)
+        .newer_than(first);
+    statement.push(" GROUP BY f.section_id", None);
+    Ok(statement
+        .load::<SectionCountRow>(conn)?
+        .into_iter()
+        .map(|row| (row.section_id, row.hits))
+        .collect())
+}
+
+fn ranked_ids(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<i32>> {
+    let mut statement = Statement::new("SELECT s.rowid AS id");
+    statement
+        .push(FROM_MATCHES, None)
+        .matching(query, filters)
+        .newer_than(first)
+        .in_section(filters.section_id);
+    statement.push(
+        &format!(
+            " ORDER BY bm25(article_search, {RANK_WEIGHTS})
+                 * (1.0 + 0.3 / (1.0 + max(0.0, ? - f.published_day) / 30.0))
+               LIMIT ? OFFSET ?"
+        ),
+        Some(Bind::Real(julian_day_time(now))),
+    );
+    statement.binds.push(Bind::Big(limit));
+    statement.binds.push(Bind::Big(offset));
+    Ok(statement
+        .load::<IdRow>(conn)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
+/// The published article whose headline is exactly the query, if it passes the filters.
+fn exact_headline(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+) -> QueryResult<Option<i32>> {
+    let headline = query.text.trim().trim_matches('"').trim();
+    if headline.is_empty() {
+        return Ok(None);
+    }
+    let mut statement = Statement::new(
+        "SELECT s.rowid AS id FROM article_search_content s
+         JOIN article_search_facets f ON f.rowid = s.rowid
+         WHERE s.headline = ? COLLATE NOCASE",
+    );
+    statement.binds.push(Bind::Text(headline.to_string()));
+    statement
+        .author_and_dates(filters)
+        .in_section(filters.section_id);
+    statement.push(" LIMIT 1", None);
+    Ok(statement.load::<IdRow>(conn)?.first().map(|r| r.id))
+}
+
+/// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
+/// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
+/// with a gentle boost for recent articles. Very large result sets are counted from a sample
+/// and ranked among their newest matches (see `EXACT_COUNT_LIMIT` and `RANK_WINDOW`).
+pub fn search(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<ResultsPage> {
+    if query.is_empty() {
+        return Ok(ResultsPage::default());
+    }
+    let mut expanded = query.clone();
+    expanded.expand_prefix(conn)?;
+    let query = &expanded;
+    let matches = counted(conn, query, filters, None, Some(EXACT_COUNT_LIMIT))?;
+    if matches == 0 {
+        return Ok(ResultsPage::default());
+    }
+    // Only large result sets are sampled or windowed, and only they need the newest id.
+    let highest = if matches > RANK_WINDOW {
+        highest_indexed(conn)?
+    } else {
+        0
+    };
+    let (mut section_counts, approximate) = if matches <= EXACT_COUNT_LIMIT {
+        (section_counts(conn, query, filters, None)?, false)
+    } else {
+        // More than the limit: count the newest slice of the archive and scale up.
+        let span = (highest / COUNT_SAMPLE_FRACTION).max(1);
+        let first = Some(highest - span);
+        let scale = highest as f64 / span as f64;
+        let counts = section_counts(conn, query, filters, first)?
+            .into_iter()
+            .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
+            .collect();
+        (counts, true)
+    };
+    section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let total = match filters.section_id {
+        Some(section) => section_counts
+            .iter()
+            .filter(|(s, _)| *s == section)
+            .map(|(_, n)| n)
+            .sum(),
+        None => section_counts.iter().map(|(_, n)| n).sum(),
+    };
+    if total == 0 || offset >= total {
+        return Ok(ResultsPage {
+            total,
+            approximate,
+            hits: Vec::new(),
+            section_counts,
+        });
+    }
+
+    // The exact headline match leads page one and is left out of the ranked list.
+    let exact = exact_headline(conn, query, filters)?;
+    let (ranked_limit, ranked_offset) = match (exact, offset) {
+        (Some(_), 0) => (limit, 0),
+        (Some(_), offset) => (limit, offset - 1),
+        (None, offset) => (limit, offset),
+    };
+    let wanted = ranked_offset + ranked_limit + 1;
+    let mut ids = match window_start(highest, total, RANK_WINDOW.max(wanted * 4)) {
+        Some(first) => {
+            let windowed = ranked_ids(
+                conn,
+                query,
+                filters,
+                Some(first),
+                now,
+                ranked_limit + 1,
+                ranked_offset,
+            )?;
+            // A window that turned out too thin for this page: rank everything instead.
+            if (windowed.len() as i64) < ranked_limit + 1 {
+                ranked_ids(
+                    conn,
+                    query,
+                    filters,
+                    None,
+                    now,
+                    ranked_limit + 1,
+                    ranked_offset,
+                )?
+            } else {
+                windowed
+            }
+        }
+        None => ranked_ids(
+            conn,
+            query,
+            filters,
+            None,
+            now,
+            ranked_limit + 1,
+            ranked_offset,
+        )?,
+    };
+    if let Some(exact) = exact {
+        ids.retain(|id| *id != exact);
+        if offset == 0 {
+            ids.insert(0, exact);
+        }
+    }
+    ids.truncate(limit as usize);
+
+    // One short query per hit: FTS5 seeks straight to a rowid, where a `rowid IN (…)` list
+    // would make it walk every match of the query.
+    let mut snippets = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let rows: Vec<SnippetRow> = diesel::sql_query(
+            "SELECT rowid AS id, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
+             FROM article_search WHERE article_search MATCH ? AND rowid = ?",
+        )
+        .bind::<Text, _>(query.to_fts())
+        .bind::<Integer, _>(*id)
+        .load(conn)?;
+        snippets.extend(rows);
+    }
+    let hits = ids
+        .iter()
+        .map(|id| Hit {
+            article_id: *id,
+            snippet_html: snippets
+                .iter()
+                .find(|s| s.id == *id)
+                .map(|s| highlight(&s.snippet))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(ResultsPage {
+        total,
+        approximate,
+        hits,
+        section_counts,
+    })
+}
+
+/// Escapes a snippet for HTML, then turns the match markers into `<mark>` elements.
+fn highlight(snippet: &str) -> String {
+    let mut html = String::with_capacity(snippet.len() + 32);
+    for c in snippet.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            MARK_OPEN => html.push_str("<mark>"),
+            MARK_CLOSE => html.push_str("</mark>"),
+            c if c.is_control() && c != '\n' => {}
+            c => html.push(c),
+        }
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_escaped_before_marks_are_added() {
+        assert_eq!(
+            highlight("a <b> & \u{2}match\u{3} \"q\""),
+            "a &lt;b&gt; &amp; <mark>match</mark> &quot;q&quot;"
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! Text similarity for related articles: an article's most distinctive words (frequent in it,
+//! rare in the archive) run as one FTS5 query.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Integer, Text};
+
+use super::vocabulary::documents_with;
+use super::words::{is_stopword, words_of};
+use super::{CountRow, RANK_WEIGHTS, TextRow};
+
+#[derive(QueryableByName)]
+struct ScoredRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+/// Published articles whose text is most like this one's: its most distinctive words (frequent
+/// in it, rare in the archive) run as one FTS5 query. Returns (article id, similarity > 0),
+/// most similar first, never the article itself.
+pub fn similar_by_text(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    limit: i64,
+) -> QueryResult<Vec<(i32, f64)>> {
+    const TERMS: usize = 8;
+    const CANDIDATE_WORDS: usize = 24;
+    let text: Vec<TextRow> = diesel::sql_query(
+        "SELECT headline || ' ' || headline || ' ' || dek || ' ' || body AS text
+         FROM article_search_content WHERE rowid = ?",
+    )
+    .bind::<Integer, _>(article_id)
+    .load(conn)?;
+    let Some(text) = text.into_iter().next().and_then(|r| r.text) else {
+        return Ok(Vec::new());
+    };
+
+    let mut frequency: HashMap<String, u32> = HashMap::new();
+    for word in words_of(&text) {
+        if word.chars().count() >= 4 && !is_stopword(&word) && !word.chars().all(|c| c.is_numeric())
+        {
+            *frequency.entry(word).or_default() += 1;
+        }
+    }
+    let mut frequent: Vec<(String, u32)> = frequency.into_iter().collect();
+    frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    frequent.truncate(CANDIDATE_WORDS);
+
+    // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
+    let total: CountRow =
+        diesel::sql_query("SELECT COALESCE(MAX(rowid), 1) AS n FROM article_search_content")
+            .get_result(conn)?;
+    let total = total.n.max(1) as f64;
+    let mut weighted = Vec::with_capacity(frequent.len());
+    for (word, count) in frequent {
+        let documents = documents_with(conn, &word)?.max(1) as f64;
+        // Words in over a fifth of the archive say nothing about this article.
+        if documents / total > 0.2 && total > 50.0 {
+            continue;
+        }
+        weighted.push((f64::from(count) * (total / documents).ln(), word));
+    }
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    weighted.truncate(TERMS);
+    if weighted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fts = format!(
+        "{{headline dek body}} : ({})",
+        weighted
+            .iter()
+            .map(|(_, w)| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    );
+    let rows: Vec<ScoredRow> = diesel::sql_query(format!(
+        "SELECT rowid AS id, -bm25(article_search, {RANK_WEIGHTS}) AS score
+         FROM article_search WHERE article_search MATCH ? AND rowid <> ?
+         ORDER BY bm25(article_search, {RANK_WEIGHTS}) LIMIT ?"
+    ))
+    .bind::<Text, _>(fts)
+    .bind::<Integer, _>(article_id)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.id, r.score)).collect())
+}

@@ -1,0 +1,154 @@
+//! SQL for the search index built clause by clause, with its bind values in order: the match,
+//! the author, date and section filters, and the newest-window bound.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Integer, Text};
+
+use super::query::ParsedQuery;
+use super::ranking::Filters;
+use super::{CountRow, julian_day};
+
+/// A value bound to a `?` placeholder.
+pub(super) enum Bind {
+    Text(String),
+    Int(i32),
+    Real(f64),
+    Big(i64),
+}
+
+/// A SQL statement and its bind values in order, built up clause by clause.
+pub(super) struct Statement {
+    sql: String,
+    pub(super) binds: Vec<Bind>,
+}
+
+impl Statement {
+    pub(super) fn new(sql: &str) -> Statement {
+        Statement {
+            sql: sql.to_string(),
+            binds: Vec::new(),
+        }
+    }
+
+    pub(super) fn push(&mut self, sql: &str, bind: Option<Bind>) -> &mut Statement {
+        self.sql.push_str(sql);
+        self.binds.extend(bind);
+        self
+    }
+
+    pub(super) fn load<U>(&self, conn: &mut SqliteConnection) -> QueryResult<Vec<U>>
+    where
+        U: QueryableByName<diesel::sqlite::Sqlite> + 'static,
+    {
+        let mut query = diesel::sql_query(self.sql.clone()).into_boxed();
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Text(v) => query.bind::<Text, _>(v.clone()),
+                Bind::Int(v) => query.bind::<Integer, _>(*v),
+                Bind::Real(v) => query.bind::<Double, _>(*v),
+                Bind::Big(v) => query.bind::<BigInt, _>(*v),
+            };
+        }
+        query.load(conn)
+    }
+
+    /// Adds the match and every filter but the section.
+    pub(super) fn matching(&mut self, query: &ParsedQuery, filters: &Filters) -> &mut Statement {
+        self.push(
+            " WHERE article_search MATCH ?",
+            Some(Bind::Text(query.to_fts())),
+        );
+        self.author_and_dates(filters)
+    }
+
+    /// The author and date filters, as `AND …` clauses on `s.rowid` and `f.published_day`.
+    pub(super) fn author_and_dates(&mut self, filters: &Filters) -> &mut Statement {
+        self.by_author(filters.author_id);
+        if let Some(from) = filters.from {
+            self.push(
+                " AND f.published_day >= ?",
+                Some(Bind::Real(julian_day(from))),
+            );
+        }
+        if let Some(to) = filters.to {
+            self.push(
+                " AND f.published_day < ?",
+                Some(Bind::Real(julian_day(to) + 1.0)),
+            );
+        }
+        self
+    }
+
+    pub(super) fn by_author(&mut self, author_id: Option<i32>) -> &mut Statement {
+        if let Some(author_id) = author_id {
+            self.push(
+                " AND s.rowid IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
+                Some(Bind::Int(author_id)),
+            );
+        }
+        self
+    }
+
+    pub(super) fn newer_than(&mut self, first: Option<i64>) -> &mut Statement {
+        if let Some(first) = first {
+            self.push(" AND s.rowid >= ?", Some(Bind::Big(first)));
+        }
+        self
+    }
+
+    pub(super) fn in_section(&mut self, section_id: Option<i32>) -> &mut Statement {
+        if let Some(section_id) = section_id {
+            self.push(" AND f.section_id = ?", Some(Bind::Int(section_id)));
+        }
+        self
+    }
+}
+
+pub(super) const FROM_MATCHES: &str =
+    " FROM article_search s JOIN article_search_facets f ON f.rowid = s.rowid";
+
+/// Matches of the query (with the author filter, the cheap one), counted without touching any
+/// table but the index; and the highest rowid in the index.
+pub(super) fn raw_count(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+) -> QueryResult<i64> {
+    counted(conn, query, filters, first, None)
+}
+
+/// Matches counted up to `cap` + 1 at most: enough to know a result set is large without
+/// walking all of it.
+pub(super) fn counted(
+    conn: &mut SqliteConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    first: Option<i64>,
+    cap: Option<i64>,
+) -> QueryResult<i64> {
+    let mut statement =
+        Statement::new("SELECT COUNT(*) AS n FROM (SELECT s.rowid FROM article_search s");
+    statement.push(
+        " WHERE article_search MATCH ?",
+        Some(Bind::Text(query.to_fts())),
+    );
+    statement.by_author(filters.author_id).newer_than(first);
+    match cap {
+        Some(cap) => statement.push(" LIMIT ?)", Some(Bind::Big(cap + 1))),
+        None => statement.push(")", None),
+    };
+    Ok(statement
+        .load::<CountRow>(conn)?
+        .first()
+        .map(|r| r.n)
+        .unwrap_or(0))
+}
+
+/// The newest article id in the index.
+pub(super) fn highest_indexed(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    let highest: CountRow =
+        diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
+            .get_result(conn)?;
+    Ok(highest.n)
+}
