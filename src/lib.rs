@@ -15,6 +15,7 @@ pub mod error;
 pub mod forms;
 pub mod handlers;
 pub mod http_cache;
+pub mod illustrations;
 pub mod layout;
 pub mod management;
 pub mod markdown;

@@ -12,7 +12,8 @@ use crate::models::article::{ArticleInput, HeroImageInput};
 use crate::models::{ArticleStatus, Author, NewAuthor, NewSection, Section};
 use crate::schema::{articles, sections};
 
-use newsroom::{ARTICLES, AUTHORS, DemoArticle, HERO_IMAGES, SECTIONS};
+use crate::illustrations::{ILLUSTRATIONS, SIZE};
+use newsroom::{ARTICLES, AUTHORS, DemoArticle, SECTIONS};
 
 /// Every piece of text the demo newsroom contains, for the synthetic generator's vocabulary.
 pub fn all_text() -> impl Iterator<Item = String> {
@@ -120,7 +121,7 @@ fn demo_input(
     author_ids: &[i32],
     now: NaiveDateTime,
 ) -> ArticleInput {
-    let image = &HERO_IMAGES[article.image];
+    let image = &ILLUSTRATIONS[article.image];
     let (status, published_at) = match article.stage {
         newsroom::Stage::Published => (ArticleStatus::Published, Some(published_at(age_rank, now))),
         newsroom::Stage::Draft => (ArticleStatus::Draft, None),
@@ -132,12 +133,12 @@ fn demo_input(
         dek: article.dek.to_string(),
         body_markdown: newsroom::body_for(index, article),
         hero_image: Some(HeroImageInput {
-            url: format!("/static/img/demo/{}", image.file),
+            url: image.url(),
             alt: image.alt.to_string(),
             caption: article.caption.to_string(),
             credit: "Illustration: Gazette Studio".to_string(),
-            width: 1200,
-            height: 675,
+            width: SIZE.0,
+            height: SIZE.1,
         }),
         section_id,
         status,

@@ -17,11 +17,6 @@ pub struct DemoAuthor {
     pub mastodon_url: Option<&'static str>,
 }
 
-pub struct DemoImage {
-    pub file: &'static str,
-    pub alt: &'static str,
-}
-
 #[derive(Clone, Copy)]
 pub enum Stage {
     Published,
@@ -38,7 +33,7 @@ pub struct DemoArticle {
     pub tags: &'static [&'static str],
     /// Indexes into `AUTHORS`, in credit order.
     pub authors: &'static [usize],
-    /// Index into `HERO_IMAGES`.
+    /// Index into `illustrations::ILLUSTRATIONS`.
     pub image: usize,
     pub stage: Stage,
 }
@@ -139,57 +134,6 @@ pub const AUTHORS: &[DemoAuthor] = &[
         x_handle: "lenavogel",
         email: "lena.vogel@gazette.example",
         mastodon_url: Some("https://mastodon.social/@lenavogel"),
-    },
-];
-
-pub const HERO_IMAGES: &[DemoImage] = &[
-    DemoImage {
-        file: "skyline.jpg",
-        alt: "Illustration of a city skyline at dusk, windows lit in amber against a violet sky",
-    },
-    DemoImage {
-        file: "harbour.jpg",
-        alt: "Illustration of a harbour at sunrise, with cranes and ships silhouetted on calm water",
-    },
-    DemoImage {
-        file: "chamber.jpg",
-        alt: "Illustration of a domed assembly building in deep red and gold",
-    },
-    DemoImage {
-        file: "ballot.jpg",
-        alt: "Illustration of a ballot box with a folded paper dropping into its slot",
-    },
-    DemoImage {
-        file: "markets.jpg",
-        alt: "Illustration of a rising bar chart in green over a dark grid",
-    },
-    DemoImage {
-        file: "factory.jpg",
-        alt: "Illustration of factory roofs and chimneys under a pale blue sky",
-    },
-    DemoImage {
-        file: "orbit.jpg",
-        alt: "Illustration of a planet with rings and three small moons on a starry background",
-    },
-    DemoImage {
-        file: "laboratory.jpg",
-        alt: "Illustration of glass flasks and a microscope in teal light",
-    },
-    DemoImage {
-        file: "stage.jpg",
-        alt: "Illustration of a theatre stage with red curtains and a single spotlight",
-    },
-    DemoImage {
-        file: "gallery.jpg",
-        alt: "Illustration of framed abstract paintings on a gallery wall",
-    },
-    DemoImage {
-        file: "stadium.jpg",
-        alt: "Illustration of a floodlit stadium with a green pitch at night",
-    },
-    DemoImage {
-        file: "track.jpg",
-        alt: "Illustration of curved running-track lanes in terracotta and white",
     },
 ];
 

@@ -224,6 +224,15 @@ impl Article {
             .first(conn)
     }
 
+    /// The id of the article at this address, if any.
+    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+        articles::table
+            .filter(articles::slug.eq(slug))
+            .select(articles::id)
+            .first(conn)
+            .optional()
+    }
+
     /// The article at this slug, whatever its status.
     pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<Article>> {
         articles::table

@@ -3,10 +3,12 @@
 pub mod article;
 pub mod audit;
 pub mod author;
+pub mod autosave;
 pub mod byline;
 pub mod daily_views;
 pub mod listing;
 pub mod media_item;
+pub mod pinned;
 pub mod revision;
 pub mod section;
 pub mod session;

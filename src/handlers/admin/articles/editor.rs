@@ -1,105 +1,23 @@
-//! `/admin/articles…`: the list, the editor (new and existing), revisions, compare and restore.
+//! The editor: new and existing articles, preview, save with its conflict page, autosave.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::{DiffLine, address, comparable, diff_lines};
 use crate::auth::{Protected, Staff};
 use crate::db;
-use crate::editorial::{self, ArticleForm, FieldError, IMAGE_LIBRARY, SaveOutcome};
+use crate::editorial::{self, ArticleForm, FieldError, SaveOutcome};
 use crate::error::AppError;
-use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
+use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
+use crate::illustrations::ILLUSTRATIONS;
 use crate::markdown;
 use crate::models::media_item::MediaItem;
-use crate::models::revision::{Revision, RevisionSummary};
-use crate::models::{Article, ArticleStatus, Author, Section};
-use crate::pagination::{PER_PAGE, Pagination, parse_page};
+use crate::models::revision::Revision;
+use crate::models::{Article, Author, Section};
 use crate::state::AppState;
-use crate::views::article_admin::{self, ArticleFilters, ArticleRow};
-
-// ---- List ----
-
-#[derive(Debug, Deserialize, Default)]
-pub struct ListQuery {
-    status: Option<String>,
-    section: Option<String>,
-    author: Option<String>,
-    q: Option<String>,
-    page: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "admin/articles/list.html")]
-pub struct ListTemplate {
-    pub layout: AdminLayout,
-    pub rows: Vec<ArticleRow>,
-    pub pagination: Pagination,
-    pub sections: Vec<Section>,
-    pub authors: Vec<Author>,
-    pub status: String,
-    pub section: String,
-    pub author: String,
-    pub q: String,
-}
-
-pub async fn list(
-    state: web::Data<AppState>,
-    staff: Staff,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
-    let page = parse_page(query.page.as_deref())?;
-    let non_empty = |v: &Option<String>| {
-        v.as_ref()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    let filters = ArticleFilters {
-        status: non_empty(&query.status).and_then(|s| ArticleStatus::parse(&s)),
-        section_id: non_empty(&query.section).and_then(|s| s.parse().ok()),
-        author_id: non_empty(&query.author).and_then(|s| s.parse().ok()),
-        text: non_empty(&query.q),
-    };
-    let base = format!(
-        "/admin/articles?{}",
-        serde_urlencoded::to_string([
-            ("status", query.status.clone().unwrap_or_default()),
-            ("section", query.section.clone().unwrap_or_default()),
-            ("author", query.author.clone().unwrap_or_default()),
-            ("q", query.q.clone().unwrap_or_default()),
-        ])
-        .unwrap_or_default()
-    );
-    let (rows, pagination, sections, authors) = db::run(&state.pool, move |conn| {
-        let pagination = Pagination::new(page, article_admin::count(conn, &filters)?, &base)?;
-        let rows = article_admin::list(conn, &filters, PER_PAGE, pagination.offset())?;
-        Ok((
-            rows,
-            pagination,
-            Section::all_in_nav_order(conn)?,
-            Author::all_by_name(conn)?,
-        ))
-    })
-    .await?;
-    render_admin(
-        &ListTemplate {
-            layout: AdminLayout::new(&state, &staff, "articles"),
-            rows,
-            pagination,
-            sections,
-            authors,
-            status: query.status.unwrap_or_default(),
-            section: query.section.unwrap_or_default(),
-            author: query.author.unwrap_or_default(),
-            q: query.q.unwrap_or_default(),
-        },
-        StatusCode::OK,
-    )
-}
-
-// ---- Editor ----
 
 #[derive(Template)]
 #[template(path = "admin/articles/edit.html")]
@@ -153,32 +71,6 @@ pub struct ConflictTemplate {
 }
 
 /// One line of a readable comparison.
-pub struct DiffLine {
-    /// "added", "removed" or "same".
-    pub kind: &'static str,
-    pub text: String,
-}
-
-/// A line-by-line comparison of two versions' headline, standfirst and body.
-pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
-    let diff = similar::TextDiff::from_lines(old, new);
-    diff.iter_all_changes()
-        .map(|change| DiffLine {
-            kind: match change.tag() {
-                similar::ChangeTag::Delete => "removed",
-                similar::ChangeTag::Insert => "added",
-                similar::ChangeTag::Equal => "same",
-            },
-            text: change.value().trim_end_matches('\n').to_string(),
-        })
-        .collect()
-}
-
-fn comparable(headline: &str, dek: &str, body: &str) -> String {
-    format!("# {headline}\n\n{dek}\n\n{body}\n")
-}
-
-/// What the editor page shows besides the lists it loads itself.
 struct EditorView {
     article: Option<Article>,
     form: ArticleForm,
@@ -228,9 +120,9 @@ async fn editor_page(
         .iter()
         .map(|item| (item.url(), format!("{} (upload)", item.alt)))
         .chain(
-            IMAGE_LIBRARY
+            ILLUSTRATIONS
                 .iter()
-                .map(|(url, label)| (url.to_string(), label.to_string())),
+                .map(|image| (image.url(), image.label.to_string())),
         )
         .collect();
     render_admin(
@@ -340,13 +232,6 @@ async fn find_article(state: &AppState, id: Option<i32>) -> Result<Option<Articl
     }
 }
 
-fn address(request: &HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
-}
-
 /// Saves the editor's form (or previews it): a new article when `id` is None.
 async fn save(
     state: web::Data<AppState>,
@@ -446,130 +331,4 @@ pub async fn update(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     save(state, staff, Some(id.into_inner()), form.0, request).await
-}
-
-// ---- Revisions ----
-
-#[derive(Template)]
-#[template(path = "admin/articles/revisions.html")]
-pub struct RevisionsTemplate {
-    pub layout: AdminLayout,
-    pub article: Article,
-    pub revisions: Vec<RevisionSummary>,
-}
-
-pub async fn revisions(
-    state: web::Data<AppState>,
-    staff: Staff,
-    id: web::Path<i32>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let user = staff.user.clone();
-    let (article, revisions) = db::run(&state.pool, move |conn| {
-        let article = Article::find(conn, id)?;
-        if !editorial::may_edit(conn, &user, &article)? {
-            return Err(AppError::Forbidden);
-        }
-        Ok((article, Revision::list(conn, id)?))
-    })
-    .await?;
-    render_admin(
-        &RevisionsTemplate {
-            layout: AdminLayout::new(&state, &staff, "articles"),
-            article,
-            revisions,
-        },
-        StatusCode::OK,
-    )
-}
-
-#[derive(Template)]
-#[template(path = "admin/articles/compare.html")]
-pub struct CompareTemplate {
-    pub layout: AdminLayout,
-    pub article: Article,
-    pub revision: Revision,
-    pub diff: Vec<DiffLine>,
-}
-
-/// `/admin/articles/{id}/revisions/{n}`: revision n compared with the one before it.
-pub async fn compare(
-    state: web::Data<AppState>,
-    staff: Staff,
-    path: web::Path<(i32, i32)>,
-) -> Result<HttpResponse, AppError> {
-    let (id, number) = path.into_inner();
-    let user = staff.user.clone();
-    let (article, revision, previous) = db::run(&state.pool, move |conn| {
-        let article = Article::find(conn, id)?;
-        if !editorial::may_edit(conn, &user, &article)? {
-            return Err(AppError::Forbidden);
-        }
-        let revision = Revision::find(conn, id, number)?;
-        let previous = if number > 1 {
-            Some(Revision::find(conn, id, number - 1)?)
-        } else {
-            None
-        };
-        Ok((article, revision, previous))
-    })
-    .await?;
-    let before = previous
-        .as_ref()
-        .map(|p| comparable(&p.headline, &p.dek, &p.body_markdown))
-        .unwrap_or_default();
-    let diff = diff_lines(
-        &before,
-        &comparable(&revision.headline, &revision.dek, &revision.body_markdown),
-    );
-    render_admin(
-        &CompareTemplate {
-            layout: AdminLayout::new(&state, &staff, "articles"),
-            article,
-            revision,
-            diff,
-        },
-        StatusCode::OK,
-    )
-}
-
-/// Restores revision n: saved as a new revision on top of the current one (nothing is lost).
-pub async fn restore(
-    state: web::Data<AppState>,
-    staff: Staff,
-    path: web::Path<(i32, i32)>,
-    _form: Protected<TokenOnly>,
-    request: HttpRequest,
-) -> Result<HttpResponse, AppError> {
-    let (id, number) = path.into_inner();
-    let user = staff.user.clone();
-    let now = state.clock.now();
-    let address = address(&request);
-    let outcome = state
-        .write(move |conn, changes| {
-            let article = Article::find(conn, id)?;
-            let revision = Revision::find(conn, id, number)?;
-            let mut form = ArticleForm::from_revision(&revision);
-            form.base_revision = article.revision.to_string();
-            form.action = "save".into();
-            editorial::save(conn, changes, &user, Some(id), &form, now, &address)
-        })
-        .await?;
-    match outcome {
-        SaveOutcome::Saved(article) => Ok(see_other(&format!(
-            "/admin/articles/{}?saved=1",
-            article.id
-        ))),
-        SaveOutcome::Invalid(errors) => Err(AppError::bad_request(format!(
-            "Revision {number} can't be restored as it is: {}",
-            errors
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        ))),
-        SaveOutcome::Conflict { .. } => Err(AppError::bad_request(
-            "The article changed while restoring; try again.",
-        )),
-    }
 }
