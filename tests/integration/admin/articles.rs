@@ -1,0 +1,407 @@
+//! The editorial workflow: conflicts, revisions, validation, scheduling, sanitized output,
+//! SEO overrides, long articles and autosave.
+
+use chrono::TimeDelta;
+use gazette::models::{Article, Role};
+
+use super::{article_form, created_id, newsroom, section_id};
+
+#[test]
+fn a_stale_save_is_refused_as_a_conflict_and_keeps_the_users_text() {
+    let app = newsroom();
+    app.add_staff("a@example.com", Role::Editor);
+    app.add_staff("b@example.com", Role::Editor);
+    let section = section_id(&app);
+    let a = app.login("a@example.com");
+    let b = app.login("b@example.com");
+    let id = created_id(&a.post(
+        "/admin/articles",
+        &article_form(&section, "Shared story", "First words.", "save"),
+    ));
+    let path = format!("/admin/articles/{id}");
+
+    let b_save = b.post(
+        &path,
+        &[
+            article_form(&section, "Shared story", "B's careful rewrite.", "save"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(b_save.status, 303);
+    let a_save = a.post(
+        &path,
+        &[
+            article_form(&section, "Shared story", "A's unsaved paragraph.", "save"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(a_save.status, 409);
+    assert!(
+        a_save.body.contains("A&#39;s unsaved paragraph.")
+            || a_save.body.contains("A's unsaved paragraph."),
+        "A's text is kept"
+    );
+    assert!(
+        a_save.body.contains("careful rewrite"),
+        "the other change is shown"
+    );
+    let mut conn = app.db();
+    let article = Article::find(&mut conn, id).unwrap();
+    assert_eq!(
+        article.body_markdown, "B's careful rewrite.",
+        "no silent overwrite"
+    );
+    assert_eq!(article.revision, 2);
+}
+
+#[test]
+fn revisions_are_listed_compared_and_restored() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let section = section_id(&app);
+    let editor = app.login("editor@example.com");
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Version one", "Original body.", "save"),
+    ));
+    let path = format!("/admin/articles/{id}");
+    editor.post(
+        &path,
+        &[
+            article_form(&section, "Version two", "Rewritten body.", "save"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+
+    let list = editor.get(&format!("{path}/revisions"));
+    assert_eq!(list.status, 200);
+    assert_eq!(list.texts("tbody tr").len(), 2);
+    let compare = editor.get(&format!("{path}/revisions/2"));
+    assert!(
+        compare
+            .texts(".diff--removed")
+            .iter()
+            .any(|l| l.contains("Original body."))
+    );
+    assert!(
+        compare
+            .texts(".diff--added")
+            .iter()
+            .any(|l| l.contains("Rewritten body."))
+    );
+
+    let restored = editor.post(&format!("{path}/revisions/1/restore"), &[]);
+    assert_eq!(restored.status, 303, "{}", restored.body);
+    let mut conn = app.db();
+    let article = Article::find(&mut conn, id).unwrap();
+    assert_eq!(article.headline, "Version one");
+    assert_eq!(article.body_markdown, "Original body.");
+    assert_eq!(
+        article.revision, 3,
+        "restoring adds a revision; nothing is lost"
+    );
+}
+
+#[test]
+fn an_invalid_form_comes_back_with_everything_typed_and_a_message_per_field() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let response = editor.post(
+        "/admin/articles",
+        &[
+            ("headline", ""),
+            ("dek", "My standfirst"),
+            ("body_markdown", "A long body I must not lose."),
+            ("section_id", "9999"),
+            ("authors", "nobody-at-all"),
+            ("hero_image_url", "/static/img/demo/harbour.jpg"),
+            ("hero_image_alt", ""),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(response.status, 422);
+    assert_eq!(
+        response.texts("#body_markdown"),
+        vec!["A long body I must not lose."]
+    );
+    assert_eq!(response.texts("#dek"), vec!["My standfirst"]);
+    assert_eq!(response.attrs("#authors", "value"), vec!["nobody-at-all"]);
+    for field in ["headline", "section_id", "authors", "hero_image_alt"] {
+        assert_eq!(
+            response.attrs(&format!("#{field}"), "aria-invalid"),
+            vec!["true"],
+            "{field} marked"
+        );
+    }
+    assert!(response.texts(".field-error").len() >= 4);
+}
+
+#[test]
+fn a_scheduled_article_goes_live_at_its_time() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let at = (app.state.clock.now() + TimeDelta::hours(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let mut form = article_form(
+        &section,
+        "Embargoed report",
+        "Embargoed until noon.",
+        "schedule",
+    );
+    form.push(("publish_at", &at));
+    let id = created_id(&editor.post("/admin/articles", &form));
+    assert_eq!(app.get("/article/embargoed-report").status, 404);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(
+        app.get("/article/embargoed-report").status,
+        404,
+        "not before its time"
+    );
+    assert!(
+        editor
+            .get("/admin")
+            .texts("#scheduled + ul a")
+            .contains(&"Embargoed report".to_string())
+    );
+
+    app.state.clock.advance(TimeDelta::hours(2));
+    let mut status = 0;
+    for _ in 0..100 {
+        status = app.get("/article/embargoed-report").status;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(status, 200, "published by the server's scheduler");
+    assert!(app.get("/feed.xml").body.contains("Embargoed report"));
+    let found = app.get("/search?q=embargoed");
+    assert!(
+        found
+            .texts(".search-result__headline")
+            .contains(&"Embargoed report".to_string())
+    );
+    let mut conn = app.db();
+    assert!(Article::find(&mut conn, id).unwrap().is_published());
+}
+
+#[test]
+fn hostile_markdown_is_sanitized_on_the_public_page() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let body = "Fine text.\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))";
+    created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Sanitized story", body, "publish"),
+    ));
+    let page = app.get("/article/sanitized-story");
+    assert_eq!(page.status, 200);
+    let html = page.html();
+    let story = html
+        .select(&scraper::Selector::parse(".story__body").unwrap())
+        .next()
+        .unwrap()
+        .inner_html();
+    assert!(story.contains("Fine text."));
+    assert!(!story.contains("<script"), "{story}");
+    assert!(!story.contains("onerror"), "{story}");
+    assert!(!story.contains("javascript:"), "{story}");
+}
+
+#[test]
+fn seo_overrides_replace_the_title_and_description_in_the_head() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let mut form = article_form(&section, "A long and winding headline", "Body.", "publish");
+    form.push(("seo_title", "Short search title"));
+    form.push(("seo_description", "What searchers should read."));
+    created_id(&editor.post("/admin/articles", &form));
+    let page = app.get("/article/a-long-and-winding-headline");
+    assert_eq!(
+        page.texts("title"),
+        vec!["Short search title | The Gazette"]
+    );
+    assert_eq!(
+        page.attrs("meta[name=description]", "content"),
+        vec!["What searchers should read."]
+    );
+    assert_eq!(
+        page.texts("h1"),
+        vec!["A long and winding headline"],
+        "the page keeps its headline"
+    );
+}
+
+#[test]
+fn a_published_article_is_not_sent_back_to_review() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Live story", "Body.", "publish"),
+    ));
+    let page = editor.get(&format!("/admin/articles/{id}"));
+    assert!(
+        page.attrs("button[value=submit]", "value").is_empty(),
+        "no submit button on a live article"
+    );
+    let submitted = editor.post(
+        &format!("/admin/articles/{id}"),
+        &[
+            article_form(&section, "Live story", "Body.", "submit"),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(submitted.status, 422);
+    assert_eq!(app.get("/article/live-story").status, 200, "still live");
+}
+
+#[test]
+fn a_long_article_saves_in_one_piece() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+    let body = "A paragraph of a very long read, with enough words to matter. ".repeat(3_000);
+    assert!(body.len() > 150_000);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "The long read", &body, "save"),
+    ));
+    let mut conn = app.db();
+    assert_eq!(Article::find(&mut conn, id).unwrap().body_markdown, body);
+}
+
+#[test]
+fn autosaved_work_is_offered_back_and_still_checked_for_conflicts() {
+    let app = newsroom();
+    app.add_staff("a@example.com", Role::Editor);
+    app.add_staff("b@example.com", Role::Editor);
+    app.add_staff("writer@example.com", Role::Writer);
+    let section = section_id(&app);
+    let a = app.login("a@example.com");
+    let b = app.login("b@example.com");
+    let id = created_id(&a.post(
+        "/admin/articles",
+        &article_form(&section, "Draft in progress", "Saved words.", "save"),
+    ));
+    let path = format!("/admin/articles/{id}");
+    let editor_page = a.get(&path);
+    assert!(
+        !editor_page
+            .attrs("script[src^='/static/js/editor.js']", "src")
+            .is_empty()
+    );
+    assert_eq!(
+        editor_page.attrs("form.editor", "data-autosave"),
+        vec![format!("{path}/autosave")]
+    );
+
+    let kept = a.post(
+        &format!("{path}/autosave"),
+        &[
+            article_form(
+                &section,
+                "Draft in progress",
+                "Unsaved words typed before the tab closed.",
+                "save",
+            ),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(kept.status, 204);
+    let article = {
+        let mut conn = app.db();
+        Article::find(&mut conn, id).unwrap()
+    };
+    assert_eq!(
+        article.body_markdown, "Saved words.",
+        "autosave never touches the article"
+    );
+
+    assert!(
+        b.get(&path)
+            .attrs("a[href$='restore=1']", "href")
+            .is_empty(),
+        "only the author of the work sees it"
+    );
+    let offered = a.get(&path);
+    assert_eq!(
+        offered.attrs("a[href$='restore=1']", "href"),
+        vec![format!("{path}?restore=1")]
+    );
+    let restored = a.get(&format!("{path}?restore=1"));
+    assert_eq!(
+        restored.texts("#body_markdown"),
+        vec!["Unsaved words typed before the tab closed."]
+    );
+    assert_eq!(
+        restored.attrs("input[name=base_revision]", "value"),
+        vec!["1"]
+    );
+
+    // Someone else saves meanwhile: saving the restored work is a conflict, not an overwrite.
+    assert_eq!(
+        b.post(
+            &path,
+            &[
+                article_form(&section, "Draft in progress", "B's words.", "save"),
+                vec![("base_revision", "1")]
+            ]
+            .concat()
+        )
+        .status,
+        303
+    );
+    let conflict = a.post(
+        &path,
+        &[
+            article_form(
+                &section,
+                "Draft in progress",
+                "Unsaved words typed before the tab closed.",
+                "save",
+            ),
+            vec![("base_revision", "1")],
+        ]
+        .concat(),
+    );
+    assert_eq!(conflict.status, 409);
+    let resolved = a.post(
+        &path,
+        &[
+            article_form(&section, "Draft in progress", "Merged words.", "save"),
+            vec![("base_revision", "2")],
+        ]
+        .concat(),
+    );
+    assert_eq!(resolved.status, 303);
+    assert!(
+        a.get(&path)
+            .attrs("a[href$='restore=1']", "href")
+            .is_empty(),
+        "a real save clears the autosave"
+    );
+
+    let writer = app.login("writer@example.com");
+    let foreign = writer.post(
+        &format!("{path}/autosave"),
+        &article_form(&section, "x", "y", "save"),
+    );
+    assert_eq!(foreign.status, 403, "autosave follows the edit rights");
+}
