@@ -32,6 +32,12 @@ pub struct Config {
     pub sitemap_chunk_size: i64,
     /// How often the scheduler looks for scheduled articles whose time has come.
     pub scheduler_interval: Duration,
+    /// Memory for rendered public pages, in bytes; 0 turns the page cache off.
+    pub page_cache_bytes: usize,
+    /// Memory for rendered search results, in bytes; 0 turns that cache off.
+    pub search_cache_bytes: usize,
+    /// Where to POST the dependency tags each change drops (a CDN purge hook); none by default.
+    pub purge_url: Option<String>,
 }
 
 /// A setting that cannot be used, explained for the person who set it.
@@ -62,6 +68,9 @@ impl Config {
             workers: 0,
             sitemap_chunk_size: 50_000,
             scheduler_interval: Duration::from_secs(15),
+            page_cache_bytes: 64 * 1024 * 1024,
+            search_cache_bytes: 8 * 1024 * 1024,
+            purge_url: None,
         }
     }
 
@@ -96,6 +105,13 @@ impl Config {
             return Err(ConfigError(
                 "the sitemap chunk size must be between 1 and 50000".into(),
             ));
+        }
+        if let Some(url) = &self.purge_url
+            && !url.starts_with("http://")
+        {
+            return Err(ConfigError(format!(
+                "GAZETTE_PURGE_URL must be an http:// URL (got {url:?}); put TLS in the receiver's proxy"
+            )));
         }
         if self.db_pool_size == 0 {
             return Err(ConfigError(

@@ -97,7 +97,7 @@ fn finish(
 }
 
 /// Weak comparison, as `If-None-Match` requires: `W/"x"` matches `"x"`; `*` matches anything.
-fn etag_matches(candidates: &HeaderValue, etag: &HeaderValue) -> bool {
+pub fn etag_matches(candidates: &HeaderValue, etag: &HeaderValue) -> bool {
     let Ok(candidates) = candidates.to_str() else {
         return false;
     };
@@ -116,7 +116,7 @@ fn http_date(value: &HeaderValue) -> Option<SystemTime> {
         .map(SystemTime::from)
 }
 
-fn not_modified_since(since: &HeaderValue, modified: &HeaderValue) -> bool {
+pub fn not_modified_since(since: &HeaderValue, modified: &HeaderValue) -> bool {
     match (http_date(since), http_date(modified)) {
         (Some(since), Some(modified)) => modified <= since,
         _ => false,

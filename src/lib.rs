@@ -21,7 +21,9 @@ pub mod management;
 pub mod markdown;
 pub mod media;
 pub mod models;
+pub mod page_cache;
 pub mod pagination;
+pub mod purge;
 pub mod readership;
 pub mod related;
 pub mod routes;
@@ -133,6 +135,8 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             .wrap(ErrorHandlers::new().default_handler(handlers::errors::render_error_page))
             .wrap(from_fn(http_cache::conditional_get))
             .wrap(Compress::default())
+            // Cached pages are served from here, before compression and everything inside.
+            .wrap(from_fn(page_cache::serve_cached))
             .wrap(
                 DefaultHeaders::new()
                     .add((
@@ -151,6 +155,14 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             .wrap(from_fn(http_cache::canonical_urls))
             .wrap(Logger::new("%r %s %b %Dms"))
             .configure(|cfg| routes::configure(cfg, &static_dir, &media_dir))
+    });
+    // Responses go out as soon as they are written: with Nagle's algorithm on, the last small
+    // segment of a response waits for the client's delayed ACK (some 40 ms) on kept-alive
+    // connections.
+    server = server.on_connect(|connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
     });
     if state.config.workers > 0 {
         server = server.workers(state.config.workers);

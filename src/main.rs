@@ -120,6 +120,16 @@ struct ServeArgs {
     /// Most article URLs in one sitemap file (1 to 50000).
     #[arg(long, env = "GAZETTE_SITEMAP_CHUNK_SIZE", default_value_t = 50_000)]
     sitemap_chunk_size: i64,
+    /// Memory for rendered public pages, in megabytes (0 turns the page cache off).
+    #[arg(long, env = "GAZETTE_PAGE_CACHE_MB", default_value_t = 64)]
+    page_cache_mb: usize,
+    /// Memory for rendered search results, in megabytes (0 turns that cache off).
+    #[arg(long, env = "GAZETTE_SEARCH_CACHE_MB", default_value_t = 8)]
+    search_cache_mb: usize,
+    /// URL that receives the dependency tags of every change (POST, one tag a line), so a CDN
+    /// in front can purge exactly what changed.
+    #[arg(long, env = "GAZETTE_PURGE_URL")]
+    purge_url: Option<String>,
     /// Start with an empty database instead of the demo newsroom.
     #[arg(long)]
     no_demo: bool,
@@ -138,6 +148,9 @@ impl ServeArgs {
             config.media_dir = media_dir;
         }
         config.site_name = self.site_name;
+        config.page_cache_bytes = self.page_cache_mb * 1024 * 1024;
+        config.search_cache_bytes = self.search_cache_mb * 1024 * 1024;
+        config.purge_url = self.purge_url;
         config.seed_demo = !self.no_demo;
         config.sitemap_chunk_size = self.sitemap_chunk_size;
         config.validate().map_err(|e| e.to_string())?;

@@ -13,6 +13,7 @@ use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::layout::{Layout, PageMeta, SocialImage};
 use crate::models::Section;
+use crate::page_cache::PageCache;
 use crate::readership::Readership;
 use crate::structured_data::Publisher;
 use crate::views::SectionLink;
@@ -23,6 +24,10 @@ pub struct AppState {
     pub readership: Readership,
     pub assets: Assets,
     pub clock: Clock,
+    /// Rendered public pages (see `page_cache`).
+    pub page_cache: PageCache,
+    /// Rendered search results, dropped on any change to what is published.
+    pub search_cache: PageCache,
     /// Sections in navigation order. Every page shows them, so they are kept in memory and
     /// reloaded whenever sections change.
     navigation: RwLock<Arc<Vec<SectionLink>>>,
@@ -31,6 +36,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
         AppState {
+            page_cache: PageCache::new(config.page_cache_bytes),
+            search_cache: PageCache::new(config.search_cache_bytes),
             config,
             pool,
             readership: Readership::default(),
@@ -81,16 +88,23 @@ impl AppState {
         Ok(value)
     }
 
-    /// What committed changes mean for this server: the navigation is reloaded when sections
-    /// changed.
+    /// What committed changes mean for this server, done before the writer answers anyone:
+    /// the navigation is reloaded when sections changed, the cached pages that show what
+    /// changed are dropped (every search result when anything published changed), and the
+    /// purge URL, if set, is told which tags to purge.
     pub async fn after_commit(&self, effects: &Effects) -> Result<(), AppError> {
-        if effects.is_empty() {
+        if effects.dependencies.is_empty() {
             return Ok(());
         }
         tracing::debug!(changed = ?effects.dependencies, "content changed");
         if effects.navigation_changed() {
             let sections = db::run(&self.pool, |conn| Ok(Section::all_in_nav_order(conn)?)).await?;
             self.set_navigation(sections);
+        }
+        self.page_cache.invalidate(&effects.dependencies);
+        self.search_cache.clear();
+        if let Some(url) = &self.config.purge_url {
+            crate::purge::notify(url.clone(), &effects.dependencies);
         }
         Ok(())
     }

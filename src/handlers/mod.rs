@@ -9,7 +9,11 @@ use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use askama::Template;
 
+use crate::changes::Dependency;
 use crate::error::AppError;
+use crate::models::Listing;
+use crate::page_cache::Shows;
+use crate::views::ArticleCard;
 
 /// Public pages may be cached briefly by browsers and shared caches, and served stale while
 /// they revalidate, so a burst of readers costs one render.
@@ -23,6 +27,20 @@ pub fn render_page(page: &impl Template) -> Result<HttpResponse, AppError> {
         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((CACHE_CONTROL, PUBLIC_CACHE))
         .body(body))
+}
+
+/// What a listing page or feed shows: the thing listed, and each article on it.
+pub fn listing_shows<'a>(
+    listing: Listing,
+    cards: impl IntoIterator<Item = &'a ArticleCard>,
+) -> Shows {
+    let listed = match listing {
+        Listing::Everything => Dependency::Home,
+        Listing::InSection(id) => Dependency::Section(id),
+        Listing::ByAuthor(id) => Dependency::Author(id),
+        Listing::Tagged(id) => Dependency::Tag(id),
+    };
+    Shows::new([listed]).articles(cards.into_iter().map(|card| card.id))
 }
 
 /// Marks a response with the time its content last changed, for `If-Modified-Since`.

@@ -9,6 +9,7 @@ mod crawl;
 mod crawlers;
 mod errors;
 mod migrations;
+mod page_cache;
 mod reader_pages;
 mod related;
 mod search;

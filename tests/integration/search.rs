@@ -1,11 +1,9 @@
 //! Search over a realistic handful of articles: ranking, phrases, prefixes, stemming,
 //! diacritics, filters and counts, drafts, unpublishing, suggestions and hostile input.
 
-use gazette::changes::ChangeSet;
-use gazette::editorial;
 use gazette::models::{Article, ArticleStatus, Section};
 
-use crate::support::{Newsroom, Response, TestApp, now};
+use crate::support::{Newsroom, Response, TestApp};
 
 fn with_body(
     conn: &mut diesel::SqliteConnection,
@@ -270,12 +268,11 @@ fn publishing_and_unpublishing_change_results_at_once() {
     let mut input = Newsroom::input("Secret harbour plan", &politics, &[], &[], 0);
     input.body_markdown = "The harbour budget hides a secret plan.".into();
     // Saved as every writer saves: through the change path.
-    let mut changes = ChangeSet::new(now());
-    editorial::store(&mut conn, &mut changes, Some(draft.id), &input, now()).unwrap();
+    app.store(Some(draft.id), &input);
     assert_eq!(headlines(&search(&app, "secret")), ["Secret harbour plan"]);
 
     input.status = ArticleStatus::Unpublished;
-    editorial::store(&mut conn, &mut changes, Some(draft.id), &input, now()).unwrap();
+    app.store(Some(draft.id), &input);
     assert!(headlines(&search(&app, "secret")).is_empty());
 
     // Even a status change made without the model (a hand-written UPDATE) leaves the index.

@@ -26,7 +26,10 @@ pub struct TestApp {
 pub struct Response {
     pub status: u16,
     pub headers: HashMap<String, String>,
+    /// The body as text (empty when it is not UTF-8, e.g. compressed).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -135,6 +138,19 @@ impl TestApp {
         }
     }
 
+    /// Saves an article while the server runs, as the editor does: through the change path,
+    /// with the running server told what changed (its caches drop the pages that show it).
+    pub fn store(&self, id: Option<i32>, input: &ArticleInput) -> Article {
+        let mut conn = self.db();
+        let mut changes = gazette::changes::ChangeSet::new(now());
+        let article = gazette::editorial::store(&mut conn, &mut changes, id, input, now()).unwrap();
+        let effects = changes.into_effects();
+        actix_web::rt::System::new()
+            .block_on(self.state.after_commit(&effects))
+            .unwrap();
+        article
+    }
+
     pub fn get(&self, path: &str) -> Response {
         self.request("GET", path, &[])
     }
@@ -226,11 +242,14 @@ impl TestApp {
                 (name.to_ascii_lowercase(), value)
             })
             .collect();
-        let body = response.into_string().unwrap_or_default();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).unwrap_or_default();
+        let body = String::from_utf8(bytes.clone()).unwrap_or_default();
         Response {
             status,
             headers,
             body,
+            bytes,
         }
     }
 

@@ -3,10 +3,11 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::changes::Dependency;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::crawl::document;
-use crate::handlers::with_last_modified;
+use crate::handlers::{listing_shows, with_last_modified};
 use crate::models::{Author, Section, Tag};
 use crate::state::AppState;
 use crate::views::{ArticleCard, Listing};
@@ -85,12 +86,13 @@ async fn listing_feed(
     })
     .await?;
     let newest = cards.iter().map(|card| card.published_at).max();
+    let shows = listing_shows(listing, &cards).with(Dependency::Feeds);
     let feed = RssFeed::new(title, description, &state.config.base_url, path, cards);
     let response = document("application/rss+xml; charset=utf-8", feed.render()?);
-    Ok(match newest {
+    Ok(shows.attach(match newest {
         Some(at) => with_last_modified(response, &at),
         None => response,
-    })
+    }))
 }
 
 /// `/feed.xml`: the whole site.

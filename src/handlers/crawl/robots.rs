@@ -17,5 +17,7 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
     let robots = RobotsTxt {
         sitemap_url: state.absolute("/sitemap.xml"),
     };
-    Ok(document("text/plain; charset=utf-8", robots.render()?))
+    // Nothing an editor does changes it.
+    let shows = crate::page_cache::Shows::default();
+    Ok(shows.attach(document("text/plain; charset=utf-8", robots.render()?)))
 }

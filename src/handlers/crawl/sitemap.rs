@@ -6,10 +6,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDateTime, TimeDelta};
 
+use crate::changes::Dependency;
 use crate::dates;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::crawl::document;
+use crate::page_cache::Shows;
 use crate::state::AppState;
 use crate::views::sitemap::{self, NewsItem, SitemapUrl};
 
@@ -93,7 +95,9 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
         loc: state.absolute("/sitemaps/news.xml"),
         last_modified: newest(&mut news.iter().map(|n| n.published_at)),
     });
-    Ok(document(XML, SitemapIndex { sitemaps }.render()?))
+    // Its news entry's date follows the 48-hour window.
+    let shows = Shows::new([Dependency::Sitemaps]).short_lived();
+    Ok(shows.attach(document(XML, SitemapIndex { sitemaps }.render()?)))
 }
 
 /// `/sitemaps/articles-{n}.xml`, numbered from 1. A number with no published article is 404.
@@ -114,12 +118,14 @@ pub async fn articles(
     if urls.is_empty() {
         return Err(AppError::NotFound);
     }
-    Ok(document(XML, url_set(&state, urls).render()?))
+    let shows = Shows::new([Dependency::Sitemaps]);
+    Ok(shows.attach(document(XML, url_set(&state, urls).render()?)))
 }
 
 pub async fn pages(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let urls = db::run(&state.pool, |conn| Ok(sitemap::listing_pages(conn)?)).await?;
-    Ok(document(XML, url_set(&state, urls).render()?))
+    let shows = Shows::new([Dependency::Sitemaps]);
+    Ok(shows.attach(document(XML, url_set(&state, urls).render()?)))
 }
 
 pub async fn news(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -139,5 +145,7 @@ pub async fn news(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
             })
             .collect(),
     };
-    Ok(document(XML, sitemap.render()?))
+    // Articles leave the 48-hour window as time passes, not only when something changes.
+    let shows = Shows::new([Dependency::Sitemaps]).short_lived();
+    Ok(shows.attach(document(XML, sitemap.render()?)))
 }

@@ -5,12 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::TimeDelta;
 
+use crate::changes::Dependency;
 use crate::dates;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::{render_page, with_last_modified};
 use crate::layout::{ArticleMeta, Layout, PageMeta, SocialImage};
 use crate::media;
+use crate::page_cache::Shows;
 use crate::state::AppState;
 use crate::structured_data;
 use crate::views::HeroImage;
@@ -91,6 +93,24 @@ fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, A
         article.hero_image_width,
         article.hero_image_height,
     );
+    let shows = Shows::new([
+        Dependency::Article(article.id),
+        Dependency::Section(article.section_id),
+    ])
+    .articles(
+        page.related
+            .iter()
+            .chain(&page.more_from_author)
+            .chain(&page.latest_in_section)
+            .chain(&page.most_read)
+            .map(|card| card.id),
+    )
+    .counting_views_of(article.id)
+    // "Most read" follows view counts, which may lag a minute; content never does.
+    .short_lived();
+    let shows = page.authors.iter().fold(shows, |shows, author| {
+        shows.with(Dependency::Author(author.id))
+    });
     let response = render_page(&ArticleTemplate {
         layout: state.layout(Some(&page.section.slug)),
         meta,
@@ -101,7 +121,7 @@ fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, A
         share_links,
         page,
     })?;
-    Ok(with_last_modified(response, &last_modified))
+    Ok(shows.attach(with_last_modified(response, &last_modified)))
 }
 
 /// Head metadata of a story: Open Graph article properties, the hero image as the sharing

@@ -5,7 +5,7 @@ use askama::Template;
 
 use crate::db;
 use crate::error::AppError;
-use crate::handlers::render_page;
+use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
 use crate::models::Author;
 use crate::models::author::SocialLink;
@@ -68,12 +68,14 @@ pub async fn show(
                 .map(|link| link.url.clone())
                 .collect(),
         }));
-    render_page(&AuthorTemplate {
+    let shows = listing_shows(Listing::ByAuthor(author.id), &listing.articles);
+    let page = render_page(&AuthorTemplate {
         layout: state.layout(None),
         meta,
         social_links,
         author,
         articles: listing.articles,
         pagination: listing.pagination,
-    })
+    })?;
+    Ok(shows.attach(page))
 }

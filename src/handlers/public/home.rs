@@ -3,9 +3,11 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::changes::Dependency;
 use crate::db;
 use crate::error::AppError;
 use crate::layout::{Layout, PageMeta};
+use crate::page_cache::Shows;
 use crate::state::AppState;
 use crate::structured_data;
 use crate::views::front_page::FrontPage;
@@ -33,7 +35,18 @@ fn render_home(state: &AppState, page: FrontPage) -> Result<HttpResponse, AppErr
         "{}: independent reporting on the world, politics, business, science, culture and sport.",
         state.config.site_name
     );
-    crate::handlers::render_page(&HomeTemplate {
+    let shown = page
+        .lead
+        .iter()
+        .chain(&page.top_stories)
+        .chain(&page.latest)
+        .chain(page.section_blocks.iter().flat_map(|block| &block.articles))
+        .chain(&page.most_read)
+        .map(|card| card.id)
+        .collect::<Vec<_>>();
+    // "Most read" follows view counts, which may lag a minute; content never does.
+    let shows = Shows::new([Dependency::Home]).articles(shown).short_lived();
+    let response = crate::handlers::render_page(&HomeTemplate {
         layout: state.layout(None),
         meta: state
             .meta("", &description, "/")
@@ -43,5 +56,6 @@ fn render_home(state: &AppState, page: FrontPage) -> Result<HttpResponse, AppErr
                 &state.publisher(),
             )),
         page,
-    })
+    })?;
+    Ok(shows.attach(response))
 }

@@ -7,11 +7,13 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::changes::Dependency;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::render_page;
 use crate::layout::{Layout, PageMeta};
 use crate::models::Author;
+use crate::page_cache::Shows;
 use crate::pagination::{PER_PAGE, Pagination, parse_page};
 use crate::search::{Filters, MAX_QUERY_CHARS, ParsedQuery};
 use crate::state::AppState;
@@ -212,7 +214,8 @@ pub async fn show(
         pagination,
     })?;
     *response.status_mut() = status;
-    Ok(response)
+    // Any change to what is published drops every stored search (see `AppState::after_commit`).
+    Ok(Shows::new([Dependency::Search]).attach(response))
 }
 
 /// Shown in the template's note about shortened queries.

@@ -5,7 +5,7 @@ use askama::Template;
 
 use crate::db;
 use crate::error::AppError;
-use crate::handlers::render_page;
+use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
 use crate::models::Section;
 use crate::pagination::{PageQuery, Pagination};
@@ -61,11 +61,13 @@ pub async fn show(
             (&state.config.site_name, &state.absolute("/")),
             (&section.name, &section_url),
         ]));
-    render_page(&SectionTemplate {
+    let shows = listing_shows(Listing::InSection(section.id), &listing.articles);
+    let page = render_page(&SectionTemplate {
         layout: state.layout(Some(&section.slug)),
         meta,
         section,
         articles: listing.articles,
         pagination: listing.pagination,
-    })
+    })?;
+    Ok(shows.attach(page))
 }

@@ -5,7 +5,7 @@ use askama::Template;
 
 use crate::db;
 use crate::error::AppError;
-use crate::handlers::render_page;
+use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
 use crate::models::Tag;
 use crate::pagination::{PageQuery, Pagination};
@@ -44,7 +44,8 @@ pub async fn show(
 
     let title = listing.title(&format!("Topic: {}", tag.name));
     let description = format!("The latest articles tagged {}.", tag.name);
-    render_page(&TagTemplate {
+    let shows = listing_shows(Listing::Tagged(tag.id), &listing.articles);
+    let page = render_page(&TagTemplate {
         layout: state.layout(None),
         meta: state
             .meta(&title, &description, &listing.pagination.current_path())
@@ -55,5 +56,6 @@ pub async fn show(
         tag,
         articles: listing.articles,
         pagination: listing.pagination,
-    })
+    })?;
+    Ok(shows.attach(page))
 }

@@ -1,0 +1,462 @@
+//! The rendered-page cache is on in every test; these prove it is correct: a change made in the
+//! admin (or by the scheduler) reaches every page that shows it at once, pages come from the
+//! cache in every coding with their validators, memory stays bounded, and a CDN hears what to
+//! purge.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use gazette::models::{Article, Role, Section};
+
+use crate::support::{Newsroom, Response, StaffSession, TestApp};
+
+fn newsroom_with(configure: impl FnOnce(&mut gazette::config::Config)) -> TestApp {
+    TestApp::with_config(
+        |conn| {
+            let world = Newsroom::section(conn, "World", "world");
+            let sport = Newsroom::section(conn, "Sport", "sport");
+            let ana = Newsroom::author(conn, "Ana Lima", "ana-lima");
+            let ben = Newsroom::author(conn, "Ben Cole", "ben-cole");
+            // 22 in World: its listing has a page 2.
+            for n in 0..22 {
+                let headline = format!("World report {n}");
+                Newsroom::article(conn, &headline, &world, &[&ana], &["Climate"], n + 2);
+            }
+            Newsroom::article(conn, "Cup final tonight", &sport, &[&ben], &["Football"], 3);
+        },
+        configure,
+    )
+}
+
+fn newsroom() -> TestApp {
+    newsroom_with(|_| {})
+}
+
+/// Every public page an article in World by Ana tagged Climate appears on.
+const PAGES: &[&str] = &[
+    "/",
+    "/section/world",
+    "/author/ana-lima",
+    "/tag/climate",
+    "/feed.xml",
+    "/section/world/feed.xml",
+    "/author/ana-lima/feed.xml",
+    "/tag/climate/feed.xml",
+    "/sitemaps/articles-1.xml",
+    "/sitemaps/news.xml",
+    "/search?q=harbour",
+];
+
+fn warm(app: &TestApp, paths: &[&str]) {
+    for path in paths {
+        for _ in 0..2 {
+            assert_eq!(app.get(path).status, 200, "{path}");
+        }
+    }
+}
+
+fn world_id(app: &TestApp) -> String {
+    Section::find_by_slug(&mut app.db(), "world")
+        .unwrap()
+        .id
+        .to_string()
+}
+
+fn article_form<'a>(
+    section: &'a str,
+    headline: &'a str,
+    action: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("headline", headline),
+        ("slug", "harbour-story"),
+        ("dek", "A standfirst."),
+        ("body_markdown", "The harbour reopened this morning."),
+        ("section_id", section),
+        ("authors", "ana-lima"),
+        ("tags", "Climate"),
+        ("action", action),
+    ]
+}
+
+fn created_id(response: &Response) -> i32 {
+    assert_eq!(response.status, 303, "{}", response.body);
+    let location = response.header("location").unwrap();
+    location
+        .trim_start_matches("/admin/articles/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Saves the article again with `headline` and `action`, based on its current revision.
+fn resave(editor: &StaffSession, app: &TestApp, id: i32, headline: &str, action: &str) {
+    let revision = Article::find(&mut app.db(), id)
+        .unwrap()
+        .revision
+        .to_string();
+    let section = world_id(app);
+    let mut form = article_form(&section, headline, action);
+    form.push(("base_revision", &revision));
+    let saved = editor.post(&format!("/admin/articles/{id}"), &form);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+}
+
+#[test]
+fn publishing_editing_and_withdrawing_change_every_page_at_once() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    warm(&app, PAGES);
+    warm(&app, &["/section/world?page=2"]);
+    assert!(app.state.page_cache.len() >= PAGES.len());
+    let page_two_before = app.get("/section/world?page=2").body;
+
+    let section = world_id(&app);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Harbour reopens", "publish"),
+    ));
+    for path in PAGES {
+        let page = app.get(path);
+        assert!(
+            page.body.contains("harbour-story"),
+            "{path} lists the new article"
+        );
+    }
+    assert_ne!(
+        app.get("/section/world?page=2").body,
+        page_two_before,
+        "page 2 of the section moved along"
+    );
+    let article = app.get("/article/harbour-story");
+    let first_etag = article.header("etag").unwrap().to_string();
+
+    resave(&editor, &app, id, "Harbour reopens, corrected", "save");
+    // Everything that shows the headline (the article sitemap lists addresses only).
+    let with_headlines = PAGES
+        .iter()
+        .filter(|p| !p.starts_with("/sitemaps/articles"));
+    for path in with_headlines.chain(&["/article/harbour-story"]) {
+        let page = app.get(path);
+        assert!(
+            page.body.contains("Harbour reopens, corrected"),
+            "{path} shows the edit"
+        );
+    }
+    assert_ne!(
+        app.get("/article/harbour-story").header("etag").unwrap(),
+        first_etag,
+        "the ETag follows the content"
+    );
+
+    resave(&editor, &app, id, "Harbour reopens, corrected", "unpublish");
+    assert_eq!(app.get("/article/harbour-story").status, 410);
+    for path in PAGES {
+        let page = app.get(path);
+        assert!(
+            !page.body.contains("harbour-story"),
+            "{path} no longer lists it"
+        );
+    }
+}
+
+#[test]
+fn a_scheduled_go_live_reaches_cached_pages() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = world_id(&app);
+    let at = (app.state.clock.now() + TimeDelta::minutes(2))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let mut form = article_form(&section, "Harbour reopens at noon", "schedule");
+    form.push(("publish_at", &at));
+    created_id(&editor.post("/admin/articles", &form));
+    // Listing pages live an hour in the cache: only the change path can refresh them in time.
+    let listings = [
+        "/section/world",
+        "/author/ana-lima",
+        "/tag/climate",
+        "/feed.xml",
+    ];
+    warm(&app, &listings);
+    assert!(!app.get("/section/world").body.contains("Harbour reopens"));
+
+    app.state.clock.advance(TimeDelta::minutes(3));
+    let mut live = false;
+    for _ in 0..100 {
+        if app
+            .get("/section/world")
+            .body
+            .contains("Harbour reopens at noon")
+        {
+            live = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(live, "published by the scheduler");
+    for path in listings {
+        assert!(
+            app.get(path).body.contains("Harbour reopens at noon"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn renaming_a_section_an_author_or_a_tag_changes_every_page_that_shows_it() {
+    let app = newsroom();
+    app.add_staff("admin@example.com", Role::Admin);
+    let admin = app.login("admin@example.com");
+    let story = "/article/world-report-3";
+    warm(
+        &app,
+        &[
+            "/",
+            story,
+            "/section/world",
+            "/author/ana-lima",
+            "/tag/climate",
+        ],
+    );
+
+    let world = world_id(&app);
+    let renamed = admin.post(
+        &format!("/admin/sections/{world}"),
+        &[("name", "World news"), ("slug", "world"), ("position", "0")],
+    );
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    for path in ["/", story, "/section/world", "/tag/climate"] {
+        assert!(app.get(path).body.contains("World news"), "{path}");
+    }
+
+    let ana = gazette::models::Author::find_by_slug(&mut app.db(), "ana-lima").unwrap();
+    warm(&app, &["/", story, "/author/ana-lima"]);
+    let renamed = admin.post(
+        &format!("/admin/authors/{}", ana.id),
+        &[("name", "Ana Okonkwo"), ("slug", "ana-lima")],
+    );
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    for path in ["/", story, "/author/ana-lima", "/section/world"] {
+        let page = app.get(path);
+        assert!(page.body.contains("Ana Okonkwo"), "{path}");
+        assert!(!page.body.contains("Ana Lima"), "{path}");
+    }
+
+    let climate = gazette::models::Tag::find_by_slug(&mut app.db(), "climate").unwrap();
+    warm(&app, &[story, "/tag/climate"]);
+    let renamed = admin.post(
+        &format!("/admin/tags/{}", climate.id),
+        &[("name", "Climate crisis"), ("slug", "")],
+    );
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    assert!(app.get(story).body.contains("Climate crisis"));
+    assert_eq!(app.get("/tag/climate").status, 404);
+    assert_eq!(app.get("/tag/climate-crisis").status, 200);
+}
+
+fn decompress(coding: &str, bytes: &[u8]) -> String {
+    let mut text = String::new();
+    match coding {
+        "br" => brotli::Decompressor::new(bytes, 4096)
+            .read_to_string(&mut text)
+            .unwrap(),
+        "gzip" => flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .unwrap(),
+        other => panic!("unexpected coding {other}"),
+    };
+    text
+}
+
+#[test]
+fn cached_pages_come_whole_in_every_coding_with_validators_and_purge_keys() {
+    let app = newsroom();
+    let path = "/article/world-report-1";
+    let plain = app.get(path);
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-encoding"), None);
+    for coding in ["br", "gzip"] {
+        let compressed = app.request("GET", path, &[("Accept-Encoding", "gzip, br")]);
+        let compressed = if coding == "gzip" {
+            app.request("GET", path, &[("Accept-Encoding", "gzip")])
+        } else {
+            compressed
+        };
+        assert_eq!(compressed.header("content-encoding"), Some(coding));
+        assert_eq!(compressed.header("vary"), Some("accept-encoding"));
+        assert_eq!(
+            compressed.header("content-length"),
+            Some(compressed.bytes.len().to_string().as_str()),
+            "sent whole, with its length"
+        );
+        assert_eq!(compressed.header("transfer-encoding"), None);
+        assert_eq!(
+            decompress(coding, &compressed.bytes),
+            plain.body,
+            "{coding}"
+        );
+        assert!(
+            compressed.bytes.len() * 3 < plain.bytes.len(),
+            "{coding} compresses"
+        );
+    }
+
+    let head = app.request("HEAD", path, &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.bytes.is_empty());
+    assert_eq!(
+        head.header("content-length"),
+        Some(plain.bytes.len().to_string().as_str())
+    );
+    let etag = plain.header("etag").unwrap();
+    for method in ["GET", "HEAD"] {
+        let revalidated = app.request(method, path, &[("If-None-Match", etag)]);
+        assert_eq!(revalidated.status, 304, "{method}");
+        assert!(revalidated.bytes.is_empty());
+        assert_eq!(revalidated.header("etag"), Some(etag));
+    }
+
+    let article = Article::find_by_slug(&mut app.db(), "world-report-1")
+        .unwrap()
+        .unwrap();
+    let keys = plain.header("surrogate-key").unwrap();
+    assert!(
+        keys.split(' ')
+            .any(|k| k == format!("article:{}", article.id)),
+        "{keys}"
+    );
+    assert!(
+        keys.split(' ')
+            .any(|k| k == format!("section:{}", article.section_id))
+    );
+    assert_eq!(
+        plain.header("cache-tag"),
+        Some(keys.replace(' ', ",").as_str())
+    );
+    assert!(
+        app.get("/")
+            .header("surrogate-key")
+            .unwrap()
+            .contains("home")
+    );
+
+    // A change made behind the site's back is not seen: the page comes from the cache ...
+    diesel::sql_query("UPDATE articles SET headline = 'Changed behind its back' WHERE id = ?")
+        .bind::<diesel::sql_types::Integer, _>(article.id)
+        .execute(&mut app.db())
+        .unwrap();
+    assert!(!app.get(path).body.contains("Changed behind its back"));
+    // ... until the cache is told.
+    app.state.page_cache.clear();
+    assert!(app.get(path).body.contains("Changed behind its back"));
+}
+
+#[test]
+fn a_cached_article_still_counts_its_readers() {
+    let app = newsroom();
+    let path = "/article/world-report-5";
+    for _ in 0..4 {
+        assert_eq!(app.get(path).status, 200);
+    }
+    let article = Article::find_by_slug(&mut app.db(), "world-report-5")
+        .unwrap()
+        .unwrap();
+    let mut views = 0;
+    for _ in 0..100 {
+        views = gazette::schema::article_daily_views::table
+            .filter(gazette::schema::article_daily_views::article_id.eq(article.id))
+            .select(diesel::dsl::sum(
+                gazette::schema::article_daily_views::views,
+            ))
+            .first::<Option<i64>>(&mut app.db())
+            .unwrap()
+            .unwrap_or(0);
+        if views == 4 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(views, 4, "three of the four came from the cache");
+}
+
+#[test]
+fn the_memory_bound_holds() {
+    let limit = 256 * 1024;
+    let app = newsroom_with(|config| config.page_cache_bytes = limit);
+    for n in 0..22 {
+        assert_eq!(app.get(&format!("/article/world-report-{n}")).status, 200);
+        assert!(app.state.page_cache.bytes() <= limit);
+    }
+    let kept = app.state.page_cache.len();
+    assert!(kept > 0 && kept < 22, "{kept} pages kept");
+}
+
+#[test]
+fn the_purge_url_hears_which_tags_to_purge() {
+    let receiver = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = receiver.local_addr().unwrap();
+    let (sender, bodies) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for stream in receiver.incoming() {
+            let Ok(mut stream) = stream else { return };
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // Read the head, then as many bytes as Content-Length says.
+            loop {
+                let n = stream.read(&mut buffer).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buffer[..n]);
+                let text = String::from_utf8_lossy(&request).to_string();
+                if let Some(split) = text.find("\r\n\r\n") {
+                    let length = text[..split]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= split + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+            let _ = sender.send(String::from_utf8_lossy(&request).to_string());
+        }
+    });
+    let app = newsroom_with(|config| config.purge_url = Some(format!("http://{address}/purge")));
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = world_id(&app);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Harbour reopens", "publish"),
+    ));
+    let request = bodies
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the purge URL was called");
+    assert!(request.starts_with("POST /purge "), "{request}");
+    let body = request.split("\r\n\r\n").nth(1).unwrap();
+    let tags: Vec<&str> = body.lines().collect();
+    assert!(tags.contains(&format!("article:{id}").as_str()), "{tags:?}");
+    assert!(tags.contains(&"home"), "{tags:?}");
+    assert!(
+        tags.contains(&format!("section:{section}").as_str()),
+        "{tags:?}"
+    );
+}
