@@ -41,8 +41,9 @@ pub enum Change {
     AuthorSaved { id: i32, articles: Vec<i32> },
     /// An author without bylines was deleted.
     AuthorDeleted { id: i32 },
-    /// Many articles were written in bulk (a seeder or an importer, a reindex): derived data
-    /// is rebuilt for the whole archive at once, which is far cheaper than one at a time.
+    /// Many articles were written in bulk (a seeder or an importer, a reindex): the search
+    /// index is rebuilt for the whole archive at once (far cheaper than one at a time), and
+    /// every published article without a related list gets one.
     ArchiveLoaded,
 }
 
@@ -195,6 +196,12 @@ impl<'a> ChangeSet<'a> {
                 search::rebuild(conn, |done, total| {
                     if let Some(report) = progress.as_mut() {
                         report("search index", done, total);
+                    }
+                })?;
+                // Text similarity reads the index: related lists come after it.
+                related::fill_missing(conn, self.now, |done, total| {
+                    if let Some(report) = progress.as_mut() {
+                        report("related lists", done, total);
                     }
                 })?;
                 dependencies.extend([Dependency::Navigation, Dependency::Home]);

@@ -230,30 +230,56 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
+/// One progress bar per stage of a long job, each finished when the next begins; remembers
+/// how far each stage got.
+#[derive(Default)]
+struct Stages {
+    current: Option<(String, ProgressBar)>,
+    reached: Vec<(String, u64)>,
+}
+
+impl Stages {
+    fn report(&mut self, stage: &str, done: u64, total: u64) {
+        if self.current.as_ref().is_none_or(|(name, _)| name != stage) {
+            self.finish();
+            self.current = Some((stage.to_string(), progress_bar(total, stage)));
+            self.reached.push((stage.to_string(), 0));
+        }
+        if let Some((_, bar)) = &self.current {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+        if let Some((_, reached)) = self.reached.last_mut() {
+            *reached = done;
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some((_, bar)) = self.current.take() {
+            bar.finish();
+        }
+    }
+
+    fn reached(&self, stage: &str) -> u64 {
+        self.reached
+            .iter()
+            .find(|(name, _)| name == stage)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
 fn seed(args: SeedArgs) -> Result<(), String> {
     let mut conn = connect(&args.database)?;
     let started = Instant::now();
-    let mut bar: Option<(String, ProgressBar)> = None;
+    let mut stages = Stages::default();
     let count = gazette::synthetic::generate(
         &mut conn,
         args.articles as usize,
         Clock::system().now(),
-        |stage, done, total| {
-            if bar.as_ref().is_none_or(|(current, _)| current != stage) {
-                if let Some((_, finished)) = bar.take() {
-                    finished.finish();
-                }
-                bar = Some((stage.to_string(), progress_bar(total, stage)));
-            }
-            if let Some((_, bar)) = &bar {
-                bar.set_position(done);
-            }
-        },
+        |stage, done, total| stages.report(stage, done, total),
     )
     .map_err(|e| format!("seeding failed: {e}"))?;
-    if let Some((_, bar)) = bar {
-        bar.finish();
-    }
+    stages.finish();
     println!(
         "{count} articles added in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -261,22 +287,23 @@ fn seed(args: SeedArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Rebuilds the search index and computes the related lists articles lack.
 fn reindex(args: DatabaseArgs) -> Result<(), String> {
     let mut conn = connect(&args)?;
     let started = Instant::now();
-    let bar = progress_bar(0, "search index");
-    let report = |_: &str, done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
+    let stages = std::cell::RefCell::new(Stages::default());
+    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
     let mut changes = ChangeSet::new(Clock::system().now()).with_progress(Box::new(report));
     changes
         .record(&mut conn, Change::ArchiveLoaded)
         .map_err(|e| format!("reindex failed: {e}"))?;
-    bar.finish();
+    drop(changes);
+    let mut stages = stages.into_inner();
+    stages.finish();
     println!(
-        "{} articles indexed in {:.1} s",
-        bar.position(),
+        "{} articles indexed and {} related lists computed in {:.1} s",
+        stages.reached("search index"),
+        stages.reached("related lists"),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -78,6 +78,53 @@ pub fn forget(conn: &mut SqliteConnection, article_ids: &[i32]) -> QueryResult<(
     Ok(())
 }
 
+/// Computes and stores the list of every published article that has none, in batches of
+/// short transactions (readers and editors keep working meanwhile), reporting (done, total).
+/// Returns how many lists were computed.
+pub fn fill_missing(
+    conn: &mut SqliteConnection,
+    now: NaiveDateTime,
+    mut progress: impl FnMut(u64, u64),
+) -> QueryResult<u64> {
+    const BATCH: i64 = 200;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    const MISSING: &str = "FROM articles a WHERE a.status = 'published'
+         AND NOT EXISTS (SELECT 1 FROM article_related r WHERE r.article_id = a.id)";
+    let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {MISSING}"))
+        .get_result::<Count>(conn)?
+        .n as u64;
+    let mut done = 0u64;
+    let mut after_id = 0;
+    loop {
+        let batch: Vec<SubjectRow> = diesel::sql_query(format!(
+            "SELECT a.id AS id, a.section_id AS section_id {MISSING} AND a.id > ?
+             ORDER BY a.id LIMIT ?"
+        ))
+        .bind::<Integer, _>(after_id)
+        .bind::<BigInt, _>(BATCH)
+        .load(conn)?;
+        let Some(last) = batch.last() else { break };
+        after_id = last.id;
+        crate::db::write_transaction(conn, |conn| {
+            for row in &batch {
+                let subject = Subject {
+                    id: row.id,
+                    section_id: row.section_id,
+                };
+                refresh(conn, &subject, true, now)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+    Ok(done)
+}
+
 #[derive(QueryableByName)]
 struct SubjectRow {
     #[diesel(sql_type = Integer)]
@@ -132,8 +179,9 @@ pub fn refresh_after_save(
 }
 
 /// What "You May Also Like" shows: pinned articles first (in the editor's order), then the
-/// stored list; an article saved before lists were stored gets one computed on the spot.
-/// Never the article itself, never an unpublished one.
+/// stored list; an article found without one (written in bulk, or its list forgotten after a
+/// move) gets one computed and stored now, once. Never the article itself, never an
+/// unpublished one.
 pub fn for_page(
     conn: &mut SqliteConnection,
     subject: &Subject,
@@ -142,7 +190,7 @@ pub fn for_page(
     let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
     let mut listed = published_in_list(conn, "article_related", subject.id)?;
     if listed.is_empty() {
-        listed = compute(conn, subject, now, RELATED)?;
+        listed = crate::db::write_transaction(conn, |conn| refresh(conn, subject, true, now))?;
     }
     for id in listed {
         if chosen.len() >= RELATED {

@@ -170,3 +170,18 @@ fn the_scheduler_publishes_through_the_change_path() {
     assert!(stored_related(&app, "embargoed-lighthouse-report") > 0);
     assert!(stored_related(&app, "lighthouse-keepers-strike") > 0);
 }
+
+#[test]
+fn an_article_found_without_a_related_list_gets_one_stored_once() {
+    let app = newsroom();
+    forget_every_related_list(&app);
+    assert_eq!(stored_related(&app, "rowing-crew-wins"), 0);
+    let page = app.get("/article/rowing-crew-wins");
+    assert_eq!(page.status, 200);
+    let shown = page.attrs("#related-title + .card-grid .card__headline a", "href");
+    assert!(!shown.is_empty());
+    assert!(
+        stored_related(&app, "rowing-crew-wins") > 0,
+        "computed at view time and kept"
+    );
+}
