@@ -17,6 +17,10 @@ pub enum AppError {
     TooLarge(String),
     #[error("not found")]
     NotFound,
+    /// Not found, with a reason worth telling the reader (a search page past the last one
+    /// shown).
+    #[error("not found: {0}")]
+    NotFoundBecause(String),
     #[error("gone")]
     Gone,
     #[error("bad request: {0}")]
@@ -55,6 +59,7 @@ impl AppError {
                 "Page not found",
                 "We couldn't find the page you asked for. It may have moved, or the address may be mistyped.".into(),
             ),
+            AppError::NotFoundBecause(message) => ("Page not found", message.clone()),
             AppError::Gone => (
                 "This article is no longer available",
                 "The article that was published at this address has been withdrawn.".into(),
@@ -90,7 +95,7 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

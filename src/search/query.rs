@@ -11,6 +11,9 @@ use crate::schema::search_vocabulary;
 pub const MAX_QUERY_CHARS: usize = 200;
 /// At most this many words or phrases take part in a query.
 pub(super) const MAX_CLAUSES: usize = 12;
+/// A quoted phrase keeps at most this many words: a longer one costs FTS5 a position check per
+/// word per match and finds nothing a shorter one would not.
+const MAX_PHRASE_WORDS: usize = 8;
 /// Partial typing matches as a prefix only from this many letters: shorter prefixes match most
 /// of the archive and say little.
 const MIN_PREFIX_CHARS: usize = 3;
@@ -51,6 +54,8 @@ impl ParsedQuery {
         for (index, piece) in normalized.split('"').enumerate() {
             let words = words_of(piece);
             if index % 2 == 1 && words.len() > 1 {
+                let mut words = words;
+                words.truncate(MAX_PHRASE_WORDS);
                 clauses.push(Clause::Phrase(words));
             } else {
                 clauses.extend(words.into_iter().map(Clause::Word));
@@ -201,5 +206,11 @@ mod tests {
         assert!(parsed.truncated);
         assert_eq!(parsed.text.chars().count(), MAX_QUERY_CHARS);
         assert!(parsed.to_fts().matches('"').count() <= MAX_CLAUSES * 2);
+        let phrase = format!("\"{}\"", "the ".repeat(40));
+        let parsed = ParsedQuery::parse(&phrase);
+        assert_eq!(
+            parsed.to_fts(),
+            format!("\"{}\"", ["the"; MAX_PHRASE_WORDS].join(" "))
+        );
     }
 }

@@ -104,14 +104,20 @@ fn closest_word(conn: &mut SqliteConnection, word: &str) -> QueryResult<Option<S
         .map(|(_, c)| c.term))
 }
 
+/// At most this many words of a query are looked up for a correction.
+const MAX_CORRECTIONS: usize = 6;
+
 /// "Did you mean …": the query with each word the index does not know replaced by its closest
 /// known word, or None when nothing could be improved.
 pub fn suggestion(conn: &mut SqliteConnection, query: &ParsedQuery) -> QueryResult<Option<String>> {
     let mut changed = false;
+    let mut lookups = 0;
     let mut corrected = Vec::with_capacity(query.clauses.len());
     for clause in &query.clauses {
         let mut fix = |word: &String| -> QueryResult<String> {
-            if documents_with(conn, word)? > 0 {
+            // Each unknown word costs a scan of similar words: a few are enough to help.
+            lookups += 1;
+            if lookups > MAX_CORRECTIONS || documents_with(conn, word)? > 0 {
                 return Ok(word.clone());
             }
             Ok(match closest_word(conn, word)? {

@@ -378,3 +378,17 @@ fn search_results_paginate() {
     assert_eq!(next, "/search?q=ferry+&page=2");
     assert_eq!(headlines(&app.get(&next)).len(), 5);
 }
+
+#[test]
+fn search_cost_is_bounded_past_the_deepest_page_and_in_long_phrases() {
+    let app = newsroom();
+    let deep = app.get("/search?q=harbour&page=51");
+    assert_eq!(deep.status, 404);
+    assert!(deep.body.contains("first 50 pages"), "{}", deep.body);
+    // A hundred-word phrase is cut to its first words, and still finds what they find.
+    let long_phrase = format!("\"harbour budget {}\"", "and the ".repeat(50));
+    let query = serde_urlencoded::to_string([("q", &long_phrase)]).unwrap();
+    let response = app.get(&format!("/search?{query}"));
+    assert_eq!(response.status, 200);
+    assert!(response.attrs("#search-q", "value")[0].starts_with("\"harbour budget and the"));
+}

@@ -116,6 +116,12 @@ pub async fn show(
         to: params.to.unwrap_or_default(),
     };
     let page = parse_page(params.page.as_deref())?;
+    if page > DEEPEST_PAGE {
+        return Err(AppError::NotFoundBecause(format!(
+            "Search shows the first {DEEPEST_PAGE} pages of results. Add a word, a section or \
+             dates to narrow your search."
+        )));
+    }
     let mut problems = Vec::new();
     let from = parse_date("from", &form.from, &mut problems);
     let to = parse_date("to", &form.to, &mut problems);
@@ -217,6 +223,9 @@ pub async fn show(
     // Any change to what is published drops every stored search (see `AppState::after_commit`).
     Ok(Shows::new([Dependency::Search]).attach(response))
 }
+
+/// Results past this page are not shown: nobody reads them, and deep offsets cost the most.
+pub const DEEPEST_PAGE: i64 = 50;
 
 /// Shown in the template's note about shortened queries.
 pub const QUERY_LIMIT: usize = MAX_QUERY_CHARS;
