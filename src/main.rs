@@ -159,10 +159,14 @@ impl ServeArgs {
 }
 
 fn main() -> ExitCode {
+    // Lines go to a background writer (the guard flushes it when main returns): under load, a
+    // request's log line costs its formatting, not a write to a slow terminal or pipe.
+    let (writer, _flush_at_exit) = tracing_appender::non_blocking(std::io::stdout());
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("GAZETTE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_writer(writer)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {

@@ -329,6 +329,9 @@ struct Inner {
 pub struct PageCache {
     limit: usize,
     inner: Mutex<Inner>,
+    /// One gate per page being rendered: concurrent misses of the same page (a story breaking,
+    /// a cache just dropped) wait for the first render instead of each rendering it.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PageCache {
@@ -342,6 +345,22 @@ impl PageCache {
                 bytes: 0,
                 generation: 0,
             }),
+            rendering: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The gate for rendering `key`: hold its lock while rendering.
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
+        rendering.entry(key.to_string()).or_default().clone()
+    }
+
+    /// Forgets the gate once nobody else holds or waits on it.
+    fn release(&self, key: &str, gate: Arc<tokio::sync::Mutex<()>>) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
+        // Ours and the map's: nobody else is waiting.
+        if Arc::strong_count(&gate) <= 2 {
+            rendering.remove(key);
         }
     }
 
@@ -525,9 +544,33 @@ pub async fn serve_cached(
         return Ok(request.into_response(response));
     }
 
-    // A miss: render uncompressed and unconditionally, so what is stored is the whole page.
-    let generation = cache.generation();
+    // A miss: one render at a time per page; whoever waited finds the page stored.
+    let gate = cache.gate(&key);
+    let turn = gate.lock().await;
     let conditions = Conditions::take(request.headers_mut());
+    if let Some(entry) = cache.get(&key, now) {
+        drop(turn);
+        cache.release(&key, gate);
+        return Ok(request.into_response(entry.respond(coding, &conditions)));
+    }
+    let response = render_and_store(request, next, cache, &key, now, coding, &conditions).await;
+    drop(turn);
+    cache.release(&key, gate);
+    response
+}
+
+/// Renders the page uncompressed and unconditionally (so what is stored is the whole page),
+/// stores it when the handler said what it shows, and answers from the stored entry.
+async fn render_and_store(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    cache: &PageCache,
+    key: &str,
+    now: NaiveDateTime,
+    coding: Coding,
+    conditions: &Conditions,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let generation = cache.generation();
     request.headers_mut().remove(header::ACCEPT_ENCODING);
     let response = next.call(request).await?;
     let shows = response.response().extensions().get::<Shows>().cloned();
@@ -546,8 +589,8 @@ pub async fn serve_cached(
         .filter(|(name, _)| kept_header(name))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    let entry = cache.insert(&key, Entry::new(bytes, headers, &shows, now), generation);
-    let response = entry.respond(coding, &conditions);
+    let entry = cache.insert(key, Entry::new(bytes, headers, &shows, now), generation);
+    let response = entry.respond(coding, conditions);
     Ok(ServiceResponse::new(request, response))
 }
 
