@@ -95,6 +95,11 @@ pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<
         )
     })?;
     let state = AppState::new(config, pool.clone(), assets, clock);
+    let today = state.clock.now().date();
+    state
+        .readership
+        .rank_now(&mut conn, today)
+        .map_err(|e| e.to_string())?;
     state
         .reload_navigation(&mut conn)
         .map_err(|e| e.to_string())?;

@@ -1,21 +1,62 @@
 //! Counting article views without a database write per request: views are tallied in memory
-//! and added to the daily totals in one transaction every few seconds (and at shutdown).
+//! and added to the daily totals in one transaction every few seconds (and at shutdown). The
+//! "Most read" ranking is worked out at each of those flushes and kept here, so no page
+//! aggregates view counts per request.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
+use diesel::{QueryResult, SqliteConnection};
 
 use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::models::daily_views;
 
+/// "Most read" looks at this many days, today included.
+pub const MOST_READ_DAYS: u64 = 7;
+/// How many of the most read articles are kept (pages show five, minus themselves).
+const MOST_READ_KEPT: i64 = 10;
+
 #[derive(Debug, Default)]
 pub struct Readership {
     pending: Mutex<HashMap<i32, i32>>,
+    /// Article ids, most read first, as of the last flush.
+    most_read: RwLock<Arc<Vec<i32>>>,
 }
 
 impl Readership {
+    /// The most read articles of the last `MOST_READ_DAYS` days, most read first, as of the
+    /// last flush (they may include articles withdrawn since: pages load published cards only).
+    pub fn most_read(&self) -> Arc<Vec<i32>> {
+        self.most_read
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Works out "Most read" again from the daily totals.
+    pub async fn rank(&self, pool: &DbPool, today: NaiveDate) -> Result<(), AppError> {
+        let since = today - Days::new(MOST_READ_DAYS - 1);
+        let ranked = db::run(pool, move |conn| {
+            Ok(daily_views::most_viewed_since(conn, since, MOST_READ_KEPT)?)
+        })
+        .await?;
+        self.set_most_read(ranked);
+        Ok(())
+    }
+
+    /// `rank` on a connection at hand (at start, before serving).
+    pub fn rank_now(&self, conn: &mut SqliteConnection, today: NaiveDate) -> QueryResult<()> {
+        let since = today - Days::new(MOST_READ_DAYS - 1);
+        self.set_most_read(daily_views::most_viewed_since(conn, since, MOST_READ_KEPT)?);
+        Ok(())
+    }
+
+    fn set_most_read(&self, ranked: Vec<i32>) {
+        *self.most_read.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ranked);
+    }
+
     /// Counts one view of an article. Crawlers and link previews are not readers.
     pub fn record(&self, article_id: i32, user_agent: Option<&str>) {
         if user_agent.is_some_and(is_robot) {
@@ -41,7 +82,8 @@ impl Readership {
     pub async fn flush(&self, pool: &DbPool, today: NaiveDate) -> Result<(), AppError> {
         let counts = self.take();
         if counts.is_empty() {
-            return Ok(());
+            // The window still moves with the days.
+            return self.rank(pool, today).await;
         }
         let attempt = counts.clone();
         let result = db::run(pool, move |conn| {
@@ -56,8 +98,9 @@ impl Readership {
             for (article_id, views) in counts {
                 *pending.entry(article_id).or_insert(0) += views;
             }
+            return result;
         }
-        result
+        self.rank(pool, today).await
     }
 }
 

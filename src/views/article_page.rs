@@ -1,11 +1,10 @@
 //! Everything the article page shows: the story, its bylines and tags, and the lists around it.
 
-use chrono::{Days, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::models::{Article, ArticleStatus, Author, Section, Tag, byline, daily_views};
+use crate::models::{Article, ArticleStatus, Author, Section, Tag, byline};
 use crate::related::{self, Subject};
-use crate::views::front_page::MOST_READ_DAYS;
 use crate::views::{ArticleCard, Listing};
 
 const MORE_FROM_AUTHOR: i64 = 4;
@@ -42,6 +41,7 @@ impl ArticlePage {
     pub fn lookup(
         conn: &mut SqliteConnection,
         slug: &str,
+        most_read: &[i32],
         now: NaiveDateTime,
     ) -> QueryResult<ArticleLookup> {
         let article = match Article::find_by_slug(conn, slug)? {
@@ -81,12 +81,11 @@ impl ArticlePage {
             LATEST_IN_SECTION,
             0,
         )?;
-        let since = now.date() - Days::new(MOST_READ_DAYS - 1);
-        let most_read_ids: Vec<i32> =
-            daily_views::most_viewed_since(conn, since, (MOST_READ * 2) as i64)?
-                .into_iter()
-                .filter(|id| *id != article.id)
-                .collect();
+        let most_read_ids: Vec<i32> = most_read
+            .iter()
+            .copied()
+            .filter(|id| *id != article.id)
+            .collect();
         let mut all_ids: Vec<i32> = related_ids
             .iter()
             .chain(&author_ids)

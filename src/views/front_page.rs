@@ -1,9 +1,7 @@
 //! The home page: lead story, top stories, a block per section, "Latest" and "Most read".
 
-use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 
-use crate::models::daily_views;
 use crate::models::listing::latest_ids_per_section;
 use crate::views::{ArticleCard, Listing, SectionLink};
 
@@ -11,8 +9,6 @@ const TOP_STORIES: usize = 4;
 const LATEST: usize = 8;
 const PER_SECTION_BLOCK: usize = 4;
 const MOST_READ: usize = 5;
-/// "Most read" looks at this many days, today included.
-pub const MOST_READ_DAYS: u64 = 7;
 
 pub struct SectionBlock {
     pub section: SectionLink,
@@ -31,7 +27,7 @@ impl FrontPage {
     pub fn load(
         conn: &mut SqliteConnection,
         sections: &[SectionLink],
-        today: NaiveDate,
+        most_read_ids: &[i32],
     ) -> QueryResult<FrontPage> {
         let fresh_count = 1 + TOP_STORIES + LATEST;
         let mut fresh = ArticleCard::list(conn, Listing::Everything, None, fresh_count as i64, 0)?;
@@ -71,9 +67,7 @@ impl FrontPage {
             }
         }
 
-        let since = today - Days::new(MOST_READ_DAYS - 1);
-        let most_read_ids = daily_views::most_viewed_since(conn, since, (MOST_READ * 2) as i64)?;
-        let mut most_read = ArticleCard::by_ids(conn, &most_read_ids)?;
+        let mut most_read = ArticleCard::by_ids(conn, most_read_ids)?;
         most_read.truncate(MOST_READ);
 
         Ok(FrontPage {

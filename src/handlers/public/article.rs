@@ -51,8 +51,9 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let now = state.clock.now();
+    let most_read = state.readership.most_read();
     let lookup = db::run(&state.pool, move |conn| {
-        Ok(ArticlePage::lookup(conn, &slug, now)?)
+        Ok(ArticlePage::lookup(conn, &slug, &most_read, now)?)
     })
     .await?;
     let page = match lookup {

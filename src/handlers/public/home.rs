@@ -22,9 +22,9 @@ pub struct HomeTemplate {
 
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let sections = state.navigation();
-    let today = state.clock.now().date();
+    let most_read = state.readership.most_read();
     let page = db::run(&state.pool, move |conn| {
-        Ok(FrontPage::load(conn, &sections, today)?)
+        Ok(FrontPage::load(conn, &sections, &most_read)?)
     })
     .await?;
     render_home(&state, page)
