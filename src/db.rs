@@ -19,10 +19,16 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// How long a writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 
+/// Page cache shared out among the pool's connections, in KiB: the default 2 MB per connection
+/// makes a large archive read its pages from the OS with a system call each.
+const PAGE_CACHE_KIB: u32 = 64 * 1024;
+
 /// Applied to every pooled connection. busy_timeout comes first: without it, switching a fresh
 /// pool to WAL races other connections and fails with "database is locked".
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SqlitePragmas {
+    cache_kib: u32,
+}
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
@@ -30,7 +36,9 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
             "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;"
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -{};",
+            self.cache_kib
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -49,7 +57,9 @@ pub fn open_pool(path: &Path, size: u32) -> Result<DbPool, String> {
     Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(SqlitePragmas {
+            cache_kib: (PAGE_CACHE_KIB / size.max(1)).max(2 * 1024),
+        }))
         .build(manager)
         .map_err(|e| format!("cannot open database {}: {e}", path.display()))
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Timestamp};
 
 use crate::models::Listing;
-use crate::schema::article_related;
+use crate::schema::{article_related, article_tags};
 use crate::search;
 
 #[derive(QueryableByName)]
@@ -39,6 +39,25 @@ fn published_in_list(
     .collect())
 }
 
+/// How many articles carry each tag, counted once per use: a bulk run over the archive counts
+/// each tag once instead of once per article (a common tag has tens of thousands).
+#[derive(Debug, Default)]
+pub struct TagCounts(HashMap<i32, i64>);
+
+impl TagCounts {
+    fn of(&mut self, conn: &mut SqliteConnection, tag_id: i32) -> QueryResult<i64> {
+        if let Some(count) = self.0.get(&tag_id) {
+            return Ok(*count);
+        }
+        let count: i64 = article_tags::table
+            .filter(article_tags::tag_id.eq(tag_id))
+            .count()
+            .get_result(conn)?;
+        self.0.insert(tag_id, count);
+        Ok(count)
+    }
+}
+
 /// Computes and stores an article's list (an unpublished article keeps none).
 pub fn refresh(
     conn: &mut SqliteConnection,
@@ -46,12 +65,22 @@ pub fn refresh(
     published: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
+    refresh_counting(conn, subject, published, now, &mut TagCounts::default())
+}
+
+fn refresh_counting(
+    conn: &mut SqliteConnection,
+    subject: &Subject,
+    published: bool,
+    now: NaiveDateTime,
+    tag_counts: &mut TagCounts,
+) -> QueryResult<Vec<i32>> {
     diesel::delete(article_related::table.filter(article_related::article_id.eq(subject.id)))
         .execute(conn)?;
     if !published {
         return Ok(Vec::new());
     }
-    let ids = compute(conn, subject, now, RELATED)?;
+    let ids = compute(conn, subject, now, RELATED, tag_counts)?;
     let rows: Vec<_> = ids
         .iter()
         .enumerate()
@@ -99,6 +128,7 @@ pub fn fill_missing(
         .n as u64;
     let mut done = 0u64;
     let mut after_id = 0;
+    let mut tag_counts = TagCounts::default();
     loop {
         let batch: Vec<SubjectRow> = diesel::sql_query(format!(
             "SELECT a.id AS id, a.section_id AS section_id {MISSING} AND a.id > ?
@@ -115,7 +145,7 @@ pub fn fill_missing(
                     id: row.id,
                     section_id: row.section_id,
                 };
-                refresh(conn, &subject, true, now)?;
+                refresh_counting(conn, &subject, true, now, &mut tag_counts)?;
             }
             Ok::<_, diesel::result::Error>(())
         })?;
@@ -262,17 +292,20 @@ pub fn compute(
     subject: &Subject,
     now: NaiveDateTime,
     limit: usize,
+    tag_counts: &mut TagCounts,
 ) -> QueryResult<Vec<i32>> {
     let mut chosen: Vec<i32> = Vec::with_capacity(limit);
 
     // Shared tags, each weighted by how rare it is.
-    let tags: Vec<TagRow> = diesel::sql_query(
-        "SELECT at.tag_id AS tag_id,
-                (SELECT COUNT(*) FROM article_tags other WHERE other.tag_id = at.tag_id) AS articles
-         FROM article_tags at WHERE at.article_id = ?",
-    )
-    .bind::<Integer, _>(subject.id)
-    .load(conn)?;
+    let tag_ids: Vec<i32> = article_tags::table
+        .filter(article_tags::article_id.eq(subject.id))
+        .select(article_tags::tag_id)
+        .load(conn)?;
+    let mut tags = Vec::with_capacity(tag_ids.len());
+    for tag_id in tag_ids {
+        let articles = tag_counts.of(conn, tag_id)?;
+        tags.push(TagRow { tag_id, articles });
+    }
     // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
     let total: i64 =
         diesel::sql_query("SELECT COALESCE(MAX(id), 1) AS articles, 0 AS tag_id FROM articles")
