@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -132,7 +132,8 @@ impl Coding {
 /// One rendered page in every coding, with its validators and headers.
 pub struct Entry {
     identity: Bytes,
-    gzip: Bytes,
+    /// Made on first use: browsers ask for brotli, so most pages never need it.
+    gzip: OnceLock<Bytes>,
     brotli: Bytes,
     etag: HeaderValue,
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -142,10 +143,14 @@ pub struct Entry {
     size: usize,
 }
 
-/// Compression levels: a page is compressed once per render and served many times.
-const GZIP_LEVEL: u32 = 9;
-const BROTLI_QUALITY: i32 = 9;
-const BROTLI_WINDOW: i32 = 22;
+/// Compression levels: a page is compressed once per render and served many times, but a cold
+/// archive renders many pages, so the levels stay where the size gain still pays for the time
+/// (brotli 9 and above allocate and clear megabytes of hash tables per page; 5 still spends a
+/// quarter of a cold miss hashing).
+const GZIP_LEVEL: u32 = 6;
+const BROTLI_QUALITY: i32 = 4;
+/// 512 KiB: larger than any page, so a bigger window would buy nothing.
+const BROTLI_WINDOW: i32 = 19;
 
 fn gzip(bytes: &[u8]) -> Bytes {
     let mut encoder = flate2::write::GzEncoder::new(
@@ -202,7 +207,6 @@ impl Entry {
             let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
             HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
         };
-        let gzip = gzip(&identity);
         let brotli = brotli(&identity);
         let mut headers = headers;
         if !shows.dependencies.is_empty()
@@ -216,8 +220,9 @@ impl Entry {
         }
         let lifetime = shows.lifetime.unwrap_or(DEFAULT_LIFETIME);
         let expires_at = (now + lifetime).min(next_new_year(now));
+        // The gzip copy is counted before it exists, at a size it will not exceed in practice.
         let size = identity.len()
-            + gzip.len()
+            + identity.len() / 3
             + brotli.len()
             + headers
                 .iter()
@@ -227,7 +232,7 @@ impl Entry {
             + 256;
         Entry {
             identity,
-            gzip,
+            gzip: OnceLock::new(),
             brotli,
             etag,
             headers,
@@ -241,7 +246,7 @@ impl Entry {
     pub fn body(&self, coding: Coding) -> &Bytes {
         match coding {
             Coding::Identity => &self.identity,
-            Coding::Gzip => &self.gzip,
+            Coding::Gzip => self.gzip.get_or_init(|| gzip(&self.identity)),
             Coding::Brotli => &self.brotli,
         }
     }

@@ -62,6 +62,42 @@ impl Listing {
             .load(conn)
     }
 
+    /// The newest published articles among the list's most recently created `window` (by id),
+    /// newest first: a cheap stand-in for `ids` where a widget wants a few recent ones and the
+    /// list may hold thousands (an author's or a tag's), whose rows would each be read.
+    pub fn recent_ids(
+        self,
+        conn: &mut SqliteConnection,
+        excluding: Option<i32>,
+        limit: i64,
+        window: i64,
+    ) -> QueryResult<Vec<i32>> {
+        let recent: Vec<i32> = match self {
+            Listing::ByAuthor(author_id) => article_authors::table
+                .filter(article_authors::author_id.eq(author_id))
+                .order(article_authors::article_id.desc())
+                .select(article_authors::article_id)
+                .limit(window)
+                .load(conn)?,
+            Listing::Tagged(tag_id) => article_tags::table
+                .filter(article_tags::tag_id.eq(tag_id))
+                .order(article_tags::article_id.desc())
+                .select(article_tags::article_id)
+                .limit(window)
+                .load(conn)?,
+            // Sections and the whole site are walked newest-first by their own index.
+            other => return other.ids(conn, excluding, limit, 0),
+        };
+        articles::table
+            .filter(articles::id.eq_any(recent))
+            .filter(articles::status.eq(ArticleStatus::Published))
+            .filter(articles::id.ne(excluding.unwrap_or(0)))
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .select(articles::id)
+            .limit(limit)
+            .load(conn)
+    }
+
     /// How many published articles the list holds (for pagination).
     pub fn count(self, conn: &mut SqliteConnection) -> QueryResult<i64> {
         published_in(self).count().get_result(conn)
