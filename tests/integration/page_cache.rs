@@ -12,7 +12,8 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 use gazette::models::{Article, Role, Section};
 
-use crate::support::{Newsroom, Response, StaffSession, TestApp};
+use crate::admin::created_id;
+use crate::support::{Newsroom, StaffSession, TestApp};
 
 fn newsroom_with(configure: impl FnOnce(&mut gazette::config::Config)) -> TestApp {
     TestApp::with_config(
@@ -81,18 +82,6 @@ fn article_form<'a>(
         ("tags", "Climate"),
         ("action", action),
     ]
-}
-
-fn created_id(response: &Response) -> i32 {
-    assert_eq!(response.status, 303, "{}", response.body);
-    let location = response.header("location").unwrap();
-    location
-        .trim_start_matches("/admin/articles/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
 }
 
 /// Saves the article again with `headline` and `action`, based on its current revision.
