@@ -90,10 +90,6 @@ pub struct Effects {
 }
 
 impl Effects {
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-    }
-
     /// True when the section navigation must be reloaded.
     pub fn navigation_changed(&self) -> bool {
         self.dependencies.contains(&Dependency::Navigation)

@@ -97,16 +97,21 @@ impl AppState {
             return Ok(());
         }
         tracing::debug!(changed = ?effects.dependencies, "content changed");
-        if effects.navigation_changed() {
-            let sections = db::run(&self.pool, |conn| Ok(Section::all_in_nav_order(conn)?)).await?;
-            self.set_navigation(sections);
-        }
+        // The navigation first, so no page rendered after the drop shows the old one; the drop
+        // happens even if the reload failed (an old page must never outlive its change).
+        let reloaded = if effects.navigation_changed() {
+            db::run(&self.pool, |conn| Ok(Section::all_in_nav_order(conn)?))
+                .await
+                .map(|sections| self.set_navigation(sections))
+        } else {
+            Ok(())
+        };
         self.page_cache.invalidate(&effects.dependencies);
         self.search_cache.clear();
         if let Some(url) = &self.config.purge_url {
             crate::purge::notify(url.clone(), &effects.dependencies);
         }
-        Ok(())
+        reloaded
     }
 
     pub fn navigation(&self) -> Arc<Vec<SectionLink>> {
