@@ -169,6 +169,9 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             let _ = tcp.set_nodelay(true);
         }
     });
+    // Blocking work is database work, and only `db_pool_size` connections exist: more threads
+    // would only wait for one (each with its own stack and allocator arena).
+    server = server.worker_max_blocking_threads(state.config.db_pool_size as usize + 1);
     if state.config.workers > 0 {
         server = server.workers(state.config.workers);
     }
