@@ -1,0 +1,279 @@
+//! One rendered page in every coding it is served in, with its validators and headers, and the
+//! response a request gets from it (the page, or 304).
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::web::Bytes;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use std::collections::BTreeSet;
+
+use super::{DEFAULT_LIFETIME, Shows};
+use crate::changes::Dependency;
+
+/// The content codings a page is stored in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    /// The best coding the client accepts: brotli, then gzip, then none.
+    pub fn preferred(headers: &HeaderMap) -> Coding {
+        let mut gzip = false;
+        let mut brotli = false;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+                let refused = parts.any(|p| {
+                    let p = p.trim().replace(' ', "");
+                    p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+                });
+                match name.as_str() {
+                    "br" => brotli = !refused,
+                    "gzip" | "x-gzip" => gzip = !refused,
+                    _ => {}
+                }
+            }
+        }
+        if brotli {
+            Coding::Brotli
+        } else if gzip {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
+    }
+}
+
+/// One rendered page in every coding, with its validators and headers.
+pub struct Entry {
+    identity: Bytes,
+    /// Made on first use: browsers ask for brotli, so most pages never need it.
+    gzip: OnceLock<Bytes>,
+    brotli: Bytes,
+    etag: HeaderValue,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    pub(super) dependencies: BTreeSet<Dependency>,
+    pub(super) expires_at: NaiveDateTime,
+    pub(super) view_of: Option<i32>,
+    pub(super) size: usize,
+}
+
+/// Compression levels: a page is compressed once per render and served many times, but a cold
+/// archive renders many pages, so the levels stay where the size gain still pays for the time
+/// (brotli 9 and above allocate and clear megabytes of hash tables per page; 5 still spends a
+/// quarter of a cold miss hashing).
+const GZIP_LEVEL: u32 = 6;
+const BROTLI_QUALITY: i32 = 4;
+/// 512 KiB: larger than any page, so a bigger window would buy nothing.
+const BROTLI_WINDOW: i32 = 19;
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(GZIP_LEVEL),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+fn brotli(bytes: &[u8]) -> Bytes {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: BROTLI_QUALITY,
+        lgwin: BROTLI_WINDOW,
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    Bytes::from(out)
+}
+
+/// Response headers the entry does not keep: it sets its own length, coding and validators,
+/// and the outer middleware adds the security headers to every response.
+pub(super) fn kept_header(name: &HeaderName) -> bool {
+    ![
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+        header::TRANSFER_ENCODING,
+        header::ETAG,
+        header::VARY,
+        header::DATE,
+    ]
+    .contains(name)
+}
+
+/// The first instant of the year after `now`: every page shows the year in its footer.
+fn next_new_year(now: NaiveDateTime) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(now.year() + 1, 1, 1)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .unwrap_or(NaiveDateTime::MAX)
+}
+
+impl Entry {
+    pub(super) fn new(
+        identity: Bytes,
+        headers: Vec<(HeaderName, HeaderValue)>,
+        shows: &Shows,
+        now: NaiveDateTime,
+    ) -> Entry {
+        let etag = {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(&identity);
+            let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+            HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
+        };
+        let brotli = brotli(&identity);
+        let mut headers = headers;
+        if !shows.dependencies.is_empty()
+            && let Ok(keys) = HeaderValue::from_str(&shows.surrogate_keys())
+        {
+            headers.push((HeaderName::from_static("surrogate-key"), keys.clone()));
+            let tags = shows.surrogate_keys().replace(' ', ",");
+            if let Ok(tags) = HeaderValue::from_str(&tags) {
+                headers.push((HeaderName::from_static("cache-tag"), tags));
+            }
+        }
+        let lifetime = shows.lifetime.unwrap_or(DEFAULT_LIFETIME);
+        let expires_at = (now + lifetime).min(next_new_year(now));
+        // The gzip copy is counted before it exists, at a size it will not exceed in practice.
+        let size = identity.len()
+            + identity.len() / 3
+            + brotli.len()
+            + headers
+                .iter()
+                .map(|(n, v)| n.as_str().len() + v.len())
+                .sum::<usize>()
+            + shows.dependencies.len() * 16
+            + 256;
+        Entry {
+            identity,
+            gzip: OnceLock::new(),
+            brotli,
+            etag,
+            headers,
+            dependencies: shows.dependencies.clone(),
+            expires_at,
+            view_of: shows.view_of,
+            size,
+        }
+    }
+
+    pub fn body(&self, coding: Coding) -> &Bytes {
+        match coding {
+            Coding::Identity => &self.identity,
+            Coding::Gzip => self.gzip.get_or_init(|| gzip(&self.identity)),
+            Coding::Brotli => &self.brotli,
+        }
+    }
+
+    /// True when the client's copy, as its conditional headers describe it, is this page.
+    fn is_current(&self, conditions: &Conditions) -> bool {
+        match &conditions.if_none_match {
+            Some(tags) => crate::http_cache::etag_matches(tags, &self.etag),
+            None => match (
+                &conditions.if_modified_since,
+                self.header(header::LAST_MODIFIED),
+            ) {
+                (Some(since), Some(modified)) => {
+                    crate::http_cache::not_modified_since(since, modified)
+                }
+                _ => false,
+            },
+        }
+    }
+
+    fn header(&self, name: HeaderName) -> Option<&HeaderValue> {
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The response for a request: the body in the coding asked for, or 304 when the client's
+    /// copy is current.
+    pub(super) fn respond(&self, coding: Coding, conditions: &Conditions) -> HttpResponse {
+        let not_modified = self.is_current(conditions);
+        let mut response = if not_modified {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), value.clone()));
+        }
+        response.insert_header((header::ETAG, self.etag.clone()));
+        response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));
+        if not_modified {
+            return response.finish();
+        }
+        match coding {
+            Coding::Gzip => {
+                response.insert_header((header::CONTENT_ENCODING, "gzip"));
+            }
+            Coding::Brotli => {
+                response.insert_header((header::CONTENT_ENCODING, "br"));
+            }
+            Coding::Identity => {}
+        }
+        // For HEAD, the server sends the length of this body and leaves the body out.
+        response.body(self.body(coding).clone())
+    }
+}
+
+/// A request's conditional headers.
+pub(super) struct Conditions {
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<HeaderValue>,
+}
+
+impl Conditions {
+    pub(super) fn take(headers: &mut HeaderMap) -> Conditions {
+        Conditions {
+            if_none_match: headers.remove(header::IF_NONE_MATCH).next(),
+            if_modified_since: headers.remove(header::IF_MODIFIED_SINCE).next(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preferred_coding_follows_accept_encoding() {
+        let coding = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            Coding::preferred(&headers)
+        };
+        assert_eq!(coding("gzip, deflate, br"), Coding::Brotli);
+        assert_eq!(coding("gzip"), Coding::Gzip);
+        assert_eq!(coding("br;q=0, gzip;q=0.5"), Coding::Gzip);
+        assert_eq!(coding("identity"), Coding::Identity);
+        assert_eq!(Coding::preferred(&HeaderMap::new()), Coding::Identity);
+    }
+
+    #[test]
+    fn the_footer_year_ends_every_page_at_new_year() {
+        let late = NaiveDate::from_ymd_opt(2026, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 0)
+            .unwrap();
+        let new_year = NaiveDate::from_ymd_opt(2027, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert_eq!(next_new_year(late), new_year);
+    }
+}

@@ -1,0 +1,125 @@
+//! The middleware in front of every public page: cached pages are answered before any other
+//! work; a miss renders once (concurrent misses of the page wait for it) and fills the cache
+//! when the handler said what the page shows.
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+use chrono::NaiveDateTime;
+
+use super::entry::{Conditions, kept_header};
+use super::{Coding, Entry, PageCache, Shows};
+use crate::state::AppState;
+
+/// Which cache a request's page belongs in, and under which key: public pages by path (and
+/// page number), search results by their normalized query. None: never cached (the admin,
+/// files, anything not read with GET or HEAD).
+fn cache_for<'a>(state: &'a AppState, request: &ServiceRequest) -> Option<(&'a PageCache, String)> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let path = request.path();
+    if path.starts_with("/admin") || path.starts_with("/static/") || path.starts_with("/media/") {
+        return None;
+    }
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(request.query_string()).unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_string())
+    };
+    if path == "/search" {
+        let key = serde_urlencoded::to_string(
+            ["q", "section", "author", "from", "to", "page"]
+                .map(|name| (name, param(name).unwrap_or_default())),
+        )
+        .ok()?;
+        return Some((&state.search_cache, key));
+    }
+    let key = match param("page") {
+        Some(page) => format!("{path}?page={page}"),
+        None => path.to_string(),
+    };
+    Some((&state.page_cache, key))
+}
+
+/// Serves cached pages, and fills the cache from responses that carry [`Shows`].
+pub async fn serve_cached(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(request).await?.map_into_boxed_body());
+    };
+    let Some((cache, key)) = cache_for(&state, &request).filter(|(c, _)| c.is_enabled()) else {
+        return Ok(next.call(request).await?.map_into_boxed_body());
+    };
+    let coding = Coding::preferred(request.headers());
+    let now = state.clock.now();
+    if let Some(entry) = cache.get(&key, now) {
+        if let Some(article_id) = entry.view_of {
+            let user_agent = request
+                .headers()
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok());
+            state.readership.record(article_id, user_agent);
+        }
+        let conditions = Conditions::take(request.headers_mut());
+        let response = entry.respond(coding, &conditions);
+        return Ok(request.into_response(response));
+    }
+
+    // A miss: one render at a time per page; whoever waited finds the page stored.
+    let gate = cache.gate(&key);
+    let turn = gate.lock().await;
+    let conditions = Conditions::take(request.headers_mut());
+    if let Some(entry) = cache.get(&key, now) {
+        drop(turn);
+        cache.release(&key, gate);
+        return Ok(request.into_response(entry.respond(coding, &conditions)));
+    }
+    let response = render_and_store(request, next, cache, &key, now, coding, &conditions).await;
+    drop(turn);
+    cache.release(&key, gate);
+    response
+}
+
+/// Renders the page uncompressed and unconditionally (so what is stored is the whole page),
+/// stores it when the handler said what it shows, and answers from the stored entry.
+async fn render_and_store(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    cache: &PageCache,
+    key: &str,
+    now: NaiveDateTime,
+    coding: Coding,
+    conditions: &Conditions,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let generation = cache.generation();
+    request.headers_mut().remove(header::ACCEPT_ENCODING);
+    let response = next.call(request).await?;
+    let shows = response.response().extensions().get::<Shows>().cloned();
+    let (Some(shows), StatusCode::OK) = (shows, response.status()) else {
+        return Ok(response.map_into_boxed_body());
+    };
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = body::to_bytes(body).await.map_err(|e| {
+        let cause: Box<dyn std::error::Error> = e.into();
+        actix_web::error::ErrorInternalServerError(format!("response body: {cause}"))
+    })?;
+    let headers = head
+        .headers()
+        .iter()
+        .filter(|(name, _)| kept_header(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let entry = cache.insert(key, Entry::new(bytes, headers, &shows, now), generation);
+    let response = entry.respond(coding, conditions);
+    Ok(ServiceResponse::new(request, response))
+}

@@ -1,0 +1,361 @@
+//! Rendered public pages kept in memory, served before any other per-request work, and dropped
+//! exactly when what they show changes.
+//!
+//! A handler marks a response cacheable by attaching [`Shows`]: the things the page shows
+//! (`article:42`, `section:3`, `home`, …, the same words as `changes::Dependency`) and how long
+//! it may live by the application clock. On a miss the page is rendered once, uncompressed, then
+//! compressed once to gzip and brotli; every later request gets the stored bytes whole, with a
+//! `Content-Length` (no chunked stream whose last small write waits for a delayed ACK).
+//! `changes` calls [`PageCache::invalidate`] after every commit, before the writer answers, so no
+//! reader sees an old page once a save has returned. Memory is bounded: least recently used
+//! pages go first.
+//!
+//! - `entry`: one stored page in its codings, and the response built from it
+//! - `middleware`: which requests the caches answer, and filling them on a miss
+
+mod entry;
+mod middleware;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use actix_web::HttpResponse;
+use chrono::{NaiveDateTime, TimeDelta};
+use lru::LruCache;
+
+use crate::changes::Dependency;
+
+pub use entry::{Coding, Entry};
+pub use middleware::serve_cached;
+
+/// How long a page may be served without re-rendering when nothing it shows has changed: long
+/// enough to take the load, short enough that anything not tracked (a clock-driven widget)
+/// catches up. Pages with "Most read" ask for less.
+pub const DEFAULT_LIFETIME: TimeDelta = TimeDelta::hours(1);
+/// View counts (and the news sitemap's 48-hour window) may lag this much; content never does.
+pub const SHORT_LIFETIME: TimeDelta = TimeDelta::seconds(60);
+
+/// What a page shows, attached to its response by the handler.
+#[derive(Debug, Clone, Default)]
+pub struct Shows {
+    pub dependencies: BTreeSet<Dependency>,
+    /// None: `DEFAULT_LIFETIME`.
+    pub lifetime: Option<TimeDelta>,
+    /// The article whose page this is: a reader served from the cache still counts as a view.
+    pub view_of: Option<i32>,
+}
+
+impl Shows {
+    pub fn new(dependencies: impl IntoIterator<Item = Dependency>) -> Shows {
+        Shows {
+            dependencies: dependencies.into_iter().collect(),
+            lifetime: None,
+            view_of: None,
+        }
+    }
+
+    /// The page also shows these articles (cards, related lists, rails).
+    pub fn articles(mut self, ids: impl IntoIterator<Item = i32>) -> Shows {
+        self.dependencies
+            .extend(ids.into_iter().map(Dependency::Article));
+        self
+    }
+
+    pub fn with(mut self, dependency: Dependency) -> Shows {
+        self.dependencies.insert(dependency);
+        self
+    }
+
+    /// The page is this article's: every reader counts as a view, cached or not.
+    pub fn counting_views_of(mut self, article_id: i32) -> Shows {
+        self.view_of = Some(article_id);
+        self
+    }
+
+    /// The page changes with time as well (view counts, a moving window).
+    pub fn short_lived(mut self) -> Shows {
+        self.lifetime = Some(SHORT_LIFETIME);
+        self
+    }
+
+    /// Attaches itself to a response, making it cacheable.
+    pub fn attach(self, mut response: HttpResponse) -> HttpResponse {
+        response.extensions_mut().insert(self);
+        response
+    }
+
+    /// The `Surrogate-Key` value: the dependencies as words, space-separated.
+    pub(super) fn surrogate_keys(&self) -> String {
+        let words: Vec<String> = self.dependencies.iter().map(|d| d.to_string()).collect();
+        words.join(" ")
+    }
+}
+
+struct Inner {
+    entries: LruCache<Arc<str>, Arc<Entry>>,
+    /// Which cached pages show each thing, for exact invalidation.
+    shown_on: HashMap<Dependency, HashSet<Arc<str>>>,
+    bytes: usize,
+    /// Bumped by every invalidation: a page rendered from data read before it is not stored.
+    generation: u64,
+}
+
+/// A bounded, least-recently-used store of rendered pages, with an index from each thing shown
+/// to the pages that show it.
+pub struct PageCache {
+    limit: usize,
+    inner: Mutex<Inner>,
+    /// One gate per page being rendered: concurrent misses of the same page (a story breaking,
+    /// a cache just dropped) wait for the first render instead of each rendering it.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl PageCache {
+    /// A cache holding at most `limit` bytes (0 turns it off).
+    pub fn new(limit: usize) -> PageCache {
+        PageCache {
+            limit,
+            inner: Mutex::new(Inner {
+                entries: LruCache::unbounded(),
+                shown_on: HashMap::new(),
+                bytes: 0,
+                generation: 0,
+            }),
+            rendering: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The gate for rendering `key`: hold its lock while rendering.
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
+        rendering.entry(key.to_string()).or_default().clone()
+    }
+
+    /// Forgets the gate once nobody else holds or waits on it.
+    fn release(&self, key: &str, gate: Arc<tokio::sync::Mutex<()>>) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
+        // Ours and the map's: nobody else is waiting.
+        if Arc::strong_count(&gate) <= 2 {
+            rendering.remove(key);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.limit > 0
+    }
+
+    /// The bytes the stored pages take, as counted against the limit.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    /// The page stored under `key`, unless it has expired by `now`.
+    pub fn get(&self, key: &str, now: NaiveDateTime) -> Option<Arc<Entry>> {
+        let mut inner = self.lock();
+        let entry = inner.entries.get(key)?.clone();
+        if entry.expires_at <= now {
+            inner.remove(key);
+            return None;
+        }
+        Some(entry)
+    }
+
+    /// Stores a page unless something it could show changed since `generation` was read (the
+    /// page may have been rendered from data older than that change).
+    pub fn insert(&self, key: &str, entry: Entry, generation: u64) -> Arc<Entry> {
+        let entry = Arc::new(entry);
+        if !self.is_enabled() || entry.size > self.limit / 4 {
+            return entry;
+        }
+        let mut inner = self.lock();
+        if inner.generation != generation {
+            return entry;
+        }
+        let key: Arc<str> = Arc::from(key);
+        inner.remove(&key);
+        for dependency in &entry.dependencies {
+            inner
+                .shown_on
+                .entry(*dependency)
+                .or_default()
+                .insert(key.clone());
+        }
+        inner.bytes += entry.size;
+        inner.entries.put(key, entry.clone());
+        while inner.bytes > self.limit {
+            let Some((oldest, _)) = inner.entries.peek_lru() else {
+                break;
+            };
+            let oldest = oldest.clone();
+            inner.remove(&oldest);
+        }
+        entry
+    }
+
+    /// Drops every page that shows one of `dependencies` (every page when the navigation
+    /// changed); returns how many were dropped.
+    pub fn invalidate(&self, dependencies: &BTreeSet<Dependency>) -> usize {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        if dependencies.contains(&Dependency::Navigation) {
+            let dropped = inner.entries.len();
+            inner.entries.clear();
+            inner.shown_on.clear();
+            inner.bytes = 0;
+            return dropped;
+        }
+        let mut dropped = 0;
+        for dependency in dependencies {
+            let Some(keys) = inner.shown_on.remove(dependency) else {
+                continue;
+            };
+            for key in keys {
+                if inner.remove(&key) {
+                    dropped += 1;
+                }
+            }
+        }
+        dropped
+    }
+
+    /// Drops everything (a change whose reach is unknown).
+    pub fn clear(&self) {
+        let mut dependencies = BTreeSet::new();
+        dependencies.insert(Dependency::Navigation);
+        self.invalidate(&dependencies);
+    }
+}
+
+impl Inner {
+    fn remove(&mut self, key: &str) -> bool {
+        let Some(entry) = self.entries.pop(key) else {
+            return false;
+        };
+        self.bytes -= entry.size;
+        for dependency in &entry.dependencies {
+            if let Some(keys) = self.shown_on.get_mut(dependency) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.shown_on.remove(dependency);
+                }
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::web::Bytes;
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn at(hour: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+    }
+
+    fn page(text: &str, dependencies: &[Dependency]) -> Entry {
+        let shows = Shows::new(dependencies.iter().copied());
+        Entry::new(Bytes::from(text.to_string()), Vec::new(), &shows, at(9))
+    }
+
+    #[test]
+    fn a_change_drops_exactly_the_pages_that_show_it() {
+        let cache = PageCache::new(1 << 20);
+        let g = cache.generation();
+        cache.insert("/article/a", page("a", &[Dependency::Article(1)]), g);
+        cache.insert(
+            "/section/world",
+            page("w", &[Dependency::Section(3), Dependency::Article(1)]),
+            g,
+        );
+        cache.insert("/section/sport", page("s", &[Dependency::Section(4)]), g);
+        let dropped = cache.invalidate(&BTreeSet::from([Dependency::Article(1)]));
+        assert_eq!(dropped, 2);
+        assert!(cache.get("/article/a", at(9)).is_none());
+        assert!(cache.get("/section/world", at(9)).is_none());
+        assert!(cache.get("/section/sport", at(9)).is_some());
+        cache.invalidate(&BTreeSet::from([Dependency::Navigation]));
+        assert!(cache.is_empty());
+        assert_eq!(cache.bytes(), 0);
+    }
+
+    #[test]
+    fn a_page_rendered_before_a_change_is_not_stored() {
+        let cache = PageCache::new(1 << 20);
+        let before = cache.generation();
+        cache.invalidate(&BTreeSet::from([Dependency::Home]));
+        cache.insert("/", page("old home", &[Dependency::Home]), before);
+        assert!(cache.get("/", at(9)).is_none());
+    }
+
+    #[test]
+    fn memory_stays_under_the_limit_and_the_least_recently_used_go_first() {
+        let text = "x".repeat(4_000);
+        let cache = PageCache::new(64 * 1024);
+        let g = cache.generation();
+        for n in 0..100 {
+            cache.insert(&format!("/p/{n}"), page(&format!("{n}{text}"), &[]), g);
+            if n > 0 {
+                // /p/0 is read all the time, so it stays.
+                assert!(cache.get("/p/0", at(9)).is_some(), "after {n}");
+            }
+            assert!(cache.bytes() <= 64 * 1024);
+        }
+        assert!(cache.get("/p/1", at(9)).is_none());
+        assert!(cache.get("/p/99", at(9)).is_some());
+    }
+
+    #[test]
+    fn pages_expire_by_the_application_clock_and_at_new_year() {
+        let cache = PageCache::new(1 << 20);
+        let g = cache.generation();
+        let shows = Shows::new([Dependency::Home]).short_lived();
+        let entry = Entry::new(Bytes::from_static(b"home"), Vec::new(), &shows, at(9));
+        cache.insert("/", entry, g);
+        assert!(cache.get("/", at(9)).is_some());
+        assert!(cache.get("/", at(9) + TimeDelta::seconds(61)).is_none());
+        // A page rendered on the last evening of the year goes at midnight (the footer year).
+        let evening = NaiveDate::from_ymd_opt(2026, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 0, 0)
+            .unwrap();
+        let entry = Entry::new(
+            Bytes::from_static(b"late"),
+            Vec::new(),
+            &Shows::default(),
+            evening,
+        );
+        cache.insert("/late", entry, cache.generation());
+        assert!(
+            cache
+                .get("/late", evening + TimeDelta::minutes(59))
+                .is_some()
+        );
+        assert!(
+            cache
+                .get("/late", evening + TimeDelta::minutes(60))
+                .is_none()
+        );
+    }
+}
