@@ -12,7 +12,7 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::models::{ArticleFacts, ArticleStatus};
+use crate::models::{Article, ArticleFacts, ArticleStatus};
 use crate::related::{self, Subject};
 use crate::search;
 
@@ -83,8 +83,6 @@ impl fmt::Display for Dependency {
 /// What a transaction's changes mean outside it, handed over once it has committed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Effects {
-    /// The changes, in the order they were recorded.
-    pub changes: Vec<Change>,
     /// Every page showing one of these is out of date.
     pub dependencies: BTreeSet<Dependency>,
 }
@@ -205,7 +203,6 @@ impl<'a> ChangeSet<'a> {
                 dependencies.insert(Dependency::Sitemaps);
             }
         }
-        self.effects.changes.push(change);
         Ok(())
     }
 
@@ -246,7 +243,7 @@ fn refresh_moved(
     newest_first.sort_unstable_by(|a, b| b.cmp(a));
     let (eager, lazy) = newest_first.split_at(newest_first.len().min(EAGER_RELATED_REFRESHES));
     for id in eager {
-        let published = crate::models::Article::find(conn, *id)?.is_published();
+        let published = Article::status_of(conn, *id)? == Some(ArticleStatus::Published);
         let subject = Subject {
             id: *id,
             section_id,

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use actix_web::http::header::{HeaderMap, USER_AGENT};
 use chrono::{Days, NaiveDate};
 use diesel::{QueryResult, SqliteConnection};
 
@@ -55,6 +56,12 @@ impl Readership {
 
     fn set_most_read(&self, ranked: Vec<i32>) {
         *self.most_read.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ranked);
+    }
+
+    /// Counts one view of an article by the client that sent these request headers.
+    pub fn record_request(&self, article_id: i32, headers: &HeaderMap) {
+        let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
+        self.record(article_id, user_agent);
     }
 
     /// Counts one view of an article. Crawlers and link previews are not readers.

@@ -385,6 +385,15 @@ impl Article {
         }))
     }
 
+    /// An article's status alone (without loading its text), if it exists.
+    pub fn status_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ArticleStatus>> {
+        articles::table
+            .find(id)
+            .select(articles::status)
+            .first(conn)
+            .optional()
+    }
+
     /// Ids of every article in a section, whatever its status.
     pub fn ids_in_section(conn: &mut SqliteConnection, section_id: i32) -> QueryResult<Vec<i32>> {
         articles::table

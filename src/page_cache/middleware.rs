@@ -63,11 +63,9 @@ pub async fn serve_cached(
     let now = state.clock.now();
     if let Some(entry) = cache.get(&key, now) {
         if let Some(article_id) = entry.view_of {
-            let user_agent = request
-                .headers()
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok());
-            state.readership.record(article_id, user_agent);
+            state
+                .readership
+                .record_request(article_id, request.headers());
         }
         let conditions = Conditions::take(request.headers_mut());
         let response = entry.respond(coding, &conditions);

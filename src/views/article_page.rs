@@ -3,9 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::models::Listing;
 use crate::models::{Article, ArticleStatus, Author, Section, Tag, byline};
 use crate::related::{self, Subject};
-use crate::views::{ArticleCard, Listing};
+use crate::views::ArticleCard;
 
 const MORE_FROM_AUTHOR: i64 = 4;
 const LATEST_IN_SECTION: i64 = 5;

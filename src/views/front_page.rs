@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 
+use crate::models::Listing;
 use crate::models::listing::latest_ids_per_section;
-use crate::views::{ArticleCard, Listing, SectionLink};
+use crate::views::{ArticleCard, SectionLink};
 
 const TOP_STORIES: usize = 4;
 const LATEST: usize = 8;

@@ -9,5 +9,4 @@ pub mod listing_page;
 pub mod search_results;
 pub mod sitemap;
 
-pub use crate::models::listing::Listing;
 pub use card::{ArticleCard, HeroImage, SectionLink};

@@ -8,9 +8,10 @@ use crate::db;
 use crate::error::AppError;
 use crate::handlers::crawl::document;
 use crate::handlers::{listing_shows, with_last_modified};
+use crate::models::Listing;
 use crate::models::{Author, Section, Tag};
 use crate::state::AppState;
-use crate::views::{ArticleCard, Listing};
+use crate::views::ArticleCard;
 
 const FEED_LENGTH: i64 = 50;
 

@@ -1,6 +1,6 @@
 //! `/article/{slug}`: the story page. Old slugs redirect permanently to the current one.
 
-use actix_web::http::header::{LOCATION, USER_AGENT};
+use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::TimeDelta;
@@ -67,11 +67,9 @@ pub async fn show(
         ArticleLookup::Missing => return Err(AppError::NotFound),
     };
 
-    let user_agent = request
-        .headers()
-        .get(USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    state.readership.record(page.article.id, user_agent);
+    state
+        .readership
+        .record_request(page.article.id, request.headers());
     render_article(&state, page)
 }
 

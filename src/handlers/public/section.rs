@@ -7,12 +7,13 @@ use crate::db;
 use crate::error::AppError;
 use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
+use crate::models::Listing;
 use crate::models::Section;
 use crate::pagination::{PageQuery, Pagination};
 use crate::state::AppState;
 use crate::structured_data;
+use crate::views::ArticleCard;
 use crate::views::listing_page::ListingPage;
-use crate::views::{ArticleCard, Listing};
 
 #[derive(Template)]
 #[template(path = "public/section.html")]
