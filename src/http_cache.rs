@@ -149,12 +149,14 @@ pub async fn canonical_urls(
 
 /// The canonical form of a path, or None when it already is canonical. Percent-escapes keep
 /// their case: `%C3%A9` and `%c3%a9` are the same byte, and the router decodes either.
+/// Leading slashes and backslashes collapse to one slash: `//evil.example` or `/\evil.example`
+/// in a `Location` would send the browser to another host.
 fn canonical_path(path: &str) -> Option<String> {
-    let trimmed = path.trim_end_matches('/');
-    let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
-    let mut canonical = String::with_capacity(trimmed.len());
+    let rest = path.trim_start_matches(['/', '\\']).trim_end_matches('/');
+    let mut canonical = String::with_capacity(rest.len() + 1);
+    canonical.push('/');
     let mut escape_digits_left = 0;
-    for c in trimmed.chars() {
+    for c in rest.chars() {
         if escape_digits_left > 0 {
             escape_digits_left -= 1;
             canonical.push(c);
@@ -185,6 +187,19 @@ mod tests {
             Some("/section/world")
         );
         assert_eq!(canonical_path("//").as_deref(), Some("/"));
+        // Never a path a browser reads as another host.
+        for hostile in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\\/evil.example",
+            "///evil.example",
+        ] {
+            assert_eq!(
+                canonical_path(hostile).as_deref(),
+                Some("/evil.example"),
+                "{hostile}"
+            );
+        }
         assert_eq!(canonical_path("/tag/%C3%A9t%C3%A9"), None);
         assert_eq!(
             canonical_path("/Tag/%C3%A9").as_deref(),
