@@ -12,6 +12,7 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::models::sitemap::{self, ListingKey};
 use crate::models::{Article, ArticleFacts, ArticleStatus};
 use crate::related::{self, Subject};
 use crate::search;
@@ -128,7 +129,8 @@ impl<'a> ChangeSet<'a> {
 
     /// Brings derived data in step with `change` and notes which pages it touched.
     pub fn record(&mut self, conn: &mut SqliteConnection, change: Change) -> QueryResult<()> {
-        let dependencies = &mut self.effects.dependencies;
+        // What this change touched (the transaction's other changes are already noted).
+        let mut dependencies = BTreeSet::new();
         match &change {
             Change::ArticleSaved { before, after } => {
                 search::index_article(conn, after.id)?;
@@ -203,6 +205,16 @@ impl<'a> ChangeSet<'a> {
                 dependencies.insert(Dependency::Sitemaps);
             }
         }
+        if change == Change::ArchiveLoaded {
+            // Dated again from the articles now, while bulk work is expected to take time,
+            // rather than by the first crawler to ask. (Article chunk dates depend on the
+            // configured chunk size: those come when first asked for.)
+            sitemap::forget_dates(conn)?;
+            sitemap::listing_pages(conn)?;
+        } else {
+            date_sitemap_entries(conn, &dependencies, self.now)?;
+        }
+        self.effects.dependencies.extend(dependencies);
         Ok(())
     }
 
@@ -229,6 +241,32 @@ fn article_saved(before: Option<&ArticleFacts>, after: &ArticleFacts) -> BTreeSe
         dependencies.extend([Dependency::Sitemaps, Dependency::Search]);
     }
     dependencies
+}
+
+/// Stores when the sitemap entries showing what changed last changed, so the sitemap index and
+/// the pages sitemap never scan the archive for it.
+fn date_sitemap_entries(
+    conn: &mut SqliteConnection,
+    touched: &BTreeSet<Dependency>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if !touched.contains(&Dependency::Sitemaps) {
+        return Ok(());
+    }
+    for dependency in touched {
+        match *dependency {
+            Dependency::Article(id) => sitemap::touch_article(conn, id, now)?,
+            Dependency::Home => sitemap::touch_listing(conn, ListingKey::Home, now)?,
+            Dependency::Section(id) => sitemap::touch_listing(conn, ListingKey::Section(id), now)?,
+            Dependency::Author(id) => sitemap::touch_listing(conn, ListingKey::Author(id), now)?,
+            Dependency::Tag(id) => sitemap::touch_listing(conn, ListingKey::Tag(id), now)?,
+            Dependency::Feeds
+            | Dependency::Sitemaps
+            | Dependency::Search
+            | Dependency::Navigation => {}
+        }
+    }
+    Ok(())
 }
 
 /// Related lists weigh the section, so moved articles get new ones: the newest at once, the

@@ -185,6 +185,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    listing_dates (listing) {
+        listing -> Text,
+        last_modified -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_throttle (key) {
         key -> Text,
         failures -> Integer,
@@ -200,6 +207,14 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sitemap_chunk_dates (chunk_size, number) {
+        chunk_size -> BigInt,
+        number -> BigInt,
+        last_modified -> Timestamp,
     }
 }
 
@@ -238,11 +253,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     audit_log,
     authors,
+    listing_dates,
     login_throttle,
     media,
     search_vocabulary,
     sections,
     sessions,
+    sitemap_chunk_dates,
     tags,
     users,
 );

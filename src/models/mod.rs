@@ -12,6 +12,7 @@ pub mod pinned;
 pub mod revision;
 pub mod section;
 pub mod session;
+pub mod sitemap;
 pub mod tag;
 pub mod user;
 

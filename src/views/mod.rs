@@ -7,6 +7,5 @@ pub mod dashboard;
 pub mod front_page;
 pub mod listing_page;
 pub mod search_results;
-pub mod sitemap;
 
 pub use card::{ArticleCard, HeroImage, SectionLink};

@@ -13,3 +13,5 @@ mod page_cache;
 mod reader_pages;
 mod related;
 mod search;
+mod sitemaps;
+mod trust;

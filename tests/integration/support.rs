@@ -141,9 +141,14 @@ impl TestApp {
     /// Saves an article while the server runs, as the editor does: through the change path,
     /// with the running server told what changed (its caches drop the pages that show it).
     pub fn store(&self, id: Option<i32>, input: &ArticleInput) -> Article {
+        self.store_at(id, input, now())
+    }
+
+    /// Saves an article as [`TestApp::store`] does, as if at `at`.
+    pub fn store_at(&self, id: Option<i32>, input: &ArticleInput, at: NaiveDateTime) -> Article {
         let mut conn = self.db();
-        let mut changes = gazette::changes::ChangeSet::new(now());
-        let article = gazette::editorial::store(&mut conn, &mut changes, id, input, now()).unwrap();
+        let mut changes = gazette::changes::ChangeSet::new(at);
+        let article = gazette::editorial::store(&mut conn, &mut changes, id, input, at).unwrap();
         let effects = changes.into_effects();
         actix_web::rt::System::new()
             .block_on(self.state.after_commit(&effects))

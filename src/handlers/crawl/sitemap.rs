@@ -11,9 +11,9 @@ use crate::dates;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::crawl::document;
+use crate::models::sitemap::{self, NewsItem, SitemapUrl};
 use crate::page_cache::Shows;
 use crate::state::AppState;
-use crate::views::sitemap::{self, NewsItem, SitemapUrl};
 
 const XML: &str = "application/xml; charset=utf-8";
 /// Google News only wants articles from the last two days, at most 1,000 of them.
