@@ -1,6 +1,6 @@
 //! Runtime configuration: read once at start from the command line and the environment.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -38,6 +38,9 @@ pub struct Config {
     pub search_cache_bytes: usize,
     /// Where to POST the dependency tags each change drops (a CDN purge hook); none by default.
     pub purge_url: Option<String>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client; none by
+    /// default (anyone can send those headers).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// A setting that cannot be used, explained for the person who set it.
@@ -71,6 +74,7 @@ impl Config {
             page_cache_bytes: 64 * 1024 * 1024,
             search_cache_bytes: 8 * 1024 * 1024,
             purge_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -91,6 +95,21 @@ impl Config {
             )));
         }
         Ok(trimmed.to_string())
+    }
+
+    /// Reads a comma-separated list of proxy addresses such as `10.0.0.1, ::1`.
+    pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<IpAddr>, ConfigError> {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse().map_err(|_| {
+                    ConfigError(format!(
+                        "GAZETTE_TRUSTED_PROXIES lists IP addresses separated by commas ({part:?} is not one)"
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// Fails early, with a message, when the static folder is missing: pages would render unstyled.

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod auth;
 pub mod changes;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod dates;
@@ -106,6 +107,27 @@ pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<
     Ok(web::Data::new(state))
 }
 
+/// How often expired sessions and forgotten login failures are deleted.
+const SWEEP_INTERVAL: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Deletes sessions that can no longer be used and login failures that no longer count.
+pub async fn sweep_expired(
+    state: &AppState,
+    now: chrono::NaiveDateTime,
+) -> Result<(usize, usize), AppError> {
+    db::run(&state.pool, move |conn| {
+        let sessions = models::session::Session::delete_expired(
+            conn,
+            now,
+            auth::IDLE_TIMEOUT,
+            auth::ABSOLUTE_TIMEOUT,
+        )?;
+        let throttles = models::session::Throttle::forget_old(conn, now)?;
+        Ok((sessions, throttles))
+    })
+    .await
+}
+
 /// Serves the site on `listener` until the process is told to stop, writing counted page views
 /// to the database as it goes and once more at shutdown.
 pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io::Result<()> {
@@ -113,9 +135,11 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     let media_dir = state.config.media_dir.clone();
     std::fs::create_dir_all(&media_dir)?;
     let app_state = state.clone();
+    let trusted_proxies = state.config.trusted_proxies.clone();
     let mut server = HttpServer::new(move || {
         let static_dir = static_dir.clone();
         let media_dir = media_dir.clone();
+        let trusted_proxies = trusted_proxies.clone();
         App::new()
             .app_data(app_state.clone())
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
@@ -124,19 +148,7 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             // Long articles must fit: the default form limit (16 KiB) would refuse a long read.
-            .app_data(
-                web::FormConfig::default()
-                    .limit(MAX_FORM_BYTES)
-                    .error_handler(|error, _| match error {
-                        actix_web::error::UrlencodedError::Overflow { .. } => {
-                            AppError::TooLarge("The form is larger than 2 MB.".into()).into()
-                        }
-                        other => {
-                            AppError::bad_request(format!("The form could not be read: {other}."))
-                                .into()
-                        }
-                    }),
-            )
+            .app_data(handlers::form_config(MAX_FORM_BYTES))
             .wrap(ErrorHandlers::new().default_handler(handlers::errors::render_error_page))
             .wrap(from_fn(http_cache::conditional_get))
             .wrap(Compress::default())
@@ -158,7 +170,17 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
                     )),
             )
             .wrap(from_fn(http_cache::canonical_urls))
-            .wrap(Logger::new("%r %s %b %Dms"))
+            .wrap(
+                // The client address as a trusted proxy names it (see `client`).
+                Logger::new("%{client}xi %r %s %b %Dms").custom_request_replace(
+                    "client",
+                    move |request| {
+                        let peer = request.peer_addr().map(|a| a.ip());
+                        client::client_ip(peer, request.headers(), &trusted_proxies)
+                            .map_or_else(|| "-".to_string(), |ip| ip.to_string())
+                    },
+                ),
+            )
             .configure(|cfg| routes::configure(cfg, &static_dir, &media_dir))
     });
     // Responses go out as soon as they are written: with Nagle's algorithm on, the last small
@@ -197,9 +219,16 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     let scheduler_state = state.clone();
     let scheduler = actix_web::rt::spawn(async move {
         let mut ticks = actix_web::rt::time::interval(scheduler_state.config.scheduler_interval);
+        let mut last_sweep = None;
         loop {
             ticks.tick().await;
             let now = scheduler_state.clock.now();
+            if last_sweep.is_none_or(|at| now - at >= SWEEP_INTERVAL) {
+                last_sweep = Some(now);
+                if let Err(error) = sweep_expired(&scheduler_state, now).await {
+                    tracing::warn!(%error, "expired sessions and login counts not swept; will retry");
+                }
+            }
             let published = scheduler_state
                 .write(move |conn, changes| Ok(editorial::publish_due(conn, changes, now)?))
                 .await;

@@ -130,6 +130,10 @@ struct ServeArgs {
     /// in front can purge exactly what changed.
     #[arg(long, env = "GAZETTE_PURGE_URL")]
     purge_url: Option<String>,
+    /// Reverse proxies (IP addresses, comma-separated) whose Forwarded / X-Forwarded-For
+    /// headers are believed when they name the client. None by default.
+    #[arg(long, env = "GAZETTE_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
     /// Start with an empty database instead of the demo newsroom.
     #[arg(long)]
     no_demo: bool,
@@ -151,6 +155,8 @@ impl ServeArgs {
         config.page_cache_bytes = self.page_cache_mb * 1024 * 1024;
         config.search_cache_bytes = self.search_cache_mb * 1024 * 1024;
         config.purge_url = self.purge_url;
+        config.trusted_proxies =
+            Config::parse_trusted_proxies(&self.trusted_proxies).map_err(|e| e.to_string())?;
         config.seed_demo = !self.no_demo;
         config.sitemap_chunk_size = self.sitemap_chunk_size;
         config.validate().map_err(|e| e.to_string())?;

@@ -7,10 +7,10 @@ use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{Route, guard, web};
 
-use crate::handlers::admin;
 use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
 use crate::handlers::public::{article, author, home, search, section, tag};
+use crate::handlers::{self, admin};
 
 /// Static files never change under a given URL (each carries a content hash; uploads get a new
 /// random name), so browsers may keep them for a year.
@@ -44,8 +44,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
             web::scope("/admin")
                 .wrap(actix_web::middleware::from_fn(admin::guard))
                 .route("", web::get().to(admin::dashboard::show))
-                .route("/login", web::get().to(admin::session::show))
-                .route("/login", web::post().to(admin::session::login))
+                .service(
+                    web::resource("/login")
+                        // Its own small limit: nobody needs more to log in.
+                        .app_data(handlers::form_config(admin::session::LOGIN_BODY_LIMIT))
+                        .route(web::get().to(admin::session::show))
+                        .route(web::post().to(admin::session::login)),
+                )
                 .route("/logout", web::post().to(admin::session::logout))
                 .route("/articles", web::get().to(admin::articles::list))
                 .route("/articles", web::post().to(admin::articles::create))

@@ -31,7 +31,13 @@ pub struct AppState {
     /// Sections in navigation order. Every page shows them, so they are kept in memory and
     /// reloaded whenever sections change.
     navigation: RwLock<Arc<Vec<SectionLink>>>,
+    /// Password checks running at once: each takes ~20 MB and tens of milliseconds of a core
+    /// (argon2id), so a flood of logins queues here instead of exhausting memory and threads.
+    pub password_checks: tokio::sync::Semaphore,
 }
+
+/// Password checks allowed to run at once.
+const CONCURRENT_PASSWORD_CHECKS: usize = 2;
 
 impl AppState {
     pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
@@ -44,7 +50,18 @@ impl AppState {
             assets,
             clock,
             navigation: RwLock::new(Arc::new(Vec::new())),
+            password_checks: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
         }
+    }
+
+    /// The address the request comes from (see `client`): its peer, or the client a trusted
+    /// proxy names. Empty when unknown (a test request without a socket).
+    pub fn client_address(&self, request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+        crate::client::client_ip(
+            request.peer_addr().map(|a| a.ip()),
+            request.headers(),
+            &self.config.trusted_proxies,
+        )
     }
 
     /// Reloads the section navigation from the database.

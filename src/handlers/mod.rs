@@ -21,6 +21,19 @@ pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
 
 /// Renders a page template into a 200 response. Rendering is a pure function of the page
 /// struct, so the same output can later be cached and served without running the handler.
+/// Reads url-encoded forms of at most `limit` bytes: larger ones get 413 as soon as the limit
+/// passes, unreadable ones 400, each with a page that says so.
+pub fn form_config(limit: usize) -> actix_web::web::FormConfig {
+    actix_web::web::FormConfig::default()
+        .limit(limit)
+        .error_handler(move |error, _| match error {
+            actix_web::error::UrlencodedError::Overflow { .. } => {
+                AppError::TooLarge(format!("The form is larger than {} KB.", limit / 1024)).into()
+            }
+            other => AppError::bad_request(format!("The form could not be read: {other}.")).into(),
+        })
+}
+
 pub fn render_page(page: &impl Template) -> Result<HttpResponse, AppError> {
     let body = page.render()?;
     Ok(HttpResponse::Ok()

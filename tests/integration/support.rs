@@ -203,6 +203,7 @@ impl TestApp {
         for (name, value) in headers {
             request = request.set(name, value);
         }
+        request = self.with_origin(request, "POST", headers);
         let result = request
             .set(
                 "Content-Type",
@@ -210,6 +211,53 @@ impl TestApp {
             )
             .send_bytes(&body);
         Self::collect(result, "POST", path)
+    }
+
+    /// A browser sends Origin with every form POST: so do the tests, unless a test sets Origin
+    /// or Referer itself.
+    fn with_origin(
+        &self,
+        request: ureq::Request,
+        method: &str,
+        headers: &[(&str, &str)],
+    ) -> ureq::Request {
+        let claims = headers.iter().any(|(name, _)| {
+            name.eq_ignore_ascii_case("origin") || name.eq_ignore_ascii_case("referer")
+        });
+        if method == "GET" || method == "HEAD" || claims {
+            request
+        } else {
+            request.set("Origin", &self.base_url)
+        }
+    }
+
+    /// POSTs the login form as a browser does: first fetching the form, whose token and login
+    /// cookie go back with the post. `headers` may carry more cookies.
+    pub fn post_login(&self, headers: &[(&str, &str)], form: &[(&str, &str)]) -> Response {
+        let page = self.get("/admin/login");
+        let token = page.attrs("input[name=login_token]", "value").remove(0);
+        let login_cookie = page
+            .header("set-cookie")
+            .and_then(|header| {
+                header
+                    .split(", ")
+                    .find_map(|cookie| cookie.strip_prefix("gazette_login="))
+            })
+            .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+            .expect("the login form sets its cookie");
+        let mut cookie = format!("gazette_login={login_cookie}");
+        let mut sent: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("cookie") {
+                cookie = format!("{value}; {cookie}");
+            } else {
+                sent.push((name, value));
+            }
+        }
+        sent.push(("Cookie", &cookie));
+        let mut fields = form.to_vec();
+        fields.push(("login_token", &token));
+        self.post_form("/admin/login", &sent, &fields)
     }
 
     fn send(
@@ -225,6 +273,7 @@ impl TestApp {
         for (name, value) in headers {
             request = request.set(name, value);
         }
+        request = self.with_origin(request, method, headers);
         let result = match form {
             Some(form) => request.send_form(form),
             None => request.call(),
@@ -392,8 +441,7 @@ impl TestApp {
 
     /// Logs in through the login form.
     pub fn login(&self, email: &str) -> StaffSession<'_> {
-        let response = self.post_form(
-            "/admin/login",
+        let response = self.post_login(
             &[],
             &[
                 ("email", email),

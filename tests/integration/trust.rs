@@ -3,16 +3,20 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use crate::support::TestApp;
+use chrono::TimeDelta;
+use gazette::models::Role;
 
-/// Sends `target` exactly as written (an HTTP client would normalise backslashes) and returns
-/// the status line and the `Location` header.
-fn raw_get(app: &TestApp, target: &str) -> (String, Option<String>) {
+use crate::support::{StaffSession, TestApp, now, session_cookie};
+
+/// Sends a request exactly as written (an HTTP client would normalise backslashes, and add
+/// headers of its own) and returns the status line and the `Location` header.
+fn raw(app: &TestApp, head: &str, body: &str) -> (String, Option<String>) {
     let address = app.base_url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "{head}\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut answer = String::new();
@@ -27,6 +31,10 @@ fn raw_get(app: &TestApp, target: &str) -> (String, Option<String>) {
                 .then(|| value.trim().to_string())
         });
     (status, location)
+}
+
+fn raw_get(app: &TestApp, target: &str) -> (String, Option<String>) {
+    raw(app, &format!("GET {target} HTTP/1.1"), "")
 }
 
 #[test]
@@ -57,4 +65,204 @@ fn no_redirect_ever_points_at_another_host() {
     }
     let (_, location) = raw_get(&app, "//evil.example/");
     assert_eq!(location.as_deref(), Some("/evil.example"));
+}
+
+#[test]
+fn logging_in_needs_the_login_forms_token_and_a_same_site_origin() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let credentials = [
+        ("email", "editor@example.com"),
+        ("password", "correct horse battery"),
+    ];
+    // Posted from elsewhere (an attacker's page logging the victim into the attacker's
+    // account): no login cookie, no token.
+    let forged = app.post_form("/admin/login", &[], &credentials);
+    assert_eq!(forged.status, 403);
+    assert!(session_cookie(&forged).is_none());
+    assert_eq!(forged.attrs("#email", "value"), vec!["editor@example.com"]);
+    assert!(forged.texts(".form-error")[0].contains("expired"));
+    // The form's own token, but an opaque origin or none at all.
+    let opaque = app.post_login(&[("Origin", "null")], &credentials);
+    assert_eq!(opaque.status, 403);
+    let elsewhere = app.post_login(&[("Origin", "https://evil.example")], &credentials);
+    assert_eq!(elsewhere.status, 403);
+    assert_eq!(app.post_login(&[], &credentials).status, 303);
+}
+
+#[test]
+fn admin_writes_that_name_no_origin_are_refused() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let token = editor.csrf_token();
+    let body = format!("csrf_token={token}");
+    let head = |extra: &str| {
+        format!(
+            "POST /admin/logout HTTP/1.1\r\nCookie: gazette_session={}\r\nContent-Type: application/x-www-form-urlencoded{extra}",
+            editor.cookie
+        )
+    };
+    let (neither, _) = raw(&app, &head(""), &body);
+    assert!(neither.contains(" 403 "), "{neither}");
+    let (null, _) = raw(&app, &head("\r\nOrigin: null"), &body);
+    assert!(null.contains(" 403 "), "{null}");
+    let (referred, _) = raw(
+        &app,
+        &head(&format!("\r\nReferer: {}/admin", app.base_url)),
+        &body,
+    );
+    assert!(referred.contains(" 303 "), "{referred}");
+}
+
+/// A newsroom behind a reverse proxy on 127.0.0.1, whose clients the proxy names.
+fn behind_proxy() -> TestApp {
+    let app = TestApp::with_config(
+        |_| {},
+        |config| config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()],
+    );
+    app.add_staff("editor@example.com", Role::Editor);
+    app
+}
+
+fn login_from(app: &TestApp, client: &str, password: &str) -> u16 {
+    app.post_login(
+        &[("X-Forwarded-For", client)],
+        &[("email", "editor@example.com"), ("password", password)],
+    )
+    .status
+}
+
+#[test]
+fn a_client_failing_on_an_account_cannot_lock_out_anyone_else() {
+    let app = behind_proxy();
+    for _ in 0..12 {
+        let status = login_from(&app, "203.0.113.9", "a wrong guess!");
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    assert_eq!(
+        login_from(&app, "203.0.113.9", "correct horse battery"),
+        429,
+        "the guesser waits, even with the right password"
+    );
+    assert_eq!(
+        login_from(&app, "198.51.100.7", "correct horse battery"),
+        303,
+        "the staff member, from their own address, is not locked out"
+    );
+    // Another address in the guesser's IPv6 /64 is the same guesser.
+    for n in 1..=6 {
+        login_from(&app, &format!("2001:db8:1:2::{n}"), "a wrong guess!");
+    }
+    assert_eq!(
+        login_from(&app, "2001:db8:1:2::99", "correct horse battery"),
+        429
+    );
+    assert_eq!(
+        login_from(&app, "2001:db8:1:3::1", "correct horse battery"),
+        303
+    );
+}
+
+#[test]
+fn without_a_trusted_proxy_forwarding_headers_do_not_reset_the_count() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    for n in 0..7 {
+        login_from(&app, &format!("192.0.2.{n}"), "a wrong guess!");
+    }
+    assert_eq!(
+        login_from(&app, "192.0.2.200", "correct horse battery"),
+        429,
+        "a made-up X-Forwarded-For is not a new client"
+    );
+}
+
+#[test]
+fn login_input_is_bounded_and_unknown_emails_are_not_written_down() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let long_email = format!("{}@example.com", "e".repeat(250));
+    let response = app.post_login(
+        &[],
+        &[("email", &long_email), ("password", "whatever it is")],
+    );
+    assert_eq!(response.status, 422);
+    assert!(!response.texts(".form-error").is_empty());
+    let long_password = "p".repeat(1_025);
+    let response = app.post_login(
+        &[],
+        &[
+            ("email", "editor@example.com"),
+            ("password", &long_password),
+        ],
+    );
+    assert_eq!(response.status, 422);
+    assert_eq!(
+        response.attrs("#email", "value"),
+        vec!["editor@example.com"]
+    );
+    let huge = "x".repeat(5_000);
+    let response = app.post_login(
+        &[],
+        &[("email", "a@b.c"), ("password", "p"), ("pad", &huge)],
+    );
+    assert_eq!(response.status, 413);
+
+    // Someone types their password into the email field.
+    let typed = "hunter2-my-secret";
+    assert_eq!(
+        app.post_login(&[], &[("email", typed), ("password", "whatever it is")])
+            .status,
+        401
+    );
+    let mut conn = app.db();
+    let entries = gazette::models::audit::recent(&mut conn, 50, 0).unwrap();
+    let failed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "login.failed")
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.subject.contains(typed) && !e.detail.contains(typed)),
+        "what was typed as an unknown email is not kept"
+    );
+    assert!(
+        failed.iter().all(|e| e.address == "127.0.0.1"),
+        "{failed:?}"
+    );
+}
+
+#[test]
+fn expired_sessions_and_old_login_failures_are_swept() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor: StaffSession = app.login("editor@example.com");
+    login_from(&app, "127.0.0.1", "a wrong guess!");
+    let count = |table: &str| -> i64 {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = app.db();
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut conn)
+            .unwrap()
+            .n
+    };
+    let sweep = |at| {
+        actix_web::rt::System::new()
+            .block_on(gazette::sweep_expired(&app.state, at))
+            .unwrap()
+    };
+    assert_eq!(sweep(now()), (0, 0), "nothing is expired yet");
+    assert_eq!(count("sessions"), 1);
+    assert_eq!(sweep(now() + TimeDelta::hours(13)), (1, 3));
+    assert_eq!(count("sessions"), 0);
+    assert_eq!(count("login_throttle"), 0);
+    assert_eq!(editor.get("/admin").status, 303);
 }

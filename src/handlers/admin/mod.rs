@@ -78,7 +78,10 @@ fn host_of(url: &str) -> Option<&str> {
 }
 
 /// Wraps `/admin`: responses are private and never cached or indexed, and a state-changing
-/// request whose Origin (or Referer) names another site is refused before any handler runs.
+/// request is refused before any handler runs unless its Origin (or, without one, its Referer)
+/// names this site. A request naming neither, or the opaque `null` origin (sandboxed frames,
+/// some redirects), cannot show where it came from and is refused too: browsers send Origin
+/// with every form POST.
 pub async fn guard(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -88,17 +91,16 @@ pub async fn guard(
         let claimed = headers
             .get(header::ORIGIN)
             .or_else(|| headers.get(header::REFERER))
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| *v != "null");
-        if let Some(claimed) = claimed {
-            let own_host = request.connection_info().host().to_string();
-            let base_host = request
-                .app_data::<web::Data<AppState>>()
-                .and_then(|s| host_of(&s.config.base_url).map(str::to_string));
-            let claimed_host = host_of(claimed).unwrap_or("");
-            if claimed_host != own_host && Some(claimed_host.to_string()) != base_host {
-                return Err(AppError::Forbidden.into());
-            }
+            .and_then(|v| v.to_str().ok());
+        let own_host = request.connection_info().host().to_string();
+        let base_host = request
+            .app_data::<web::Data<AppState>>()
+            .and_then(|s| host_of(&s.config.base_url).map(str::to_string));
+        let same_site = claimed.and_then(host_of).is_some_and(|claimed_host| {
+            claimed_host == own_host || Some(claimed_host) == base_host.as_deref()
+        });
+        if !same_site {
+            return Err(AppError::Forbidden.into());
         }
     }
     let mut response = next.call(request).await?.map_into_boxed_body();

@@ -9,10 +9,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::{self, Protected, SESSION_COOKIE, Staff};
+use crate::client;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{TokenOnly, render_admin};
-use crate::models::session::{Session, Throttle};
+use crate::models::session::{LoginKeys, Session, Throttle};
 use crate::models::{User, audit};
 use crate::state::AppState;
 
@@ -23,6 +24,7 @@ pub struct LoginTemplate {
     pub stylesheet_url: String,
     pub email: String,
     pub next: String,
+    pub login_token: String,
     pub message: Option<String>,
 }
 
@@ -37,7 +39,20 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
+    /// Matches the login cookie: a login posted from another site (logging the victim into the
+    /// attacker's account) has no way to know it.
+    #[serde(default)]
+    login_token: String,
 }
+
+/// The longest email address there can be (RFC 5321).
+pub const MAX_EMAIL_BYTES: usize = 254;
+/// Longer than any password manager makes; hashing more would be work for an attacker to cause.
+pub const MAX_PASSWORD_BYTES: usize = 1_024;
+/// The login form's whole body: the fields above and a little more.
+pub const LOGIN_BODY_LIMIT: usize = 4_096;
+/// The pre-session cookie holding the login form's token.
+const LOGIN_COOKIE: &str = "gazette_login";
 
 /// Only paths inside the admin are followed after login: never another site.
 fn safe_next(next: &str) -> String {
@@ -49,42 +64,60 @@ fn safe_next(next: &str) -> String {
     }
 }
 
+/// The login page, with the form's token (the one the browser's login cookie holds, or a new
+/// one set with the page).
 fn login_page(
     state: &AppState,
+    request: &HttpRequest,
     email: &str,
     next: &str,
     message: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    render_admin(
+    let existing = request
+        .cookie(LOGIN_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()));
+    let login_token = existing.clone().unwrap_or_else(auth::random_token);
+    let mut response = render_admin(
         &LoginTemplate {
             site_name: state.config.site_name.clone(),
             stylesheet_url: state.assets.url("css/admin.css"),
-            email: email.to_string(),
+            email: email.chars().take(MAX_EMAIL_BYTES).collect(),
             next: safe_next(next),
+            login_token: login_token.clone(),
             message,
         },
         status,
-    )
+    )?;
+    if existing.is_none() {
+        let cookie = Cookie::build(LOGIN_COOKIE, login_token)
+            .path("/admin/login")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .secure(state.config.base_url.starts_with("https://"))
+            .finish();
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::internal(format!("login cookie: {e}")))?;
+    }
+    Ok(response)
 }
 
 pub async fn show(
     state: web::Data<AppState>,
+    request: HttpRequest,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
-    login_page(
-        &state,
-        "",
-        query.next.as_deref().unwrap_or("/admin"),
-        None,
-        StatusCode::OK,
-    )
+    let next = query.next.as_deref().unwrap_or("/admin");
+    login_page(&state, &request, "", next, None, StatusCode::OK)
 }
 
-fn client_address(request: &HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+/// The client as the audit log and throttling name it.
+fn client_address(state: &AppState, request: &HttpRequest) -> String {
+    state
+        .client_address(request)
+        .map(|ip| ip.to_string())
         .unwrap_or_default()
 }
 
@@ -100,7 +133,12 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 enum LoginOutcome {
     LoggedIn { token: String },
     Refused,
+}
+
+/// What a login attempt found before the password is checked.
+enum Attempt {
     Wait(i64),
+    Check { user: Option<User> },
 }
 
 pub async fn login(
@@ -109,28 +147,92 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let address = client_address(&request);
+    let again = |message: &str, status: StatusCode| {
+        login_page(
+            &state,
+            &request,
+            &form.email,
+            &form.next,
+            Some(message.into()),
+            status,
+        )
+    };
+    if form.email.len() > MAX_EMAIL_BYTES || form.password.len() > MAX_PASSWORD_BYTES {
+        return again(
+            "That email or password is longer than any account's. Check it and try again.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let expected = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_string());
+    if !expected.is_some_and(|token| auth::same_secret(&token, &form.login_token)) {
+        return again(
+            "This login form had expired. Please log in again.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let address = client_address(&state, &request);
+    let client_key = state
+        .client_address(&request)
+        .map(client::throttle_key)
+        .unwrap_or_default();
     let email = User::normalize_email(&form.email);
-    let keys = vec![format!("email:{email}"), format!("ip:{address}")];
+    let keys = LoginKeys::new(&email, &client_key);
     let now = state.clock.now();
+
+    // 1. Is this client waiting, and whose hash is it? (The connection goes back to the pool
+    //    before the slow part.)
+    let lookup = {
+        let (keys, email) = (keys.clone(), email.clone());
+        db::run(&state.pool, move |conn| {
+            if let Some(until) = Throttle::blocked_until(conn, &keys, now)? {
+                return Ok(Attempt::Wait((until - now).num_seconds().max(1)));
+            }
+            Ok(Attempt::Check {
+                user: User::find_by_email(conn, &email)?,
+            })
+        })
+        .await?
+    };
+    let user = match lookup {
+        Attempt::Wait(seconds) => return Err(AppError::TooManyRequests(seconds)),
+        Attempt::Check { user } => user,
+    };
+
+    // 2. The password, a few checks at a time. An unknown email costs a check too and gets the
+    //    same answer as a wrong password.
+    let hash = user
+        .as_ref()
+        .map_or(auth::dummy_hash().to_string(), |u| u.password_hash.clone());
+    let valid = {
+        let _turn = state
+            .password_checks
+            .acquire()
+            .await
+            .map_err(AppError::internal)?;
+        let password = form.password.clone();
+        web::block(move || auth::verify_password(&hash, &password))
+            .await
+            .map_err(AppError::internal)?
+    };
+
+    // 3. Count the failure, or open the session.
     let previous = request
         .cookie(SESSION_COOKIE)
         .map(|c| auth::token_hash(c.value()));
-    let password = form.password.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        if let Some(until) = Throttle::blocked_until(conn, &keys, now)? {
-            return Ok(LoginOutcome::Wait((until - now).num_seconds().max(1)));
-        }
-        let user = User::find_by_email(conn, &email)?;
-        // An unknown email costs a hash check too, and gets the same answer as a bad password.
-        let hash = user
-            .as_ref()
-            .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
-        let valid = auth::verify_password(hash, &password);
-        let Some(user) = user.filter(|_| valid) else {
-            Throttle::record_failure(conn, &keys, now)?;
-            audit::record(conn, now, None, "login.failed", &email, "", &keys[1])?;
-            return Ok(LoginOutcome::Refused);
+        let user = match user {
+            Some(user) if valid => user,
+            known_or_not => {
+                Throttle::record_failure(conn, &keys, now)?;
+                // What was typed as the email is sometimes a password: only a known account's
+                // address is written down.
+                let subject = known_or_not
+                    .as_ref()
+                    .map_or("(unknown account)", |u| u.email.as_str());
+                let user_id = known_or_not.as_ref().map(|u| u.id);
+                audit::record(conn, now, user_id, "login.failed", subject, "", &address)?;
+                return Ok(LoginOutcome::Refused);
+            }
         };
         db::write_transaction(conn, |conn| {
             Throttle::clear(conn, &keys)?;
@@ -146,26 +248,27 @@ pub async fn login(
                 &auth::random_token(),
                 now,
             )?;
-            audit::record(conn, now, Some(user.id), "login", &user.email, "", &keys[1])?;
+            audit::record(conn, now, Some(user.id), "login", &user.email, "", &address)?;
             Ok(LoginOutcome::LoggedIn { token })
         })
     })
     .await?;
     match outcome {
-        LoginOutcome::LoggedIn { token } => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, safe_next(&form.next)))
-            .cookie(session_cookie(&state, token))
-            .finish()),
-        LoginOutcome::Refused => login_page(
-            &state,
-            &form.email,
-            &form.next,
-            Some(
-                "That email and password don't match an account. Check them and try again.".into(),
-            ),
+        LoginOutcome::LoggedIn { token } => {
+            let mut used = Cookie::build(LOGIN_COOKIE, "")
+                .path("/admin/login")
+                .finish();
+            used.set_max_age(CookieDuration::ZERO);
+            Ok(HttpResponse::SeeOther()
+                .insert_header((LOCATION, safe_next(&form.next)))
+                .cookie(session_cookie(&state, token))
+                .cookie(used)
+                .finish())
+        }
+        LoginOutcome::Refused => again(
+            "That email and password don't match an account. Check them and try again.",
             StatusCode::UNAUTHORIZED,
         ),
-        LoginOutcome::Wait(seconds) => Err(AppError::TooManyRequests(seconds)),
     }
 }
 
@@ -176,7 +279,7 @@ pub async fn logout(
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let address = client_address(&request);
+    let address = client_address(&state, &request);
     let session = staff.session.token_hash.clone();
     db::run(&state.pool, move |conn| {
         Session::delete(conn, &session)?;

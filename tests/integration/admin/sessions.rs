@@ -21,16 +21,14 @@ fn login_rotates_the_session_and_logout_ends_it() {
     assert_eq!(form.status, 200);
     assert_eq!(form.header("cache-control"), Some("private, no-store"));
 
-    let wrong = app.post_form(
-        "/admin/login",
+    let wrong = app.post_login(
         &[],
         &[
             ("email", "editor@example.com"),
             ("password", "nope nope nope"),
         ],
     );
-    let unknown = app.post_form(
-        "/admin/login",
+    let unknown = app.post_login(
         &[],
         &[
             ("email", "nobody@example.com"),
@@ -51,8 +49,7 @@ fn login_rotates_the_session_and_logout_ends_it() {
     );
     assert!(session_cookie(&wrong).is_none());
 
-    let ok = app.post_form(
-        "/admin/login",
+    let ok = app.post_login(
         &[],
         &[
             ("email", "Editor@Example.com"),
@@ -80,8 +77,7 @@ fn login_rotates_the_session_and_logout_ends_it() {
     assert!(dashboard.body.contains("Articles by status"));
 
     // A new login presenting the old cookie gets a new session; the old one stops working.
-    let again = app.post_form(
-        "/admin/login",
+    let again = app.post_login(
         &[("Cookie", &format!("gazette_session={first}"))],
         &[
             ("email", "editor@example.com"),
@@ -189,8 +185,7 @@ fn repeated_failures_are_throttled_with_growing_waits() {
     let app = newsroom();
     app.add_staff("editor@example.com", Role::Editor);
     let attempt = |password: &str| {
-        app.post_form(
-            "/admin/login",
+        app.post_login(
             &[],
             &[("email", "editor@example.com"), ("password", password)],
         )
@@ -228,8 +223,7 @@ fn the_session_cookie_is_secure_behind_https() {
         |config| config.base_url = "https://news.example.com".into(),
     );
     app.add_staff("editor@example.com", Role::Editor);
-    let response = app.post_form(
-        "/admin/login",
+    let response = app.post_login(
         &[],
         &[
             ("email", "editor@example.com"),
