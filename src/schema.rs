@@ -19,6 +19,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_bodies (article_id) {
+        article_id -> Integer,
+        body_markdown -> Text,
+        body_html -> Text,
+    }
+}
+
+diesel::table! {
     article_daily_views (article_id, day) {
         article_id -> Integer,
         day -> Date,
@@ -82,8 +90,6 @@ diesel::table! {
         headline -> Text,
         slug -> Text,
         dek -> Text,
-        body_markdown -> Text,
-        body_html -> Text,
         word_count -> Integer,
         hero_image_url -> Nullable<Text>,
         hero_image_alt -> Text,
@@ -226,6 +232,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(article_bodies -> articles (article_id));
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_daily_views -> articles (article_id));
@@ -241,6 +248,7 @@ diesel::joinable!(users -> authors (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
+    article_bodies,
     article_autosaves,
     article_daily_views,
     article_pinned_related,

@@ -13,7 +13,9 @@ use diesel::prelude::*;
 use crate::changes::{Change, ChangeSet};
 use crate::demo;
 use crate::markdown;
-use crate::models::{ArticleStatus, Author, NewArticle, NewAuthor, NewSection, Section};
+use crate::models::{
+    ArticleBody, ArticleStatus, Author, NewArticle, NewAuthor, NewSection, Section,
+};
 use crate::schema::{article_authors, article_tags, articles, sections, tags};
 
 const AUTHORS: usize = 60;
@@ -247,8 +249,6 @@ pub fn generate(
                             headline,
                             slug,
                             dek,
-                            body_markdown: body,
-                            body_html: rendered.html,
                             word_count: rendered.word_count as i32,
                             hero_image_url: None,
                             hero_image_alt: String::new(),
@@ -268,6 +268,12 @@ pub fn generate(
                     ))
                     .returning(articles::id)
                     .get_result(conn)?;
+                ArticleBody {
+                    article_id,
+                    body_markdown: body,
+                    body_html: rendered.html,
+                }
+                .save(conn)?;
                 let bylines = if writer.random.below(8) == 0 { 2 } else { 1 };
                 let mut chosen = Vec::new();
                 for position in 0..bylines {

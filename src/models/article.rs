@@ -12,7 +12,9 @@ use diesel::sql_types::Text;
 
 use crate::markdown;
 use crate::models::{Tag, byline};
-use crate::schema::{article_authors, article_slug_history, article_tags, articles};
+use crate::schema::{
+    article_authors, article_bodies, article_slug_history, article_tags, articles,
+};
 
 /// Where an article is in the editorial workflow. Only `Published` is visible to readers.
 /// Stored as its `as_str` text (the migrations' CHECK constraint lists the same words).
@@ -99,7 +101,10 @@ pub struct Article {
     pub headline: String,
     pub slug: String,
     pub dek: String,
+    /// From `article_bodies`: an [`Article`] is loaded with [`Article::with_body`].
+    #[diesel(select_expression = article_bodies::body_markdown)]
     pub body_markdown: String,
+    #[diesel(select_expression = article_bodies::body_html)]
     pub body_html: String,
     pub word_count: i32,
     pub hero_image_url: Option<String>,
@@ -165,8 +170,6 @@ pub struct NewArticle {
     pub headline: String,
     pub slug: String,
     pub dek: String,
-    pub body_markdown: String,
-    pub body_html: String,
     pub word_count: i32,
     pub hero_image_url: Option<String>,
     pub hero_image_alt: String,
@@ -183,8 +186,30 @@ pub struct NewArticle {
     pub seo_description: String,
 }
 
+/// An article's text, as stored.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = article_bodies)]
+pub struct ArticleBody {
+    pub article_id: i32,
+    pub body_markdown: String,
+    pub body_html: String,
+}
+
+impl ArticleBody {
+    /// Stores the text of article `article_id` (new or replaced).
+    pub fn save(&self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        diesel::insert_into(article_bodies::table)
+            .values(self)
+            .on_conflict(article_bodies::article_id)
+            .do_update()
+            .set(self)
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
 impl NewArticle {
-    fn from_input(input: &ArticleInput, now: NaiveDateTime) -> NewArticle {
+    fn from_input(input: &ArticleInput, now: NaiveDateTime) -> (NewArticle, ArticleBody) {
         let rendered = markdown::render(&input.body_markdown);
         let slug = if input.slug.trim().is_empty() {
             slug::slugify(&input.headline)
@@ -192,12 +217,15 @@ impl NewArticle {
             slug::slugify(input.slug.trim())
         };
         let hero = input.hero_image.as_ref();
-        NewArticle {
+        let body = ArticleBody {
+            article_id: 0,
+            body_markdown: input.body_markdown.clone(),
+            body_html: rendered.html,
+        };
+        let article = NewArticle {
             headline: input.headline.trim().to_string(),
             slug,
             dek: input.dek.trim().to_string(),
-            body_markdown: input.body_markdown.clone(),
-            body_html: rendered.html,
             word_count: rendered.word_count as i32,
             hero_image_url: hero.map(|h| h.url.clone()),
             hero_image_alt: hero.map(|h| h.alt.clone()).unwrap_or_default(),
@@ -212,14 +240,23 @@ impl NewArticle {
             updated_at: now,
             seo_title: input.seo_title.trim().to_string(),
             seo_description: input.seo_description.trim().to_string(),
-        }
+        };
+        (article, body)
     }
 }
 
+/// Articles with their text, ready for `.select(Article::as_select())`.
+type WithBody = diesel::dsl::InnerJoin<articles::table, article_bodies::table>;
+
 impl Article {
+    /// The query whole articles are loaded from.
+    pub fn with_body() -> WithBody {
+        articles::table.inner_join(article_bodies::table)
+    }
+
     pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Article> {
-        articles::table
-            .find(id)
+        Article::with_body()
+            .filter(articles::id.eq(id))
             .select(Article::as_select())
             .first(conn)
     }
@@ -235,7 +272,7 @@ impl Article {
 
     /// The article at this slug, whatever its status.
     pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<Article>> {
-        articles::table
+        Article::with_body()
             .filter(articles::slug.eq(slug))
             .select(Article::as_select())
             .first(conn)
@@ -262,15 +299,15 @@ impl Article {
         now: NaiveDateTime,
     ) -> QueryResult<Article> {
         crate::db::write_transaction(conn, |conn| {
-            let article: Article = diesel::insert_into(articles::table)
-                .values((
-                    NewArticle::from_input(input, now),
-                    articles::created_at.eq(now),
-                ))
-                .returning(Article::as_returning())
+            let (article, mut body) = NewArticle::from_input(input, now);
+            let id: i32 = diesel::insert_into(articles::table)
+                .values((article, articles::created_at.eq(now)))
+                .returning(articles::id)
                 .get_result(conn)?;
-            save_relations(conn, article.id, input)?;
-            Ok(article)
+            body.article_id = id;
+            body.save(conn)?;
+            save_relations(conn, id, input)?;
+            Article::find(conn, id)
         })
     }
 
@@ -284,7 +321,7 @@ impl Article {
     ) -> QueryResult<Article> {
         crate::db::write_transaction(conn, |conn| {
             let before = Article::find(conn, id)?;
-            let changes = NewArticle::from_input(input, now);
+            let (changes, mut body) = NewArticle::from_input(input, now);
             if changes.slug != before.slug {
                 // The new slug may be one this article had before: it is no longer "old".
                 diesel::delete(
@@ -303,12 +340,13 @@ impl Article {
                     .set(article_slug_history::article_id.eq(id))
                     .execute(conn)?;
             }
-            let article = diesel::update(articles::table.find(id))
+            diesel::update(articles::table.find(id))
                 .set(&changes)
-                .returning(Article::as_returning())
-                .get_result(conn)?;
+                .execute(conn)?;
+            body.article_id = id;
+            body.save(conn)?;
             save_relations(conn, id, input)?;
-            Ok(article)
+            Article::find(conn, id)
         })
     }
 }
@@ -335,7 +373,7 @@ impl Article {
         conn: &mut SqliteConnection,
         now: NaiveDateTime,
     ) -> QueryResult<Vec<Article>> {
-        articles::table
+        Article::with_body()
             .filter(articles::status.eq(ArticleStatus::Scheduled))
             .filter(articles::published_at.le(now))
             .select(Article::as_select())

@@ -16,7 +16,7 @@ pub mod sitemap;
 pub mod tag;
 pub mod user;
 
-pub use article::{Article, ArticleFacts, ArticleStatus, NewArticle};
+pub use article::{Article, ArticleBody, ArticleFacts, ArticleStatus, NewArticle};
 pub use author::{Author, NewAuthor};
 pub use listing::Listing;
 pub use section::{NewSection, Section};

@@ -114,8 +114,9 @@ fn published_texts(
     through_id: i32,
     limit: i64,
 ) -> QueryResult<Vec<ArticleText>> {
-    use crate::schema::articles;
+    use crate::schema::{article_bodies, articles};
     articles::table
+        .inner_join(article_bodies::table)
         .filter(articles::status.eq(ArticleStatus::Published))
         .filter(articles::id.gt(after_id))
         .filter(articles::id.le(through_id))
@@ -125,7 +126,7 @@ fn published_texts(
             articles::id,
             articles::headline,
             articles::dek,
-            articles::body_markdown,
+            article_bodies::body_markdown,
             articles::section_id,
             articles::published_at,
         ))

@@ -31,3 +31,40 @@ fn the_demo_fills_only_an_empty_database() {
     assert!(count >= 80, "{count} demo articles");
     assert!(!gazette::demo::is_empty(&mut conn).unwrap());
 }
+
+#[test]
+fn article_text_moves_to_its_own_table_intact() {
+    use diesel::RunQueryDsl;
+    use diesel::migration::MigrationSource;
+    use diesel::sqlite::Sqlite;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    let migrations: Vec<_> = MigrationSource::<Sqlite>::migrations(&MIGRATIONS).unwrap();
+    let split = migrations
+        .iter()
+        .position(|m| m.name().to_string().ends_with("_article_bodies"))
+        .expect("the article_bodies migration");
+    for _ in 0..split {
+        conn.run_next_migration(MIGRATIONS).unwrap();
+    }
+    diesel::sql_query(
+        "INSERT INTO sections (id, name, slug, created_at, updated_at)
+         VALUES (1, 'World', 'world', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    diesel::sql_query(
+        "INSERT INTO articles (id, headline, slug, dek, body_markdown, body_html, section_id,
+                               status, created_at, updated_at)
+         VALUES (7, 'Kept', 'kept', 'Dek', 'The *whole* story.', '<p>The <em>whole</em> story.</p>',
+                 1, 'published', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    gazette::db::run_migrations(&mut conn).unwrap();
+    let article = gazette::models::Article::find(&mut conn, 7).unwrap();
+    assert_eq!(article.body_markdown, "The *whole* story.");
+    assert_eq!(article.body_html, "<p>The <em>whole</em> story.</p>");
+    assert_eq!(article.headline, "Kept");
+}
