@@ -21,8 +21,8 @@ use crate::models::{Role, User};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "gazette_session";
-/// A session unused this long ends.
-pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::hours(2);
+/// A session unused this long ends, unless configured otherwise (`Config::session_idle`).
+pub const DEFAULT_IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
 /// A session ends this long after login, however busy.
 pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -75,8 +75,8 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-pub fn session_expired(session: &Session, now: NaiveDateTime) -> bool {
-    now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT
+pub fn session_expired(session: &Session, now: NaiveDateTime, idle: TimeDelta) -> bool {
+    now - session.last_seen_at > idle || now - session.created_at > ABSOLUTE_TIMEOUT
 }
 
 /// A logged-in staff member, any role.
@@ -91,9 +91,49 @@ impl Staff {
         self.user.role()
     }
 
-    pub fn csrf_token(&self) -> &str {
-        &self.session.csrf_token
+    /// The session's CSRF token as a page carries it: masked with fresh random bytes, so no two
+    /// responses hold the same string and compression cannot be used to guess it (BREACH).
+    pub fn masked_csrf_token(&self) -> String {
+        mask_token(&self.session.csrf_token)
     }
+
+    /// True when `submitted` (as a page carried it) is this session's CSRF token.
+    pub fn csrf_matches(&self, submitted: &str) -> bool {
+        unmask_token(submitted).is_some_and(|token| same_secret(&token, &self.session.csrf_token))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// `mask ‖ (token ⊕ mask)`, in hex.
+fn mask_token(token: &str) -> String {
+    let token = unhex(token).unwrap_or_default();
+    let mut mask = vec![0u8; token.len()];
+    OsRng.fill_bytes(&mut mask);
+    let masked: Vec<u8> = token.iter().zip(&mask).map(|(t, m)| t ^ m).collect();
+    format!("{}{}", hex(&mask), hex(&masked))
+}
+
+fn unmask_token(submitted: &str) -> Option<String> {
+    let bytes = unhex(submitted)?;
+    if bytes.is_empty() {
+        return None;
+    }
+    let (mask, masked) = bytes.split_at(bytes.len() / 2);
+    let token: Vec<u8> = mask.iter().zip(masked).map(|(m, x)| m ^ x).collect();
+    Some(hex(&token))
 }
 
 fn login_required(request: &HttpRequest) -> AppError {
@@ -117,11 +157,12 @@ async fn load_staff(request: HttpRequest) -> Result<Staff, AppError> {
     };
     let hash = token_hash(cookie.value());
     let now = state.clock.now();
+    let idle = state.config.session_idle;
     let found = db::run(&state.pool, move |conn| {
         let Some(session) = Session::find(conn, &hash)? else {
             return Ok(None);
         };
-        if session_expired(&session, now) {
+        if session_expired(&session, now, idle) {
             Session::delete(conn, &session.token_hash)?;
             return Ok(None);
         }
@@ -208,7 +249,7 @@ impl<T: DeserializeOwned + CsrfProtected + 'static> FromRequest for Protected<T>
                 .await
                 .map_err(|e| AppError::bad_request(format!("The form could not be read: {e}.")))?
                 .into_inner();
-            if !same_secret(form.csrf_token(), staff.csrf_token()) {
+            if !staff.csrf_matches(form.csrf_token()) {
                 return Err(AppError::Forbidden);
             }
             Ok(Protected(form))
@@ -228,6 +269,22 @@ mod tests {
         assert!(!verify_password(&hash, "wrong"));
         assert!(!verify_password(dummy_hash(), "anything"));
         assert!(!verify_password("not a hash", "anything"));
+    }
+
+    #[test]
+    fn csrf_tokens_are_masked_differently_each_time_and_unmask_to_the_same() {
+        let token = random_token();
+        let (a, b) = (mask_token(&token), mask_token(&token));
+        assert_ne!(a, b, "no two pages carry the same string");
+        assert_eq!(a.len(), 128);
+        assert_eq!(unmask_token(&a).as_deref(), Some(token.as_str()));
+        assert_eq!(unmask_token(&b).as_deref(), Some(token.as_str()));
+        assert!(
+            !same_secret(&unmask_token(&token).unwrap(), &token),
+            "unmasked is refused"
+        );
+        assert_eq!(unmask_token("not hex"), None);
+        assert_eq!(unmask_token(""), None);
     }
 
     #[test]

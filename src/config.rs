@@ -26,6 +26,8 @@ pub struct Config {
     pub views_flush_interval: Duration,
     /// Connections kept in the database pool.
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before it is answered 503.
+    pub db_connection_wait: Duration,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
     /// Most URLs in one article sitemap file (the sitemaps protocol allows 50,000).
@@ -41,6 +43,8 @@ pub struct Config {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client; none by
     /// default (anyone can send those headers).
     pub trusted_proxies: Vec<IpAddr>,
+    /// A staff session unused this long ends (it ends 12 hours after login in any case).
+    pub session_idle: chrono::TimeDelta,
 }
 
 /// A setting that cannot be used, explained for the person who set it.
@@ -68,6 +72,7 @@ impl Config {
             site_name: "The Gazette".to_string(),
             views_flush_interval: Duration::from_secs(30),
             db_pool_size: 8,
+            db_connection_wait: crate::db::DEFAULT_CONNECTION_WAIT,
             workers: 0,
             sitemap_chunk_size: 50_000,
             scheduler_interval: Duration::from_secs(15),
@@ -75,6 +80,7 @@ impl Config {
             search_cache_bytes: 8 * 1024 * 1024,
             purge_url: None,
             trusted_proxies: Vec::new(),
+            session_idle: crate::auth::DEFAULT_IDLE_TIMEOUT,
         }
     }
 
@@ -131,6 +137,13 @@ impl Config {
             return Err(ConfigError(format!(
                 "GAZETTE_PURGE_URL must be an http:// URL (got {url:?}); put TLS in the receiver's proxy"
             )));
+        }
+        if self.session_idle < chrono::TimeDelta::minutes(1)
+            || self.session_idle > crate::auth::ABSOLUTE_TIMEOUT
+        {
+            return Err(ConfigError(
+                "the session idle timeout must be between 1 and 720 minutes".into(),
+            ));
         }
         if self.db_pool_size == 0 {
             return Err(ConfigError(

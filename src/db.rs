@@ -44,8 +44,16 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     }
 }
 
+/// How long a request waits for a pooled connection unless configured otherwise.
+pub const DEFAULT_CONNECTION_WAIT: Duration = Duration::from_secs(10);
+
 /// Opens (creating if needed) the database file and builds the pool.
 pub fn open_pool(path: &Path, size: u32) -> Result<DbPool, String> {
+    open_pool_waiting(path, size, DEFAULT_CONNECTION_WAIT)
+}
+
+/// As [`open_pool`], with requests waiting at most `wait` for a connection (then 503).
+pub fn open_pool_waiting(path: &Path, size: u32, wait: Duration) -> Result<DbPool, String> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create database folder {}: {e}", parent.display()))?;
@@ -56,7 +64,7 @@ pub fn open_pool(path: &Path, size: u32) -> Result<DbPool, String> {
     let manager = ConnectionManager::<SqliteConnection>::new(url);
     Pool::builder()
         .max_size(size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(wait)
         .connection_customizer(Box::new(SqlitePragmas {
             cache_kib: (PAGE_CACHE_KIB / size.max(1)).max(2 * 1024),
         }))
@@ -85,7 +93,11 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(AppError::internal)?;
+        // No connection within the pool's timeout: every one is busy, or the database cannot
+        // be opened. Either way the reader should retry, not read "error".
+        let mut conn = pool
+            .get()
+            .map_err(|e| AppError::Unavailable(format!("no database connection: {e}")))?;
         work(&mut conn)
     })
     .await
@@ -112,4 +124,15 @@ where
     } else {
         conn.immediate_transaction(work)
     }
+}
+
+/// True when the database answers a query now (for `/healthz`).
+pub async fn answers(pool: &DbPool) -> bool {
+    use diesel::RunQueryDsl;
+    run(pool, |conn| {
+        diesel::sql_query("SELECT 1").execute(conn)?;
+        Ok(())
+    })
+    .await
+    .is_ok()
 }

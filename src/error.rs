@@ -25,6 +25,9 @@ pub enum AppError {
     Gone,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The database is busy past its timeouts or unreachable: worth retrying shortly.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -65,6 +68,10 @@ impl AppError {
                 "The article that was published at this address has been withdrawn.".into(),
             ),
             AppError::BadRequest(message) => ("That request didn't make sense", message.clone()),
+            AppError::Unavailable(_) => (
+                "Back in a moment",
+                "The site is very busy or briefly out of reach of its database. Please try again in a few seconds.".into(),
+            ),
             AppError::Internal(_) => (
                 "Something went wrong",
                 "An error on our side stopped this page from loading. Please try again in a moment.".into(),
@@ -77,6 +84,13 @@ impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> AppError {
         match error {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // SQLITE_BUSY after the busy timeout: another writer held the lock too long.
+            diesel::result::Error::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("database is busy") =>
+            {
+                AppError::Unavailable(info.message().to_string())
+            }
             other => AppError::internal(other),
         }
     }
@@ -98,6 +112,7 @@ impl ResponseError for AppError {
             AppError::NotFound | AppError::NotFoundBecause(_) => StatusCode::NOT_FOUND,
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +129,12 @@ impl ResponseError for AppError {
                         actix_web::http::header::LOCATION,
                         format!("/admin/login?{query}"),
                     ))
+                    .finish();
+            }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                return HttpResponse::ServiceUnavailable()
+                    .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
                     .finish();
             }
             AppError::TooManyRequests(seconds) => {

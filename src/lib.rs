@@ -64,7 +64,11 @@ pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
 /// `build_state` with a given clock (tests pass one they can move).
 pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<AppState>, String> {
     config.validate().map_err(|e| e.to_string())?;
-    let pool = db::open_pool(&config.database_path, config.db_pool_size)?;
+    let pool = db::open_pool_waiting(
+        &config.database_path,
+        config.db_pool_size,
+        config.db_connection_wait,
+    )?;
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -107,6 +111,44 @@ pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<
     Ok(web::Data::new(state))
 }
 
+/// Features no page of ours uses, switched off for every frame.
+const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
+
+/// Headers on every response: a strict CSP, no sniffing, a short referrer, no powerful
+/// features, no opener across origins, and for an https site, https for a year.
+fn default_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .add((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .add((
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .add((
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        .add((
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ));
+    if https {
+        headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        headers
+    }
+}
+
 /// How often expired sessions and forgotten login failures are deleted.
 const SWEEP_INTERVAL: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
@@ -115,13 +157,10 @@ pub async fn sweep_expired(
     state: &AppState,
     now: chrono::NaiveDateTime,
 ) -> Result<(usize, usize), AppError> {
+    let idle = state.config.session_idle;
     db::run(&state.pool, move |conn| {
-        let sessions = models::session::Session::delete_expired(
-            conn,
-            now,
-            auth::IDLE_TIMEOUT,
-            auth::ABSOLUTE_TIMEOUT,
-        )?;
+        let sessions =
+            models::session::Session::delete_expired(conn, now, idle, auth::ABSOLUTE_TIMEOUT)?;
         let throttles = models::session::Throttle::forget_old(conn, now)?;
         Ok((sessions, throttles))
     })
@@ -136,6 +175,7 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     std::fs::create_dir_all(&media_dir)?;
     let app_state = state.clone();
     let trusted_proxies = state.config.trusted_proxies.clone();
+    let https = state.config.base_url.starts_with("https://");
     let mut server = HttpServer::new(move || {
         let static_dir = static_dir.clone();
         let media_dir = media_dir.clone();
@@ -154,21 +194,7 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             .wrap(Compress::default())
             // Cached pages are served from here, before compression and everything inside.
             .wrap(from_fn(page_cache::serve_cached))
-            .wrap(
-                DefaultHeaders::new()
-                    .add((
-                        header::CONTENT_SECURITY_POLICY,
-                        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-                    ))
-                    .add((
-                        header::X_CONTENT_TYPE_OPTIONS,
-                        HeaderValue::from_static("nosniff"),
-                    ))
-                    .add((
-                        header::REFERRER_POLICY,
-                        HeaderValue::from_static("strict-origin-when-cross-origin"),
-                    )),
-            )
+            .wrap(default_headers(https))
             .wrap(from_fn(http_cache::canonical_urls))
             .wrap(
                 // The client address as a trusted proxy names it (see `client`).

@@ -134,6 +134,9 @@ struct ServeArgs {
     /// headers are believed when they name the client. None by default.
     #[arg(long, env = "GAZETTE_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
+    /// Minutes a staff session may stay unused before it ends (1 to 720).
+    #[arg(long, env = "GAZETTE_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: i64,
     /// Start with an empty database instead of the demo newsroom.
     #[arg(long)]
     no_demo: bool,
@@ -155,6 +158,7 @@ impl ServeArgs {
         config.page_cache_bytes = self.page_cache_mb * 1024 * 1024;
         config.search_cache_bytes = self.search_cache_mb * 1024 * 1024;
         config.purge_url = self.purge_url;
+        config.session_idle = chrono::TimeDelta::minutes(self.session_idle_minutes);
         config.trusted_proxies =
             Config::parse_trusted_proxies(&self.trusted_proxies).map_err(|e| e.to_string())?;
         config.seed_demo = !self.no_demo;

@@ -67,7 +67,8 @@ use std::io::Cursor;
 use std::path::Path;
 
 use image::imageops::FilterType;
-use image::{DynamicImage, GenericImageView, ImageFormat};
+use image::metadata::Orientation;
+use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 /// Uploads larger than this are refused (413).
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -75,11 +76,28 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 const MAX_WIDTH: u32 = 1600;
 const SRCSET_WIDTHS: [u32; 2] = [480, 960];
 
+/// The longest side a picture may have, and the most pixels: a 10 MB file can claim far more
+/// (a PNG of 1,600 × 65,000 decodes to ~310 MB).
+const MAX_SIDE: u32 = 12_000;
+const MAX_PIXELS: u64 = 40_000_000;
+/// A picture at most this many times as long as it is wide (a 1 × 20,000 strip is no photo).
+const MAX_ASPECT: u32 = 20;
+/// Memory one decode may take.
+const DECODE_MEMORY: u64 = 256 * 1024 * 1024;
+
 /// Why an upload was refused, in words for the person uploading.
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
     #[error("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF picture.")]
     NotAnImage,
+    #[error(
+        "This picture is {0} × {1} pixels: the largest we take is 12,000 pixels a side and 40 megapixels. Upload a smaller copy."
+    )]
+    TooManyPixels(u32, u32),
+    #[error(
+        "This picture is {0} × {1} pixels: too long and thin to show (at most 20 times as long as it is wide)."
+    )]
+    OddShape(u32, u32),
     #[error("The image could not be saved: {0}")]
     Storage(String),
 }
@@ -121,18 +139,54 @@ fn centre_crop(image: &DynamicImage, ratio_w: u32, ratio_h: u32) -> DynamicImage
     )
 }
 
-/// Decodes `data` by its content (never its name or declared type), re-encodes it (which drops
-/// EXIF and anything else hidden in the file), and writes the copies under `folder`.
-pub fn store_upload(data: &[u8], folder: &Path, stem: &str) -> Result<StoredImage, UploadError> {
-    let format = image::guess_format(data).map_err(|_| UploadError::NotAnImage)?;
+/// Decodes `data` by its content (never its name or declared type) within limits: its size is
+/// read from the header and checked before any pixel is decoded, and the decoder may not take
+/// more than `DECODE_MEMORY`. The picture is turned the way its EXIF orientation says (phone
+/// photos are stored sideways), since re-encoding drops EXIF.
+fn decode(data: &[u8]) -> Result<(DynamicImage, ImageFormat), UploadError> {
+    let reader = || {
+        ImageReader::new(Cursor::new(data))
+            .with_guessed_format()
+            .map_err(|_| UploadError::NotAnImage)
+    };
+    let format = reader()?.format().ok_or(UploadError::NotAnImage)?;
     if !matches!(
         format,
         ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif
     ) {
         return Err(UploadError::NotAnImage);
     }
-    let decoded =
-        image::load_from_memory_with_format(data, format).map_err(|_| UploadError::NotAnImage)?;
+    let (width, height) = reader()?
+        .into_dimensions()
+        .map_err(|_| UploadError::NotAnImage)?;
+    let (long, short) = (width.max(height), width.min(height));
+    if long > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(UploadError::TooManyPixels(width, height));
+    }
+    if short == 0 || long / short > MAX_ASPECT {
+        return Err(UploadError::OddShape(width, height));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(DECODE_MEMORY);
+    let mut reader = reader()?;
+    reader.limits(limits);
+    let refused = |error: image::ImageError| match error {
+        image::ImageError::Limits(_) => UploadError::TooManyPixels(width, height),
+        _ => UploadError::NotAnImage,
+    };
+    let mut decoder = reader.into_decoder().map_err(refused)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut decoded = DynamicImage::from_decoder(decoder).map_err(refused)?;
+    decoded.apply_orientation(orientation);
+    Ok((decoded, format))
+}
+
+/// Decodes `data` (see `decode`), re-encodes it (which drops EXIF and anything else hidden in
+/// the file), and writes the copies under `folder`.
+pub fn store_upload(data: &[u8], folder: &Path, stem: &str) -> Result<StoredImage, UploadError> {
+    let (decoded, format) = decode(data)?;
     let extension = if decoded.color().has_alpha() && format != ImageFormat::Jpeg {
         "png"
     } else {
@@ -196,7 +250,7 @@ mod upload_tests {
 
     #[test]
     fn images_are_decoded_by_content_and_copies_are_written() {
-        let dir = tempfile_dir();
+        let dir = tempfile_dir("copies");
         let stored = store_upload(&png(2000, 1125), &dir, "photo").unwrap();
         assert_eq!((stored.width, stored.height), (1600, 900));
         assert_eq!(stored.extension, "jpg");
@@ -209,9 +263,10 @@ mod upload_tests {
         ] {
             assert!(dir.join(name).exists(), "{name}");
         }
+        // A GIF signature and then text: its "size" is whatever the text spells, refused unread.
         assert!(matches!(
             store_upload(b"GIF89a but not really", &dir, "x"),
-            Err(UploadError::NotAnImage)
+            Err(UploadError::NotAnImage | UploadError::TooManyPixels(..))
         ));
         assert!(matches!(
             store_upload(b"<html>hello</html>", &dir, "y"),
@@ -224,8 +279,52 @@ mod upload_tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("gazette-media-{}", std::process::id()));
+    /// A JPEG of `width` × `height` whose EXIF says "turn 90° clockwise to view" (orientation
+    /// 6), as a phone held upright writes it.
+    fn sideways_jpeg(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::new_rgb8(width, height)
+            .write_to(&mut out, ImageFormat::Jpeg)
+            .unwrap();
+        let jpeg = out.into_inner();
+        let tiff: &[u8] = &[
+            b'I', b'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF, first IFD at 8
+            1, 0, // one entry:
+            0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, // Orientation (SHORT) = 6
+            0, 0, 0, 0, // no next IFD
+        ];
+        let length = (2 + 6 + tiff.len()) as u16;
+        let mut with_exif = jpeg[..2].to_vec(); // SOI
+        with_exif.extend_from_slice(&[0xFF, 0xE1]);
+        with_exif.extend_from_slice(&length.to_be_bytes());
+        with_exif.extend_from_slice(b"Exif\0\0");
+        with_exif.extend_from_slice(tiff);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        with_exif
+    }
+
+    #[test]
+    fn phone_photos_are_turned_upright_and_extreme_sizes_refused_before_decoding() {
+        let dir = tempfile_dir("limits");
+        let upright = store_upload(&sideways_jpeg(40, 20), &dir, "phone").unwrap();
+        assert_eq!((upright.width, upright.height), (20, 40));
+        assert!(matches!(
+            store_upload(&png(MAX_SIDE + 1, 2), &dir, "wide"),
+            Err(UploadError::TooManyPixels(12_001, 2))
+        ));
+        assert!(matches!(
+            store_upload(&png(2, 50), &dir, "strip"),
+            Err(UploadError::OddShape(2, 50))
+        ));
+        assert!(
+            store_upload(&png(5, 100), &dir, "tall").is_ok(),
+            "20:1 is allowed"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn tempfile_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("gazette-media-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }

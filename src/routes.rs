@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
         .route("/author/{slug}/feed.xml", read().to(feed::author))
         .route("/tag/{slug}/feed.xml", read().to(feed::tag))
         .route("/robots.txt", read().to(robots::show))
+        .route("/healthz", read().to(errors::health))
         .route("/sitemap.xml", read().to(sitemap::index))
         .route("/sitemaps/pages.xml", read().to(sitemap::pages))
         .route("/sitemaps/news.xml", read().to(sitemap::news))

@@ -34,10 +34,14 @@ pub struct AppState {
     /// Password checks running at once: each takes ~20 MB and tens of milliseconds of a core
     /// (argon2id), so a flood of logins queues here instead of exhausting memory and threads.
     pub password_checks: tokio::sync::Semaphore,
+    /// Image decodes running at once (each may take up to `media`'s decode memory).
+    pub image_work: tokio::sync::Semaphore,
 }
 
 /// Password checks allowed to run at once.
 const CONCURRENT_PASSWORD_CHECKS: usize = 2;
+/// Uploaded images decoded at once.
+const CONCURRENT_IMAGE_DECODES: usize = 2;
 
 impl AppState {
     pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
@@ -51,6 +55,7 @@ impl AppState {
             clock,
             navigation: RwLock::new(Arc::new(Vec::new())),
             password_checks: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
+            image_work: tokio::sync::Semaphore::new(CONCURRENT_IMAGE_DECODES),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, web};
@@ -96,4 +97,21 @@ pub fn render_error_page<B: MessageBody + 'static>(
 /// Helper so the routing table can name the 404 for unknown paths.
 pub async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
+}
+
+/// `/healthz`, for load balancers: 200 while the database answers, 503 otherwise. Never cached.
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let status = if crate::db::answers(&state.pool).await {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    HttpResponse::build(status)
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .content_type("text/plain; charset=utf-8")
+        .body(if status.is_success() {
+            "ok\n"
+        } else {
+            "database unavailable\n"
+        })
 }

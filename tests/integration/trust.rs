@@ -266,3 +266,106 @@ fn expired_sessions_and_old_login_failures_are_swept() {
     assert_eq!(count("login_throttle"), 0);
     assert_eq!(editor.get("/admin").status, 303);
 }
+
+#[test]
+fn the_csrf_token_differs_in_every_page_and_each_one_works() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let (first, second) = (editor.csrf_token(), editor.csrf_token());
+    assert_ne!(first, second, "masked afresh in every response");
+    let raw: String = {
+        use diesel::prelude::*;
+        let mut conn = app.db();
+        gazette::schema::sessions::table
+            .select(gazette::schema::sessions::csrf_token)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let page = editor.get("/admin/articles/new");
+    assert!(
+        !page.body.contains(&raw),
+        "the session's token never appears as is"
+    );
+    let cookie = format!("gazette_session={}", editor.cookie);
+    let post = |token: &str| {
+        app.post_form(
+            "/admin/logout",
+            &[("Cookie", &cookie)],
+            &[("csrf_token", token)],
+        )
+        .status
+    };
+    assert_eq!(
+        post(&raw),
+        403,
+        "the unmasked token is not what forms carry"
+    );
+    assert_eq!(post(&first), 303);
+}
+
+#[test]
+fn every_response_carries_the_security_headers_and_https_sites_hsts() {
+    let app = TestApp::with_demo();
+    for path in ["/", "/admin/login", "/static/css/site.css", "/no-such-page"] {
+        let response = app.get(path);
+        for header in [
+            "content-security-policy",
+            "permissions-policy",
+            "cross-origin-opener-policy",
+            "x-content-type-options",
+        ] {
+            assert!(response.header(header).is_some(), "{path}: {header}");
+        }
+        assert_eq!(
+            response.header("strict-transport-security"),
+            None,
+            "plain http"
+        );
+    }
+    let https = TestApp::with_config(
+        |_| {},
+        |config| config.base_url = "https://news.example.com".into(),
+    );
+    assert!(
+        https
+            .get("/")
+            .header("strict-transport-security")
+            .is_some_and(|v| v.contains("max-age=31536000"))
+    );
+}
+
+#[test]
+fn staff_sessions_end_after_thirty_idle_minutes_by_default() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    app.state.clock.advance(TimeDelta::minutes(25));
+    assert_eq!(editor.get("/admin").status, 200);
+    app.state.clock.advance(TimeDelta::minutes(31));
+    assert_eq!(editor.get("/admin").status, 303);
+}
+
+#[test]
+fn a_database_out_of_reach_answers_503_and_healthz_says_so() {
+    let app = TestApp::with_config(
+        |_| {},
+        |config| {
+            config.db_pool_size = 2;
+            config.db_connection_wait = std::time::Duration::from_millis(300);
+            config.page_cache_bytes = 0;
+        },
+    );
+    let health = app.get("/healthz");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.header("cache-control"), Some("no-store"));
+    // Every connection taken (a stuck writer, a database that does not answer).
+    let held: Vec<_> = (0..2).map(|_| app.state.pool.get().unwrap()).collect();
+    assert_eq!(app.get("/healthz").status, 503);
+    let page = app.get("/search?q=harbour");
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert_eq!(page.header("retry-after"), Some("5"));
+    assert!(page.body.contains("try again"), "{}", page.body);
+    drop(held);
+    assert_eq!(app.get("/healthz").status, 200, "recovers by itself");
+}

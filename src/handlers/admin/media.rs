@@ -7,7 +7,7 @@ use askama::Template;
 use futures_util::TryStreamExt;
 use serde::Deserialize;
 
-use crate::auth::{Staff, random_token, same_secret};
+use crate::auth::{Staff, random_token};
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
@@ -141,7 +141,7 @@ pub async fn upload(
     body: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let upload = read_upload(body).await?;
-    if !same_secret(&upload.csrf_token, staff.csrf_token()) {
+    if !staff.csrf_matches(&upload.csrf_token) {
         return Err(AppError::Forbidden);
     }
     let kept = (upload.alt.clone(), upload.credit.clone());
@@ -184,19 +184,23 @@ pub async fn upload(
         &random_token()[..12]
     );
     let data = upload.data;
-    let stored = web::block(move || media::store_upload(&data, &folder, &stem))
-        .await
-        .map_err(AppError::internal)?;
+    let stored = {
+        // Decoding takes up to hundreds of megabytes: a few at a time, the others queue.
+        let _turn = state
+            .image_work
+            .acquire()
+            .await
+            .map_err(AppError::internal)?;
+        web::block(move || media::store_upload(&data, &folder, &stem))
+            .await
+            .map_err(AppError::internal)?
+    };
     let stored = match stored {
         Ok(stored) => stored,
-        Err(UploadError::NotAnImage) => {
-            return refuse(
-                UploadError::NotAnImage.to_string(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+        Err(error @ UploadError::Storage(_)) => return Err(AppError::internal(error)),
+        Err(refusal) => {
+            return refuse(refusal.to_string(), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        Err(error) => return Err(AppError::internal(error)),
     };
     let now = state.clock.now();
     let user_id = staff.user.id;

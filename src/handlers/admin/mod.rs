@@ -45,7 +45,7 @@ impl AdminLayout {
             user_name: staff.user.name.clone(),
             role: staff.role().as_str(),
             is_admin: staff.role() == Role::Admin,
-            csrf_token: staff.csrf_token().to_string(),
+            csrf_token: staff.masked_csrf_token(),
             current,
         }
     }

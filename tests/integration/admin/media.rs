@@ -47,6 +47,20 @@ fn uploads_are_decoded_re_encoded_resized_and_reusable() {
         413
     );
 
+    // Pictures whose header claims an extreme size or shape are refused before decoding.
+    for (width, height, says) in [
+        (12_001, 2, "12,000 pixels a side"),
+        (2, 50, "long and thin"),
+    ] {
+        let odd = writer.upload(
+            "A strange picture",
+            ("odd.png", "image/png", &png_bytes(width, height)),
+        );
+        assert_eq!(odd.status, 422, "{width} × {height}");
+        assert!(odd.body.contains(says), "{}", odd.body);
+        assert_eq!(odd.attrs("#alt", "value"), vec!["A strange picture"]);
+    }
+
     let no_alt = writer.upload("", ("photo.png", "image/png", &png_bytes(640, 360)));
     assert_eq!(no_alt.status, 422);
 
