@@ -77,17 +77,22 @@ pub fn create(
     Ok(user)
 }
 
-/// Sets a new password and ends every session of the account.
+/// Sets a new password and ends every session of the account but `keep` (the session of a
+/// person changing their own password).
 pub fn change_password(
     conn: &mut SqliteConnection,
     user: &User,
     password: &str,
+    keep: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
     check_password(password)?;
     let hash = auth::hash_password(password)?;
     User::set_password_hash(conn, user.id, &hash, now)?;
-    Session::delete_for_user(conn, user.id)?;
+    match keep {
+        Some(token_hash) => Session::delete_others(conn, user.id, token_hash)?,
+        None => Session::delete_for_user(conn, user.id)?,
+    };
     audit::record(
         conn,
         now,

@@ -366,7 +366,7 @@ fn user_passwd(args: UserPasswdArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no account for {}", args.email))?;
     let password = read_new_password(args.password_stdin)?;
-    gazette::accounts::change_password(&mut conn, &user, &password, Clock::system().now())
+    gazette::accounts::change_password(&mut conn, &user, &password, None, Clock::system().now())
         .map_err(|e| e.to_string())?;
     println!(
         "password changed for {}; their sessions have ended",

@@ -93,6 +93,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                 .route("/tags", web::get().to(admin::tags::list))
                 .route("/tags/{id}", web::post().to(admin::tags::update))
                 .route("/tags/{id}/delete", web::post().to(admin::tags::delete))
+                .route("/account", web::get().to(admin::account::show))
+                .route(
+                    "/account/password",
+                    web::post().to(admin::account::change_password),
+                )
                 .route("/users", web::get().to(admin::users::list))
                 .route("/users", web::post().to(admin::users::create))
                 .route("/users/{id}", web::post().to(admin::users::update))

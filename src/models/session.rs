@@ -80,6 +80,20 @@ impl Session {
     pub fn delete_for_user(conn: &mut SqliteConnection, user_id: i32) -> QueryResult<usize> {
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
     }
+
+    /// Ends every session of a user but the one they are using (their own password change).
+    pub fn delete_others(
+        conn: &mut SqliteConnection,
+        user_id: i32,
+        keep_token_hash: &str,
+    ) -> QueryResult<usize> {
+        diesel::delete(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::token_hash.ne(keep_token_hash)),
+        )
+        .execute(conn)
+    }
 }
 
 /// Failed logins under one key (see [`LoginKeys`]).

@@ -19,11 +19,19 @@
     dirty = false;
     var body = new URLSearchParams(new FormData(form));
     body.set("action", "save");
-    fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+    // A redirect here means the session ended (the server sends logged-out requests to the
+    // login page): followed, it would look like success.
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        status.textContent = response.ok
-          ? "Draft kept at " + new Date().toLocaleTimeString() + "."
-          : "Could not keep a draft copy (" + response.status + "); save to be safe.";
+        if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+          dirty = true;
+          status.textContent = "Your session has ended, so this draft was not kept. " +
+            "Log in again in another tab, then save: your text is still here.";
+        } else if (response.ok) {
+          status.textContent = "Draft kept at " + new Date().toLocaleTimeString() + ".";
+        } else {
+          status.textContent = "Could not keep a draft copy (" + response.status + "); save to be safe.";
+        }
       })
       .catch(function () { status.textContent = "Offline: save when the connection is back."; });
   }

@@ -369,3 +369,75 @@ fn a_database_out_of_reach_answers_503_and_healthz_says_so() {
     drop(held);
     assert_eq!(app.get("/healthz").status, 200, "recovers by itself");
 }
+
+#[test]
+fn staff_change_their_own_password_and_their_other_sessions_end() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("writer@example.com", Role::Writer);
+    let here = app.login("writer@example.com");
+    let elsewhere = app.login("writer@example.com");
+    let page = here.get("/admin/account");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("writer@example.com"));
+    let change = |current: &str, new: &str, confirm: &str| {
+        here.post(
+            "/admin/account/password",
+            &[
+                ("current_password", current),
+                ("new_password", new),
+                ("confirm_password", confirm),
+            ],
+        )
+    };
+    let wrong = change(
+        "not my password",
+        "a brand new passphrase",
+        "a brand new passphrase",
+    );
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.texts(".form-error")[0].contains("current password"));
+    let mismatch = change(
+        "correct horse battery",
+        "a brand new passphrase",
+        "a brand new typo",
+    );
+    assert_eq!(mismatch.status, 422);
+    let short = change("correct horse battery", "short", "short");
+    assert_eq!(short.status, 422);
+    assert!(short.texts(".form-error")[0].contains("at least"));
+    assert_eq!(elsewhere.get("/admin").status, 200, "nothing changed yet");
+
+    let done = change(
+        "correct horse battery",
+        "a brand new passphrase",
+        "a brand new passphrase",
+    );
+    assert_eq!(done.status, 303);
+    assert_eq!(here.get("/admin").status, 200, "this session goes on");
+    assert!(
+        here.get("/admin/account?changed=1")
+            .body
+            .contains("Your password was changed")
+    );
+    assert_eq!(
+        elsewhere.get("/admin").status,
+        303,
+        "the other session ended"
+    );
+    let old = app.post_login(
+        &[],
+        &[
+            ("email", "writer@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    );
+    assert_eq!(old.status, 401);
+    let new = app.post_login(
+        &[],
+        &[
+            ("email", "writer@example.com"),
+            ("password", "a brand new passphrase"),
+        ],
+    );
+    assert_eq!(new.status, 303);
+}

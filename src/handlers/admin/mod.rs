@@ -1,6 +1,7 @@
 //! The staff side, under `/admin`: every route takes a role extractor (`Staff`, `Editor`,
 //! `Admin`) and every form a `Protected` body, so neither check can be forgotten.
 
+pub mod account;
 pub mod articles;
 pub mod audit;
 pub mod authors;

@@ -123,6 +123,7 @@ fn sessions_end_after_idle_time_and_on_password_change() {
         &mut conn,
         &user,
         "another long password",
+        None,
         crate::support::now(),
     )
     .unwrap();
