@@ -18,6 +18,7 @@ pub mod handlers;
 pub mod http_cache;
 pub mod illustrations;
 pub mod layout;
+pub mod maintenance;
 pub mod management;
 pub mod markdown;
 pub mod media;

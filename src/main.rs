@@ -37,9 +37,24 @@ enum Command {
     Seed(SeedArgs),
     /// Rebuild the search index from the articles.
     Reindex(DatabaseArgs),
+    /// Copy the database (consistently, while the site runs) and the media into a folder.
+    Backup(BackupArgs),
+    /// Check the database, the search index and the related lists; exit 1 if something is wrong.
+    Check(DatabaseArgs),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Args, Clone)]
+struct BackupArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Folder for uploaded images (default: `media` beside the database file).
+    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
+    /// An empty (or new) folder to write `gazette.db` and `media/` into.
+    folder: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +200,8 @@ fn main() -> ExitCode {
         Some(Command::Migrate(args)) => migrate(args),
         Some(Command::Seed(args)) => seed(args),
         Some(Command::Reindex(args)) => reindex(args),
+        Some(Command::Backup(args)) => backup(args),
+        Some(Command::Check(args)) => check(args),
         Some(Command::User(UserCommand::Add(args))) => user_add(args),
         Some(Command::User(UserCommand::Passwd(args))) => user_passwd(args),
         Some(Command::User(UserCommand::List(args))) => user_list(args),
@@ -302,6 +319,33 @@ fn seed(args: SeedArgs) -> Result<(), String> {
 }
 
 /// Rebuilds the search index and computes the related lists articles lack.
+fn backup(args: BackupArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let media_dir = args
+        .media_dir
+        .unwrap_or_else(|| Config::new(&args.database.database).media_dir);
+    let done = gazette::maintenance::backup(&mut conn, &media_dir, &args.folder)?;
+    println!(
+        "backed up to {} ({} media files)",
+        done.database.display(),
+        done.media_files
+    );
+    Ok(())
+}
+
+fn check(args: DatabaseArgs) -> Result<(), String> {
+    let mut conn = connect(&args)?;
+    let findings = gazette::maintenance::check(&mut conn).map_err(|e| e.to_string())?;
+    for finding in &findings {
+        let mark = if finding.ok { "ok  " } else { "FAIL" };
+        println!("{mark} {}: {}", finding.what, finding.detail);
+    }
+    match findings.iter().filter(|f| !f.ok).count() {
+        0 => Ok(()),
+        failed => Err(format!("{failed} check(s) failed")),
+    }
+}
+
 fn reindex(args: DatabaseArgs) -> Result<(), String> {
     let mut conn = connect(&args)?;
     let started = Instant::now();

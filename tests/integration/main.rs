@@ -9,6 +9,7 @@ mod crawl;
 mod crawlers;
 mod errors;
 mod migrations;
+mod operations;
 mod page_cache;
 mod reader_pages;
 mod related;
