@@ -5,6 +5,7 @@ mod support;
 mod admin;
 mod changes;
 mod cli;
+mod crash;
 mod crawl;
 mod crawlers;
 mod errors;
