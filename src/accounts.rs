@@ -88,7 +88,7 @@ pub fn change_password(
 ) -> Result<(), AccountError> {
     check_password(password)?;
     let hash = auth::hash_password(password)?;
-    User::set_password_hash(conn, user.id, &hash, now)?;
+    User::set_password_hash(conn, user.id, &hash, false, now)?;
     match keep {
         Some(token_hash) => Session::delete_others(conn, user.id, token_hash)?,
         None => Session::delete_for_user(conn, user.id)?,
@@ -103,6 +103,33 @@ pub fn change_password(
         "",
     )?;
     Ok(())
+}
+
+/// Gives `user` a new random one-time password, which `admin` hands over: every session of the
+/// account ends, and at their next login they must choose their own before anything else.
+pub fn reset_password(
+    conn: &mut SqliteConnection,
+    admin: &User,
+    user: &User,
+    now: NaiveDateTime,
+) -> Result<String, AccountError> {
+    // 16 hex digits (64 random bits): typed once, then replaced.
+    let one_time = auth::random_token()[..16].to_string();
+    let hash = auth::hash_password(&one_time)?;
+    crate::db::write_transaction(conn, |conn| {
+        User::set_password_hash(conn, user.id, &hash, true, now)?;
+        Session::delete_for_user(conn, user.id)?;
+        audit::record(
+            conn,
+            now,
+            Some(admin.id),
+            "user.password_reset",
+            &user.email,
+            "",
+            "",
+        )
+    })?;
+    Ok(one_time)
 }
 
 /// Changes an account's role and byline profile. The last admin cannot be demoted; a role

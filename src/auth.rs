@@ -172,6 +172,14 @@ async fn load_staff(request: HttpRequest) -> Result<Staff, AppError> {
     })
     .await?;
     let staff = found.ok_or_else(|| login_required(&request))?;
+    // After an admin's reset, the one-time password opens only the page to replace it.
+    let may_wait = matches!(
+        request.path(),
+        "/admin/account" | "/admin/account/password" | "/admin/logout"
+    );
+    if staff.user.must_change_password && !may_wait {
+        return Err(AppError::PasswordChangeRequired);
+    }
     request.extensions_mut().insert(staff.clone());
     Ok(staff)
 }

@@ -9,6 +9,9 @@ pub enum AppError {
     /// No staff session: the browser is sent to the login page, then back to `next`.
     #[error("login required")]
     LoginRequired { next: String },
+    /// Logged in with a one-time password: its owner must choose their own first.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("too many requests: retry in {0} s")]
@@ -48,6 +51,10 @@ impl AppError {
             AppError::LoginRequired { .. } => (
                 "Please log in",
                 "This page is for newsroom staff. Log in to continue.".into(),
+            ),
+            AppError::PasswordChangeRequired => (
+                "Choose your password",
+                "Choose a new password before you go on.".into(),
             ),
             AppError::Forbidden => (
                 "You can't do that",
@@ -105,7 +112,9 @@ impl From<askama::Error> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
+                StatusCode::SEE_OTHER
+            }
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -129,6 +138,11 @@ impl ResponseError for AppError {
                         actix_web::http::header::LOCATION,
                         format!("/admin/login?{query}"),
                     ))
+                    .finish();
+            }
+            AppError::PasswordChangeRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((actix_web::http::header::LOCATION, "/admin/account?first=1"))
                     .finish();
             }
             AppError::Unavailable(cause) => {

@@ -102,6 +102,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                 .route("/users", web::post().to(admin::users::create))
                 .route("/users/{id}", web::post().to(admin::users::update))
                 .route("/users/{id}/delete", web::post().to(admin::users::delete))
+                .route(
+                    "/users/{id}/reset",
+                    web::post().to(admin::users::reset_password),
+                )
                 .route("/audit", web::get().to(admin::audit::show)),
         )
         .service(

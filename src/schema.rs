@@ -282,5 +282,6 @@ diesel::table! {
         author_id -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        must_change_password -> Bool,
     }
 }

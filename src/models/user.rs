@@ -77,6 +77,8 @@ pub struct User {
     pub author_id: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Logged in with a one-time password an admin set: must choose their own first.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -131,14 +133,20 @@ impl User {
             .get_result(conn)
     }
 
+    /// Stores a new password hash; `one_time` marks it as one the user must replace.
     pub fn set_password_hash(
         conn: &mut SqliteConnection,
         id: i32,
         hash: &str,
+        one_time: bool,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         diesel::update(users::table.find(id))
-            .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+            .set((
+                users::password_hash.eq(hash),
+                users::must_change_password.eq(one_time),
+                users::updated_at.eq(now),
+            ))
             .execute(conn)?;
         Ok(())
     }

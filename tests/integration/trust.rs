@@ -441,3 +441,69 @@ fn staff_change_their_own_password_and_their_other_sessions_end() {
     );
     assert_eq!(new.status, 303);
 }
+
+#[test]
+fn an_admin_reset_gives_a_one_time_password_that_opens_only_the_password_page() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("admin@example.com", Role::Admin);
+    let writer = app.add_staff("writer@example.com", Role::Writer);
+    let writer_session = app.login("writer@example.com");
+    let admin = app.login("admin@example.com");
+    let reset = admin.post(&format!("/admin/users/{}/reset", writer.id), &[]);
+    assert_eq!(reset.status, 200);
+    let one_time = reset.texts("#one-time-password").remove(0);
+    assert_eq!(one_time.len(), 16);
+    assert_eq!(
+        writer_session.get("/admin").status,
+        303,
+        "their sessions ended"
+    );
+
+    let old = app.post_login(
+        &[],
+        &[
+            ("email", "writer@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    );
+    assert_eq!(old.status, 401);
+    let login = app.post_login(
+        &[],
+        &[
+            ("email", "writer@example.com"),
+            ("password", &one_time),
+            ("next", "/admin/articles"),
+        ],
+    );
+    assert_eq!(login.status, 303);
+    assert_eq!(login.header("location"), Some("/admin/account?first=1"));
+    let session = StaffSession {
+        app: &app,
+        cookie: session_cookie(&login).unwrap(),
+    };
+    for path in ["/admin", "/admin/articles", "/admin/articles/new"] {
+        let page = session.get(path);
+        assert_eq!(page.status, 303, "{path}");
+        assert_eq!(page.header("location"), Some("/admin/account?first=1"));
+    }
+    let account = session.get("/admin/account?first=1");
+    assert!(
+        account.body.contains("one-time password"),
+        "{}",
+        account.body
+    );
+    let changed = session.post(
+        "/admin/account/password",
+        &[
+            ("current_password", &one_time),
+            ("new_password", "my very own passphrase"),
+            ("confirm_password", "my very own passphrase"),
+        ],
+    );
+    assert_eq!(changed.status, 303);
+    assert_eq!(
+        session.get("/admin/articles").status,
+        200,
+        "free to work again"
+    );
+}

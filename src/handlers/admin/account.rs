@@ -47,6 +47,9 @@ pub struct AccountQuery {
     changed: Option<String>,
 }
 
+const FIRST_LOGIN: &str =
+    "You logged in with a one-time password. Choose your own password to go on.";
+
 fn page(
     state: &AppState,
     staff: &Staff,
@@ -71,10 +74,13 @@ pub async fn show(
     staff: Staff,
     query: web::Query<AccountQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query
-        .changed
-        .is_some()
-        .then_some("Your password was changed. Your other sessions have ended.");
+    let notice = if query.changed.is_some() {
+        Some("Your password was changed. Your other sessions have ended.")
+    } else if staff.user.must_change_password {
+        Some(FIRST_LOGIN)
+    } else {
+        None
+    };
     page(&state, &staff, None, notice, StatusCode::OK)
 }
 

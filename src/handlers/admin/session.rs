@@ -131,7 +131,10 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 }
 
 enum LoginOutcome {
-    LoggedIn { token: String },
+    LoggedIn {
+        token: String,
+        must_change_password: bool,
+    },
     Refused,
 }
 
@@ -249,18 +252,29 @@ pub async fn login(
                 now,
             )?;
             audit::record(conn, now, Some(user.id), "login", &user.email, "", &address)?;
-            Ok(LoginOutcome::LoggedIn { token })
+            Ok(LoginOutcome::LoggedIn {
+                token,
+                must_change_password: user.must_change_password,
+            })
         })
     })
     .await?;
     match outcome {
-        LoginOutcome::LoggedIn { token } => {
+        LoginOutcome::LoggedIn {
+            token,
+            must_change_password,
+        } => {
             let mut used = Cookie::build(LOGIN_COOKIE, "")
                 .path("/admin/login")
                 .finish();
             used.set_max_age(CookieDuration::ZERO);
+            let next = if must_change_password {
+                "/admin/account?first=1".to_string()
+            } else {
+                safe_next(&form.next)
+            };
             Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, safe_next(&form.next)))
+                .insert_header((LOCATION, next))
                 .cookie(session_cookie(&state, token))
                 .cookie(used)
                 .finish())

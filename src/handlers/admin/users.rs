@@ -42,6 +42,8 @@ pub struct UsersTemplate {
     pub authors: Vec<Author>,
     pub form: UserForm,
     pub problem: Option<String>,
+    /// After a reset: whose password, and the one-time password to hand over (shown once).
+    pub reset: Option<(String, String)>,
 }
 
 async fn page(
@@ -49,6 +51,17 @@ async fn page(
     admin: &Admin,
     form: UserForm,
     problem: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    page_with_reset(state, admin, form, problem, None, status).await
+}
+
+async fn page_with_reset(
+    state: &AppState,
+    admin: &Admin,
+    form: UserForm,
+    problem: Option<String>,
+    reset: Option<(String, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (users, authors) = db::run(&state.pool, |conn| {
@@ -62,6 +75,7 @@ async fn page(
             authors,
             form,
             problem,
+            reset,
         },
         status,
     )
@@ -220,4 +234,37 @@ pub async fn delete(
             .await
         }
     }
+}
+
+/// Gives an account a one-time password, shown once to the admin to hand over; the person
+/// must choose their own at their next login, and their sessions end now.
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    admin: Admin,
+    id: web::Path<i32>,
+    _form: Protected<UserForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let by = admin.0.user.clone();
+    let (user, one_time) = db::run(&state.pool, move |conn| {
+        let user = User::find(conn, id)?;
+        let one_time = match accounts::reset_password(conn, &by, &user, now) {
+            Ok(password) => password,
+            Err(AccountError::Invalid(message)) => return Err(AppError::bad_request(message)),
+            Err(AccountError::Failed(error)) => return Err(error),
+        };
+        Ok((user, one_time))
+    })
+    .await?;
+    let reset = Some((format!("{} ({})", user.name, user.email), one_time));
+    page_with_reset(
+        &state,
+        &admin,
+        UserForm::default(),
+        None,
+        reset,
+        StatusCode::OK,
+    )
+    .await
 }

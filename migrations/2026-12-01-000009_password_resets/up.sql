@@ -1,0 +1,3 @@
+-- An admin can reset a staff member's password to a one-time password; until they choose their
+-- own, the admin shows them nothing but the page to do so.
+ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
