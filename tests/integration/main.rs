@@ -9,6 +9,7 @@ mod crash;
 mod crawl;
 mod crawlers;
 mod errors;
+mod load;
 mod migrations;
 mod operations;
 mod page_cache;
