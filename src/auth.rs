@@ -21,6 +21,19 @@ use crate::models::{Role, User};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "gazette_session";
+pub const LOGIN_COOKIE: &str = "gazette_login";
+
+/// A staff cookie's name and path. Over https the names carry the `__Host-` prefix: browsers
+/// then take the cookie only with `Secure`, `Path=/` and no `Domain`, so no subdomain and no
+/// plain-http page can plant or overwrite it. Over plain http (a laptop) they are scoped to the
+/// admin paths instead.
+pub fn staff_cookie(name: &'static str, https: bool, path: &'static str) -> (String, &'static str) {
+    if https {
+        (format!("__Host-{name}"), "/")
+    } else {
+        (name.to_string(), path)
+    }
+}
 /// A session unused this long ends, unless configured otherwise (`Config::session_idle`).
 pub const DEFAULT_IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
 /// A session ends this long after login, however busy.
@@ -152,7 +165,8 @@ async fn load_staff(request: HttpRequest) -> Result<Staff, AppError> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| AppError::internal("application state missing"))?;
-    let Some(cookie) = request.cookie(SESSION_COOKIE) else {
+    let (name, _) = staff_cookie(SESSION_COOKIE, state.config.is_https(), "/admin");
+    let Some(cookie) = request.cookie(&name) else {
         return Err(login_required(&request));
     };
     let hash = token_hash(cookie.value());

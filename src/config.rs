@@ -103,6 +103,11 @@ impl Config {
         Ok(trimmed.to_string())
     }
 
+    /// True when the public site is served over https.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
     /// Reads a comma-separated list of proxy addresses such as `10.0.0.1, ::1`.
     pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<IpAddr>, ConfigError> {
         raw.split(',')

@@ -236,16 +236,11 @@ impl TestApp {
     pub fn post_login(&self, headers: &[(&str, &str)], form: &[(&str, &str)]) -> Response {
         let page = self.get("/admin/login");
         let token = page.attrs("input[name=login_token]", "value").remove(0);
-        let login_cookie = page
-            .header("set-cookie")
-            .and_then(|header| {
-                header
-                    .split(", ")
-                    .find_map(|cookie| cookie.strip_prefix("gazette_login="))
-            })
-            .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
-            .expect("the login form sets its cookie");
-        let mut cookie = format!("gazette_login={login_cookie}");
+        let login_cookie =
+            cookie_value(&page, "gazette_login").expect("the login form sets its cookie");
+        // Under both names: the plain one over http, the `__Host-` one for https sites.
+        let mut cookie =
+            format!("gazette_login={login_cookie}; __Host-gazette_login={login_cookie}");
         let mut sent: Vec<(&str, &str)> = Vec::new();
         for (name, value) in headers {
             if name.eq_ignore_ascii_case("cookie") {
@@ -417,10 +412,21 @@ pub struct StaffSession<'a> {
 
 /// The value of the session cookie in a Set-Cookie header, if any.
 pub fn session_cookie(response: &Response) -> Option<String> {
+    cookie_value(response, "gazette_session")
+}
+
+/// A cookie the response sets, under its plain name or (https sites) its `__Host-` name.
+pub fn cookie_value(response: &Response, name: &str) -> Option<String> {
     let header = response.header("set-cookie")?;
+    let secure_name = format!("__Host-{name}=");
+    let plain_name = format!("{name}=");
     header
         .split(", ")
-        .find_map(|cookie| cookie.strip_prefix("gazette_session="))
+        .find_map(|cookie| {
+            cookie
+                .strip_prefix(&plain_name)
+                .or_else(|| cookie.strip_prefix(&secure_name))
+        })
         .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
 }
 
@@ -457,7 +463,10 @@ impl TestApp {
 
 impl StaffSession<'_> {
     fn cookie_header(&self) -> String {
-        format!("gazette_session={}", self.cookie)
+        format!(
+            "gazette_session={0}; __Host-gazette_session={0}",
+            self.cookie
+        )
     }
 
     pub fn get(&self, path: &str) -> Response {

@@ -507,3 +507,49 @@ fn an_admin_reset_gives_a_one_time_password_that_opens_only_the_password_page() 
         "free to work again"
     );
 }
+
+#[test]
+fn an_https_site_gives_staff_cookies_the_host_prefix() {
+    let app = TestApp::with_config(
+        |_| {},
+        |config| config.base_url = "https://news.example.com".into(),
+    );
+    app.add_staff("editor@example.com", Role::Editor);
+    let form = app.get("/admin/login");
+    let login_cookie = form.header("set-cookie").unwrap().to_string();
+    assert!(
+        login_cookie.starts_with("__Host-gazette_login="),
+        "{login_cookie}"
+    );
+    assert!(
+        login_cookie.contains("Path=/;") || login_cookie.ends_with("Path=/"),
+        "{login_cookie}"
+    );
+    assert!(login_cookie.contains("Secure"), "{login_cookie}");
+    let response = app.post_login(
+        &[],
+        &[
+            ("email", "editor@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    );
+    assert_eq!(response.status, 303);
+    let cookies = response.header("set-cookie").unwrap().to_string();
+    let session = cookies
+        .split(", ")
+        .find(|c| c.starts_with("__Host-gazette_session="))
+        .unwrap_or_else(|| panic!("{cookies}"));
+    assert!(
+        session.contains("Secure") && session.contains("Path=/"),
+        "{session}"
+    );
+    assert!(!session.contains("Domain"), "{session}");
+    // The session works under that name.
+    let value = crate::support::cookie_value(&response, "gazette_session").unwrap();
+    let dashboard = app.request(
+        "GET",
+        "/admin",
+        &[("Cookie", &format!("__Host-gazette_session={value}"))],
+    );
+    assert_eq!(dashboard.status, 200);
+}

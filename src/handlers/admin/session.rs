@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::{self, Protected, SESSION_COOKIE, Staff};
+use crate::auth::{self, LOGIN_COOKIE, Protected, SESSION_COOKIE, Staff, staff_cookie};
 use crate::client;
 use crate::db;
 use crate::error::AppError;
@@ -51,8 +51,6 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 pub const MAX_PASSWORD_BYTES: usize = 1_024;
 /// The login form's whole body: the fields above and a little more.
 pub const LOGIN_BODY_LIMIT: usize = 4_096;
-/// The pre-session cookie holding the login form's token.
-const LOGIN_COOKIE: &str = "gazette_login";
 
 /// Only paths inside the admin are followed after login: never another site.
 fn safe_next(next: &str) -> String {
@@ -74,8 +72,10 @@ fn login_page(
     message: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let (login_cookie, login_path) =
+        staff_cookie(LOGIN_COOKIE, state.config.is_https(), "/admin/login");
     let existing = request
-        .cookie(LOGIN_COOKIE)
+        .cookie(&login_cookie)
         .map(|c| c.value().to_string())
         .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()));
     let login_token = existing.clone().unwrap_or_else(auth::random_token);
@@ -91,11 +91,11 @@ fn login_page(
         status,
     )?;
     if existing.is_none() {
-        let cookie = Cookie::build(LOGIN_COOKIE, login_token)
-            .path("/admin/login")
+        let cookie = Cookie::build(login_cookie, login_token)
+            .path(login_path)
             .http_only(true)
             .same_site(SameSite::Strict)
-            .secure(state.config.base_url.starts_with("https://"))
+            .secure(state.config.is_https())
             .finish();
         response
             .add_cookie(&cookie)
@@ -122,12 +122,24 @@ fn client_address(state: &AppState, request: &HttpRequest) -> String {
 }
 
 fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE, token)
-        .path("/admin")
+    let (name, path) = staff_cookie(SESSION_COOKIE, state.config.is_https(), "/admin");
+    Cookie::build(name, token)
+        .path(path)
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.config.base_url.starts_with("https://"))
+        .secure(state.config.is_https())
         .finish()
+}
+
+/// The login form's cookie, expired (it is single-use).
+fn used_login_cookie(state: &AppState) -> Cookie<'static> {
+    let (name, path) = staff_cookie(LOGIN_COOKIE, state.config.is_https(), "/admin/login");
+    let mut used = Cookie::build(name, "")
+        .path(path)
+        .secure(state.config.is_https())
+        .finish();
+    used.set_max_age(CookieDuration::ZERO);
+    used
 }
 
 enum LoginOutcome {
@@ -166,7 +178,8 @@ pub async fn login(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let expected = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_string());
+    let (login_cookie, _) = staff_cookie(LOGIN_COOKIE, state.config.is_https(), "/admin/login");
+    let expected = request.cookie(&login_cookie).map(|c| c.value().to_string());
     if !expected.is_some_and(|token| auth::same_secret(&token, &form.login_token)) {
         return again(
             "This login form had expired. Please log in again.",
@@ -219,8 +232,9 @@ pub async fn login(
     };
 
     // 3. Count the failure, or open the session.
+    let (session_name, _) = staff_cookie(SESSION_COOKIE, state.config.is_https(), "/admin");
     let previous = request
-        .cookie(SESSION_COOKIE)
+        .cookie(&session_name)
         .map(|c| auth::token_hash(c.value()));
     let outcome = db::run(&state.pool, move |conn| {
         let user = match user {
@@ -264,10 +278,7 @@ pub async fn login(
             token,
             must_change_password,
         } => {
-            let mut used = Cookie::build(LOGIN_COOKIE, "")
-                .path("/admin/login")
-                .finish();
-            used.set_max_age(CookieDuration::ZERO);
+            let used = used_login_cookie(&state);
             let next = if must_change_password {
                 "/admin/account?first=1".to_string()
             } else {
