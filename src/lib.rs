@@ -25,6 +25,8 @@ pub mod media;
 pub mod models;
 pub mod page_cache;
 pub mod pagination;
+#[cfg(test)]
+mod properties;
 pub mod purge;
 pub mod readership;
 pub mod related;
@@ -35,6 +37,7 @@ pub mod state;
 pub mod structured_data;
 pub mod synthetic;
 pub mod views;
+pub mod xml;
 
 use std::net::TcpListener;
 

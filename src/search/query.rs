@@ -161,6 +161,36 @@ impl ParsedQuery {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Whatever a reader types, the query is bounded and SQLite's FTS5 accepts it.
+        #[test]
+        fn any_text_makes_a_bounded_valid_fts_query(raw in crate::properties::hostile_text()) {
+            use diesel::{Connection, RunQueryDsl};
+            let parsed = ParsedQuery::parse(&raw);
+            proptest::prop_assert!(parsed.clauses.len() <= MAX_CLAUSES);
+            proptest::prop_assert!(parsed.text.chars().count() <= MAX_QUERY_CHARS);
+            for clause in &parsed.clauses {
+                if let Clause::Phrase(words) = clause {
+                    proptest::prop_assert!(words.len() <= MAX_PHRASE_WORDS);
+                }
+            }
+            if !parsed.is_empty() {
+                let mut conn = SqliteConnection::establish(":memory:").unwrap();
+                diesel::sql_query(
+                    "CREATE VIRTUAL TABLE t USING fts5(a, tokenize = 'porter unicode61 remove_diacritics 2')",
+                )
+                .execute(&mut conn)
+                .unwrap();
+                let result = diesel::sql_query("SELECT rowid FROM t WHERE t MATCH ?")
+                    .bind::<diesel::sql_types::Text, _>(parsed.to_fts())
+                    .execute(&mut conn);
+                proptest::prop_assert!(result.is_ok(), "{:?} -> {:?}: {:?}", raw, parsed.to_fts(), result);
+            }
+        }
+    }
+
     #[test]
     fn every_token_is_quoted_and_the_last_word_is_a_prefix() {
         assert_eq!(
