@@ -9,6 +9,7 @@ mod crash;
 mod crawl;
 mod crawlers;
 mod errors;
+mod hostile;
 mod load;
 mod migrations;
 mod operations;
