@@ -553,3 +553,50 @@ fn an_https_site_gives_staff_cookies_the_host_prefix() {
     );
     assert_eq!(dashboard.status, 200);
 }
+
+#[test]
+fn an_oversized_upload_is_refused_as_soon_as_it_passes_the_limit() {
+    let app = TestApp::with(|_| {});
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let token = editor.csrf_token();
+    let boundary = "gazette-oversize-7d1f";
+    let mut head = String::new();
+    for (name, value) in [
+        ("csrf_token", token.as_str()),
+        ("alt", "Huge"),
+        ("credit", "Desk"),
+    ] {
+        head.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    head.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.png\"\r\nContent-Type: image/png\r\n\r\n"
+    ));
+    // The request claims 30 MB; only a little over 10 MB is ever sent.
+    let claimed = head.len() + 30 * 1024 * 1024;
+    let address = app.base_url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /admin/media HTTP/1.1\r\nHost: {address}\r\nOrigin: {}\r\nCookie: gazette_session={}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {claimed}\r\n\r\n{head}",
+        app.base_url, editor.cookie
+    )
+    .unwrap();
+    let chunk = vec![0u8; 512 * 1024];
+    for _ in 0..21 {
+        if stream.write_all(&chunk).is_err() {
+            break; // the server already answered and closed
+        }
+    }
+    let mut answer = [0u8; 64];
+    let read = stream
+        .read(&mut answer)
+        .expect("an answer before the body ends");
+    let status = String::from_utf8_lossy(&answer[..read]).to_string();
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+}

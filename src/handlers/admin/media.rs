@@ -93,14 +93,29 @@ struct Upload {
     too_large: bool,
 }
 
+/// Text fields (token, alt text, credit) are short; anything longer is not from our form.
+const MAX_TEXT_FIELD_BYTES: usize = 4 * 1024;
+/// Our form has four fields.
+const MAX_FIELDS: usize = 8;
+
+/// Reads the upload form. Reading stops as soon as the file passes the size limit (the answer
+/// is 413 at once, not after the rest of the body has arrived), and text fields past their own
+/// small limit or too many fields are refused as not ours.
 async fn read_upload(mut body: Multipart) -> Result<Upload, AppError> {
     let unreadable = |e: actix_multipart::MultipartError| {
         AppError::bad_request(format!("The upload could not be read: {e}."))
     };
     let mut upload = Upload::default();
+    let mut fields = 0;
     while let Some(mut field) = body.try_next().await.map_err(unreadable)? {
+        fields += 1;
+        if fields > MAX_FIELDS {
+            return Err(AppError::bad_request(
+                "The upload form has too many fields.",
+            ));
+        }
         let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
+        let limit = if name == "file" {
             upload.file_name = field
                 .content_disposition()
                 .and_then(|d| d.get_filename())
@@ -108,13 +123,18 @@ async fn read_upload(mut body: Multipart) -> Result<Upload, AppError> {
                 .chars()
                 .take(200)
                 .collect();
-        }
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_TEXT_FIELD_BYTES
+        };
         let mut value = Vec::new();
         while let Some(chunk) = field.try_next().await.map_err(unreadable)? {
-            if value.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                upload.too_large = true;
-                // Keep reading to the end so the browser gets our answer, but store nothing.
-                continue;
+            if value.len() + chunk.len() > limit {
+                if name == "file" {
+                    upload.too_large = true;
+                    return Ok(upload);
+                }
+                return Err(AppError::TooLarge(format!("The field {name} is too long.")));
             }
             value.extend_from_slice(&chunk);
         }
