@@ -45,11 +45,10 @@ pub(super) fn check(
     }
     if !slug.is_empty() {
         let taken = Article::id_for_slug(conn, &slug)?;
-        let taken_by_history = Article::current_slug_for_old(conn, &slug)?.is_some()
-            && existing.is_none_or(|a| a.slug != slug);
-        if taken.is_some_and(|id| existing.is_none_or(|a| a.id != id))
-            || (taken.is_none() && taken_by_history && existing.is_none())
-        {
+        // Another article's former address keeps redirecting to it: it is not free either.
+        let former = Article::former_owner_of(conn, &slug)?;
+        let someone_else = |id: i32| existing.is_none_or(|a| a.id != id);
+        if taken.is_some_and(someone_else) || former.is_some_and(someone_else) {
             fail(
                 "slug",
                 format!("Another article already uses the address /article/{slug}."),

@@ -292,6 +292,18 @@ impl Article {
             .optional()
     }
 
+    /// The article whose former address `old_slug` is, if any.
+    pub fn former_owner_of(
+        conn: &mut SqliteConnection,
+        old_slug: &str,
+    ) -> QueryResult<Option<i32>> {
+        article_slug_history::table
+            .filter(article_slug_history::slug.eq(old_slug))
+            .select(article_slug_history::article_id)
+            .first(conn)
+            .optional()
+    }
+
     /// Saves a new article with its bylines and tags in one transaction.
     pub fn create(
         conn: &mut SqliteConnection,

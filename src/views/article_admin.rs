@@ -13,6 +13,8 @@ pub struct ArticleFilters {
     pub author_id: Option<i32>,
     /// Words in the headline.
     pub text: Option<String>,
+    /// A writer (this user id) sees published articles and their own, not others' drafts.
+    pub writer: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -28,6 +30,13 @@ pub struct ArticleRow {
 
 fn filtered(filters: &ArticleFilters) -> articles::BoxedQuery<'static, diesel::sqlite::Sqlite> {
     let mut query = articles::table.into_boxed();
+    if let Some(user_id) = filters.writer {
+        query = query.filter(
+            articles::status
+                .eq(ArticleStatus::Published)
+                .or(articles::created_by.eq(user_id)),
+        );
+    }
     if let Some(status) = &filters.status {
         query = query.filter(articles::status.eq(*status));
     }

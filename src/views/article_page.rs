@@ -50,9 +50,11 @@ impl ArticlePage {
         let article = match Article::find_by_slug(conn, slug)? {
             Some(article) => article,
             None => {
+                // Old addresses lead only to what readers may see.
                 return Ok(match Article::current_slug_for_old(conn, slug)? {
-                    Some((current, _status)) => ArticleLookup::MovedTo(current),
-                    None => ArticleLookup::Missing,
+                    Some((current, ArticleStatus::Published)) => ArticleLookup::MovedTo(current),
+                    Some((_, ArticleStatus::Unpublished)) => ArticleLookup::Withdrawn,
+                    _ => ArticleLookup::Missing,
                 });
             }
         };

@@ -1,5 +1,6 @@
 //! The admin panel, one file per area. Shared here: a small newsroom and the article form.
 
+mod access;
 mod articles;
 mod management;
 mod media;

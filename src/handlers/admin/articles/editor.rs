@@ -222,14 +222,26 @@ pub async fn autosave(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The article being edited, or None for a new one.
-async fn find_article(state: &AppState, id: Option<i32>) -> Result<Option<Article>, AppError> {
-    match id {
-        Some(id) => Ok(Some(
-            db::run(&state.pool, move |conn| Ok(Article::find(conn, id)?)).await?,
-        )),
-        None => Ok(None),
-    }
+/// The article being edited, or None for a new one; 403 when `staff` may not edit it (a
+/// preview or a re-rendered form shows the article as stored).
+async fn find_article(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i32>,
+) -> Result<Option<Article>, AppError> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let user = staff.user.clone();
+    let article = db::run(&state.pool, move |conn| {
+        let article = Article::find(conn, id)?;
+        if !editorial::may_edit(conn, &user, &article)? {
+            return Err(AppError::Forbidden);
+        }
+        Ok(article)
+    })
+    .await?;
+    Ok(Some(article))
 }
 
 /// Saves the editor's form (or previews it): a new article when `id` is None.
@@ -242,7 +254,7 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     if form.action == "preview" {
         let preview = markdown::render(&form.body_markdown).html;
-        let article = find_article(&state, id).await?;
+        let article = find_article(&state, &staff, id).await?;
         return editor_page(
             &state,
             &staff,
@@ -271,7 +283,7 @@ async fn save(
             article.id
         ))),
         SaveOutcome::Invalid(errors) => {
-            let article = find_article(&state, id).await?;
+            let article = find_article(&state, &staff, id).await?;
             editor_page(
                 &state,
                 &staff,

@@ -9,6 +9,7 @@ use crate::auth::Staff;
 use crate::db;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::models::Role;
 use crate::models::{ArticleStatus, Author, Section};
 use crate::pagination::{PER_PAGE, Pagination, parse_page};
 use crate::state::AppState;
@@ -54,6 +55,7 @@ pub async fn list(
         section_id: non_empty(&query.section).and_then(|s| s.parse().ok()),
         author_id: non_empty(&query.author).and_then(|s| s.parse().ok()),
         text: non_empty(&query.q),
+        writer: (staff.role() == Role::Writer).then_some(staff.user.id),
     };
     let base = format!(
         "/admin/articles?{}",
