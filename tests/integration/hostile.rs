@@ -102,3 +102,82 @@ fn naughty_strings_in_admin_forms_are_saved_or_sent_back_never_a_server_error() 
         );
     }
 }
+
+#[test]
+fn naughty_strings_in_the_admins_forms_and_uploads_never_cause_a_server_error() {
+    let app = newsroom();
+    app.add_staff("admin@example.com", Role::Admin);
+    let admin = app.login("admin@example.com");
+    let picture = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::new_rgb8(8, 6)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    };
+    for (n, text) in naughty_strings().into_iter().enumerate() {
+        let section = admin.post(
+            "/admin/sections",
+            &[
+                ("name", &text),
+                ("slug", &text),
+                ("description", &text),
+                ("position", &text),
+            ],
+        );
+        assert!(
+            matches!(section.status, 303 | 409 | 422),
+            "section {text:?}: {}",
+            section.status
+        );
+        let email = format!("{n}@example.com");
+        let account = admin.post(
+            "/admin/users",
+            &[
+                ("email", &text),
+                ("name", &text),
+                ("role", &text),
+                ("password", &text),
+            ],
+        );
+        assert!(
+            matches!(account.status, 303 | 409 | 422),
+            "account {text:?}: {}",
+            account.status
+        );
+        let named = admin.post(
+            "/admin/users",
+            &[
+                ("email", &email),
+                ("name", &text),
+                ("role", "writer"),
+                ("password", "long enough password"),
+            ],
+        );
+        assert!(
+            matches!(named.status, 303 | 409 | 422),
+            "named {text:?}: {}",
+            named.status
+        );
+        // Uploads decode an image each: every fourth string is enough for the text fields.
+        if n % 4 == 0 {
+            let token = admin.csrf_token();
+            let upload = app.post_multipart(
+                "/admin/media",
+                &[("Cookie", &format!("gazette_session={}", admin.cookie))],
+                &[("csrf_token", &token), ("alt", &text), ("credit", &text)],
+                ("naughty.png", "image/png", &picture),
+            );
+            assert!(
+                matches!(upload.status, 303 | 422),
+                "upload {text:?}: {}",
+                upload.status
+            );
+        }
+        for response in [&section, &account, &named] {
+            if is_markup(&text) {
+                assert!(!response.body.contains(&text), "{text:?} reflected raw");
+            }
+        }
+    }
+}
