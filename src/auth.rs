@@ -58,6 +58,24 @@ pub fn verify_password(stored_hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Checks `typed` against `stored_hash` on the blocking pool, at most
+/// `AppState::password_checks` at once (each check takes tens of milliseconds of a core and
+/// ~20 MB), and without holding a database connection.
+pub async fn verify_password_in_turn(
+    state: &AppState,
+    stored_hash: String,
+    typed: String,
+) -> Result<bool, AppError> {
+    let _turn = state
+        .password_checks
+        .acquire()
+        .await
+        .map_err(AppError::internal)?;
+    web::block(move || verify_password(&stored_hash, &typed))
+        .await
+        .map_err(AppError::internal)
+}
+
 /// A hash that no password matches, verified against when the email is unknown, so an unknown
 /// account takes as long to refuse as a wrong password.
 pub fn dummy_hash() -> &'static str {

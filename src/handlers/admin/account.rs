@@ -107,17 +107,8 @@ pub async fn change_password(
     if form.new_password != form.confirm_password {
         return refuse("The new password and its confirmation are not the same. Type them again.");
     }
-    let valid = {
-        let _turn = state
-            .password_checks
-            .acquire()
-            .await
-            .map_err(AppError::internal)?;
-        let (hash, typed) = (staff.user.password_hash.clone(), form.current_password);
-        web::block(move || auth::verify_password(&hash, &typed))
-            .await
-            .map_err(AppError::internal)?
-    };
+    let hash = staff.user.password_hash.clone();
+    let valid = auth::verify_password_in_turn(&state, hash, form.current_password).await?;
     if !valid {
         return refuse("Your current password is not right. Type it again.");
     }

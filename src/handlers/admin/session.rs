@@ -219,17 +219,7 @@ pub async fn login(
     let hash = user
         .as_ref()
         .map_or(auth::dummy_hash().to_string(), |u| u.password_hash.clone());
-    let valid = {
-        let _turn = state
-            .password_checks
-            .acquire()
-            .await
-            .map_err(AppError::internal)?;
-        let password = form.password.clone();
-        web::block(move || auth::verify_password(&hash, &password))
-            .await
-            .map_err(AppError::internal)?
-    };
+    let valid = auth::verify_password_in_turn(&state, hash, form.password.clone()).await?;
 
     // 3. Count the failure, or open the session.
     let (session_name, _) = staff_cookie(SESSION_COOKIE, state.config.is_https(), "/admin");
