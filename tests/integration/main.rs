@@ -11,6 +11,7 @@ mod crawlers;
 mod errors;
 mod hostile;
 mod load;
+mod logins;
 mod migrations;
 mod operations;
 mod page_cache;
