@@ -1,6 +1,7 @@
 //! One module per table: the row structs, the insert structs, and the queries on that table.
 
 pub mod article;
+pub mod article_status;
 pub mod audit;
 pub mod author;
 pub mod autosave;
