@@ -74,8 +74,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                     "/articles/{id}/revisions/{number}/restore",
                     web::post().to(admin::articles::restore),
                 )
-                .route("/media", web::get().to(admin::media::show))
-                .route("/media", web::post().to(admin::media::upload))
+                .service(
+                    web::resource("/media")
+                        .app_data(admin::media::upload_config())
+                        .get(admin::media::show)
+                        .post(admin::media::upload),
+                )
                 .route("/sections", web::get().to(admin::sections::list))
                 .route("/sections", web::post().to(admin::sections::create))
                 .route("/sections/{id}", web::post().to(admin::sections::update))

@@ -1,10 +1,13 @@
 //! `/admin/media`: the media library: upload images, find them, reuse them as hero images.
 
-use actix_multipart::Multipart;
+use actix_multipart::MultipartError;
+use actix_multipart::form::bytes::Bytes as UploadedBytes;
+use actix_multipart::form::text::Text;
+use actix_multipart::form::{MultipartForm, MultipartFormConfig};
+use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use futures_util::TryStreamExt;
 use serde::Deserialize;
 
 use crate::auth::{Staff, random_token};
@@ -82,89 +85,63 @@ pub async fn show(
     .await
 }
 
-/// The upload's fields, read from the multipart body with the file capped at the size limit.
-#[derive(Default)]
-struct Upload {
-    csrf_token: String,
-    alt: String,
-    credit: String,
-    file_name: String,
-    data: Vec<u8>,
-    too_large: bool,
+/// The upload form, read by actix-multipart with a limit on every field and on the whole body:
+/// reading stops and the answer is 413 as soon as a limit passes, not after the rest of the body
+/// has arrived. Fields our form does not have, or sent twice, are refused as not ours.
+#[derive(MultipartForm)]
+#[multipart(deny_unknown_fields, duplicate_field = "deny")]
+pub struct UploadForm {
+    #[multipart(limit = "4KiB")]
+    csrf_token: Text<String>,
+    #[multipart(limit = "4KiB")]
+    alt: Option<Text<String>>,
+    #[multipart(limit = "4KiB")]
+    credit: Option<Text<String>>,
+    #[multipart(limit = "10MiB")]
+    file: Option<UploadedBytes>,
 }
 
-/// Text fields (token, alt text, credit) are short; anything longer is not from our form.
-const MAX_TEXT_FIELD_BYTES: usize = 4 * 1024;
-/// Our form has four fields.
-const MAX_FIELDS: usize = 8;
-
-/// Reads the upload form. Reading stops as soon as the file passes the size limit (the answer
-/// is 413 at once, not after the rest of the body has arrived), and text fields past their own
-/// small limit or too many fields are refused as not ours.
-async fn read_upload(mut body: Multipart) -> Result<Upload, AppError> {
-    let unreadable = |e: actix_multipart::MultipartError| {
-        AppError::bad_request(format!("The upload could not be read: {e}."))
-    };
-    let mut upload = Upload::default();
-    let mut fields = 0;
-    while let Some(mut field) = body.try_next().await.map_err(unreadable)? {
-        fields += 1;
-        if fields > MAX_FIELDS {
-            return Err(AppError::bad_request(
-                "The upload form has too many fields.",
-            ));
-        }
-        let name = field.name().unwrap_or_default().to_string();
-        let limit = if name == "file" {
-            upload.file_name = field
-                .content_disposition()
-                .and_then(|d| d.get_filename())
-                .unwrap_or_default()
-                .chars()
-                .take(200)
-                .collect();
-            MAX_UPLOAD_BYTES
-        } else {
-            MAX_TEXT_FIELD_BYTES
-        };
-        let mut value = Vec::new();
-        while let Some(chunk) = field.try_next().await.map_err(unreadable)? {
-            if value.len() + chunk.len() > limit {
-                if name == "file" {
-                    upload.too_large = true;
-                    return Ok(upload);
+/// The upload route's limits: the file's 10 MB plus room for the short text fields.
+pub fn upload_config() -> MultipartFormConfig {
+    const FORM_BYTES: usize = MAX_UPLOAD_BYTES + 64 * 1024;
+    MultipartFormConfig::default()
+        .total_limit(FORM_BYTES)
+        .memory_limit(FORM_BYTES)
+        .error_handler(|error, _| {
+            let overflow = match &error {
+                MultipartError::Payload(PayloadError::Overflow) => true,
+                MultipartError::Field { source, .. } => {
+                    source.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE
                 }
-                return Err(AppError::TooLarge(format!("The field {name} is too long.")));
+                _ => false,
+            };
+            if overflow {
+                AppError::TooLarge("That file is larger than 10 MB. Upload a smaller image.".into())
+                    .into()
+            } else {
+                AppError::bad_request(format!("The upload could not be read: {error}.")).into()
             }
-            value.extend_from_slice(&chunk);
-        }
-        let text = || {
-            String::from_utf8_lossy(&value)
-                .chars()
-                .take(500)
-                .collect::<String>()
-        };
-        match name.as_str() {
-            "csrf_token" => upload.csrf_token = text(),
-            "alt" => upload.alt = text(),
-            "credit" => upload.credit = text(),
-            "file" => upload.data = value,
-            _ => {}
-        }
-    }
-    Ok(upload)
+        })
+}
+
+/// What readers are shown of a text field: trimmed to a length our form allows.
+fn short_text(field: Option<Text<String>>) -> String {
+    field
+        .map(|text| text.into_inner().chars().take(500).collect())
+        .unwrap_or_default()
 }
 
 pub async fn upload(
     state: web::Data<AppState>,
     staff: Staff,
-    body: Multipart,
+    MultipartForm(form): MultipartForm<UploadForm>,
 ) -> Result<HttpResponse, AppError> {
-    let upload = read_upload(body).await?;
-    if !staff.csrf_matches(&upload.csrf_token) {
+    if !staff.csrf_matches(&form.csrf_token) {
         return Err(AppError::Forbidden);
     }
-    let kept = (upload.alt.clone(), upload.credit.clone());
+    let alt = short_text(form.alt);
+    let credit = short_text(form.credit);
+    let kept = (alt.clone(), credit.clone());
     let refuse = |message: String, status| {
         library(
             &state,
@@ -176,21 +153,25 @@ pub async fn upload(
             status,
         )
     };
-    if upload.too_large {
-        return refuse(
-            "That file is larger than 10 MB. Upload a smaller image.".into(),
-            StatusCode::PAYLOAD_TOO_LARGE,
-        )
-        .await;
-    }
-    if upload.data.is_empty() {
+    let (file_name, data) = match form.file {
+        Some(file) => (
+            file.file_name
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect::<String>(),
+            file.data,
+        ),
+        None => Default::default(),
+    };
+    if data.is_empty() {
         return refuse(
             "Choose an image file to upload.".into(),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
     }
-    if upload.alt.trim().is_empty() {
+    if alt.trim().is_empty() {
         return refuse(
             "Describe the image for readers who cannot see it.".into(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -203,7 +184,6 @@ pub async fn upload(
         state.clock.now().format("%Y%m%d"),
         &random_token()[..12]
     );
-    let data = upload.data;
     let stored = {
         // Decoding takes up to hundreds of megabytes: a few at a time, the others queue.
         let _turn = state
@@ -230,12 +210,12 @@ pub async fn upload(
             &NewMediaItem {
                 stem: &stored.stem,
                 extension: stored.extension,
-                original_name: &upload.file_name,
+                original_name: &file_name,
                 width: stored.width,
                 height: stored.height,
                 bytes: stored.bytes,
-                alt: upload.alt.trim(),
-                credit: upload.credit.trim(),
+                alt: alt.trim(),
+                credit: credit.trim(),
                 uploaded_by: Some(user_id),
                 created_at: now,
             },

@@ -40,11 +40,12 @@ fn uploads_are_decoded_re_encoded_resized_and_reusable() {
     );
 
     let too_big = vec![0u8; 10 * 1024 * 1024 + 10];
-    assert_eq!(
-        writer
-            .upload("Huge", ("huge.png", "image/png", &too_big))
-            .status,
-        413
+    let refused = writer.upload("Huge", ("huge.png", "image/png", &too_big));
+    assert_eq!(refused.status, 413);
+    assert!(
+        refused.body.contains("larger than 10 MB"),
+        "a page that says why: {}",
+        refused.body
     );
 
     // Pictures whose header claims an extreme size or shape are refused before decoding.
