@@ -21,7 +21,7 @@ const BUSY_TIMEOUT_MS: u32 = 5_000;
 
 /// Page cache shared out among the pool's connections, in KiB: the default 2 MB per connection
 /// makes a large archive read its pages from the OS with a system call each.
-const PAGE_CACHE_KIB: u32 = 64 * 1024;
+const PAGE_CACHE_KIB: u32 = 32 * 1024;
 
 /// Applied to every pooled connection. busy_timeout comes first: without it, switching a fresh
 /// pool to WAL races other connections and fails with "database is locked".

@@ -82,7 +82,7 @@ fn gzip(bytes: &[u8]) -> Bytes {
     );
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(bytes);
-    Bytes::from(encoder.finish().unwrap_or_default())
+    exact(encoder.finish().unwrap_or_default())
 }
 
 fn brotli(bytes: &[u8]) -> Bytes {
@@ -93,7 +93,14 @@ fn brotli(bytes: &[u8]) -> Bytes {
     };
     let mut out = Vec::with_capacity(bytes.len() / 3);
     let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
-    Bytes::from(out)
+    exact(out)
+}
+
+/// The bytes in an allocation of their own size: `Bytes::from(Vec)` keeps the vector's spare
+/// capacity (up to half of a grown buffer), which the cache's size accounting would not see.
+fn exact(mut bytes: Vec<u8>) -> Bytes {
+    bytes.shrink_to_fit();
+    Bytes::from(bytes)
 }
 
 /// Response headers the entry does not keep: it sets its own length, coding and validators,
@@ -130,6 +137,8 @@ impl Entry {
             let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
             HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
         };
+        // A rendered body arrives in the template's growable buffer; kept, it is copied out.
+        let identity = Bytes::copy_from_slice(&identity);
         let brotli = brotli(&identity);
         let mut headers = headers;
         if !shows.dependencies.is_empty()
