@@ -35,6 +35,14 @@ impl Assets {
         Ok(Assets { versioned })
     }
 
+    /// True when `path` and `query` are a file's current versioned URL (so its content will
+    /// never change under it).
+    pub fn is_current(&self, path: &str, query: &str) -> bool {
+        path.strip_prefix("/static/")
+            .and_then(|relative| self.versioned.get(relative))
+            .is_some_and(|url| url.split_once('?').is_some_and(|(_, v)| v == query))
+    }
+
     /// The versioned URL of a static file, e.g. `css/site.css` → `/static/css/site.css?v=…`.
     pub fn url(&self, relative: &str) -> String {
         self.versioned

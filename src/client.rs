@@ -48,7 +48,7 @@ pub fn throttle_key(address: IpAddr) -> String {
 }
 
 /// IPv4 addresses seen through an IPv6 socket (`::ffff:1.2.3.4`) read as IPv4.
-fn canonical(address: IpAddr) -> IpAddr {
+pub fn canonical(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V6(v6) => v6
             .to_ipv4_mapped()

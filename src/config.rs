@@ -22,6 +22,10 @@ pub struct Config {
     pub media_dir: PathBuf,
     /// Name shown in the masthead, titles and feeds.
     pub site_name: String,
+    /// The site's logo, a file under the static folder (its size is read at start).
+    pub site_logo: String,
+    /// The newsroom's profiles elsewhere, linked from every page's footer.
+    pub social_profiles: Vec<SocialProfile>,
     /// How often counted page views are written to the database.
     pub views_flush_interval: Duration,
     /// Connections kept in the database pool.
@@ -47,6 +51,18 @@ pub struct Config {
     pub session_idle: chrono::TimeDelta,
 }
 
+/// A profile of the newsroom on another site, as the footer links it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocialProfile {
+    pub label: String,
+    pub url: String,
+}
+
+/// The demo newsroom's profiles: what `GAZETTE_SOCIAL_PROFILES` holds unless set.
+pub const DEMO_SOCIAL_PROFILES: &str = "X=https://x.com/gazettenews, \
+Facebook=https://www.facebook.com/gazettenews, Instagram=https://www.instagram.com/gazettenews, \
+Mastodon=https://mastodon.social/@gazette, YouTube=https://www.youtube.com/@gazettenews";
+
 /// A setting that cannot be used, explained for the person who set it.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -70,6 +86,9 @@ impl Config {
             static_dir: PathBuf::from("static"),
             media_dir,
             site_name: "The Gazette".to_string(),
+            site_logo: "img/logo.png".to_string(),
+            social_profiles: Config::parse_social_profiles(DEMO_SOCIAL_PROFILES)
+                .expect("the demo profiles parse"),
             views_flush_interval: Duration::from_secs(30),
             db_pool_size: 8,
             db_connection_wait: crate::db::DEFAULT_CONNECTION_WAIT,
@@ -82,6 +101,32 @@ impl Config {
             trusted_proxies: Vec::new(),
             session_idle: crate::auth::DEFAULT_IDLE_TIMEOUT,
         }
+    }
+
+    /// Reads `Label=https://…` pairs separated by commas (an empty value: no profiles).
+    pub fn parse_social_profiles(raw: &str) -> Result<Vec<SocialProfile>, ConfigError> {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (label, url) = pair.split_once('=').ok_or_else(|| {
+                    ConfigError(format!(
+                        "social profile {pair:?} is not of the form Label=https://…"
+                    ))
+                })?;
+                let (label, url) = (label.trim(), url.trim());
+                if label.is_empty() || !(url.starts_with("https://") || url.starts_with("http://"))
+                {
+                    return Err(ConfigError(format!(
+                        "social profile {pair:?} needs a label and an http(s) URL"
+                    )));
+                }
+                Ok(SocialProfile {
+                    label: label.to_string(),
+                    url: url.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Checks and normalises a public base URL such as `https://news.example.com/`.

@@ -5,38 +5,9 @@ use std::sync::Arc;
 
 use chrono::Datelike;
 
-use crate::config::Config;
+use crate::config::{Config, SocialProfile};
 use crate::state::AppState;
 use crate::views::SectionLink;
-
-/// The newsroom's own profiles, shown under "Connect with us".
-pub struct SocialProfile {
-    pub label: &'static str,
-    pub url: &'static str,
-}
-
-const SOCIAL_PROFILES: &[SocialProfile] = &[
-    SocialProfile {
-        label: "X",
-        url: "https://x.com/gazettenews",
-    },
-    SocialProfile {
-        label: "Facebook",
-        url: "https://www.facebook.com/gazettenews",
-    },
-    SocialProfile {
-        label: "Instagram",
-        url: "https://www.instagram.com/gazettenews",
-    },
-    SocialProfile {
-        label: "Mastodon",
-        url: "https://mastodon.social/@gazette",
-    },
-    SocialProfile {
-        label: "YouTube",
-        url: "https://www.youtube.com/@gazettenews",
-    },
-];
 
 pub struct Layout {
     pub site_name: String,
@@ -45,7 +16,8 @@ pub struct Layout {
     pub active_section: String,
     pub stylesheet_url: String,
     pub favicon_url: String,
-    pub social_profiles: &'static [SocialProfile],
+    /// The newsroom's own profiles, shown under "Connect with us" (a setting).
+    pub social_profiles: Vec<SocialProfile>,
     pub year: i32,
 }
 
@@ -57,7 +29,7 @@ impl Layout {
             active_section: active_section.unwrap_or_default().to_string(),
             stylesheet_url: state.assets.url("css/site.css"),
             favicon_url: state.assets.url("img/favicon.svg"),
-            social_profiles: SOCIAL_PROFILES,
+            social_profiles: state.config.social_profiles.clone(),
             year: state.clock.now().year(),
         }
     }

@@ -30,6 +30,7 @@ mod properties;
 pub mod purge;
 pub mod readership;
 pub mod related;
+pub mod request_id;
 pub mod routes;
 pub mod schema;
 pub mod search;
@@ -200,16 +201,16 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             .wrap(from_fn(page_cache::serve_cached))
             .wrap(default_headers(https))
             .wrap(from_fn(http_cache::canonical_urls))
+            .wrap(from_fn(request_id::assign))
             .wrap(
-                // The client address as a trusted proxy names it (see `client`).
-                Logger::new("%{client}xi %r %s %b %Dms").custom_request_replace(
-                    "client",
-                    move |request| {
+                // The client address as a trusted proxy names it (see `client`), and the
+                // request's id (see `request_id`), which errors logged meanwhile also carry.
+                Logger::new("%{client}xi %r %s %b %Dms id=%{x-request-id}o")
+                    .custom_request_replace("client", move |request| {
                         let peer = request.peer_addr().map(|a| a.ip());
                         client::client_ip(peer, request.headers(), &trusted_proxies)
                             .map_or_else(|| "-".to_string(), |ip| ip.to_string())
-                    },
-                ),
+                    }),
             )
             .configure(|cfg| routes::configure(cfg, &static_dir, &media_dir))
     });

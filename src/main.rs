@@ -152,8 +152,21 @@ struct ServeArgs {
     /// Minutes a staff session may stay unused before it ends (1 to 720).
     #[arg(long, env = "GAZETTE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     session_idle_minutes: i64,
-    /// Start with an empty database instead of the demo newsroom.
-    #[arg(long)]
+    /// The site's logo: a file under the static folder.
+    #[arg(long, env = "GAZETTE_SITE_LOGO", default_value = "img/logo.png")]
+    site_logo: String,
+    /// The newsroom's profiles linked from the footer: `Label=https://…` pairs, comma-separated
+    /// (empty: none).
+    #[arg(long, env = "GAZETTE_SOCIAL_PROFILES", default_value = gazette::config::DEMO_SOCIAL_PROFILES)]
+    social_profiles: String,
+    /// HTTP worker threads (0: one per CPU core).
+    #[arg(long, env = "GAZETTE_WORKERS", default_value_t = 0)]
+    workers: usize,
+    /// Database connections kept in the pool.
+    #[arg(long, env = "GAZETTE_DB_POOL_SIZE", default_value_t = 8)]
+    db_pool_size: u32,
+    /// Start with an empty database instead of the demo newsroom (production servers set this).
+    #[arg(long, env = "GAZETTE_NO_DEMO")]
     no_demo: bool,
 }
 
@@ -170,6 +183,11 @@ impl ServeArgs {
             config.media_dir = media_dir;
         }
         config.site_name = self.site_name;
+        config.site_logo = self.site_logo;
+        config.social_profiles =
+            Config::parse_social_profiles(&self.social_profiles).map_err(|e| e.to_string())?;
+        config.workers = self.workers;
+        config.db_pool_size = self.db_pool_size;
         config.page_cache_bytes = self.page_cache_mb * 1024 * 1024;
         config.search_cache_bytes = self.search_cache_mb * 1024 * 1024;
         config.purge_url = self.purge_url;
@@ -200,6 +218,14 @@ fn limit_malloc_arenas() {}
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
+    // Settings may come from a `.env` file in the working folder (see `.env.example`); the
+    // environment and the command line win over it.
+    if let Err(error) = dotenvy::dotenv()
+        && !error.not_found()
+    {
+        eprintln!("error: .env could not be read: {error}");
+        return ExitCode::FAILURE;
+    }
     // Lines go to a background writer (the guard flushes it when main returns): under load, a
     // request's log line costs its formatting, not a write to a slow terminal or pipe.
     let (writer, _flush_at_exit) = tracing_appender::non_blocking(std::io::stdout());

@@ -3,18 +3,50 @@
 use std::path::Path;
 
 use actix_files::Files;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{Route, guard, web};
 
 use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
 use crate::handlers::public::{article, author, home, search, section, tag};
 use crate::handlers::{self, admin};
+use crate::state::AppState;
 
-/// Static files never change under a given URL (each carries a content hash; uploads get a new
-/// random name), so browsers may keep them for a year.
-const STATIC_CACHE: &str = "public, max-age=31536000, immutable";
+/// A URL whose content never changes (a static file's URL with its content hash; an upload's
+/// random name, never reused) may be kept for a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// A static file asked for without its current hash may change at the next deploy.
+const SHORT_LIVED: &str = "public, max-age=3600";
+
+/// Cache lifetime for static files: a year only under the file's current fingerprinted URL.
+async fn static_cache_policy(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let fingerprinted = request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| {
+            state
+                .assets
+                .is_current(request.path(), request.query_string())
+        });
+    let mut response = next.call(request).await?;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let lifetime = if fingerprinted {
+            IMMUTABLE
+        } else {
+            SHORT_LIVED
+        };
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(lifetime));
+    }
+    Ok(response)
+}
 
 /// A route for reading: GET, and HEAD wherever GET works.
 fn read() -> Route {
@@ -114,10 +146,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
         )
         .service(
             web::scope("/static")
-                .wrap(
-                    DefaultHeaders::new()
-                        .add((CACHE_CONTROL, HeaderValue::from_static(STATIC_CACHE))),
-                )
+                .wrap(from_fn(static_cache_policy))
                 .service(
                     Files::new("", static_dir)
                         .use_etag(true)
@@ -127,8 +156,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
         .service(
             web::scope("/media")
                 .wrap(
-                    DefaultHeaders::new()
-                        .add((CACHE_CONTROL, HeaderValue::from_static(STATIC_CACHE))),
+                    DefaultHeaders::new().add((CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE))),
                 )
                 .service(
                     Files::new("", media_dir)

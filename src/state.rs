@@ -36,6 +36,23 @@ pub struct AppState {
     pub password_checks: tokio::sync::Semaphore,
     /// Image decodes running at once (each may take up to `media`'s decode memory).
     pub image_work: tokio::sync::Semaphore,
+    /// The site logo's width and height, read from its file at start.
+    logo_size: (i32, i32),
+}
+
+/// The bundled logo's size, used when the configured file cannot be read.
+const DEFAULT_LOGO_SIZE: (i32, i32) = (600, 60);
+
+/// Reads the logo's dimensions from its header (structured data states them).
+fn logo_size(config: &Config) -> (i32, i32) {
+    let path = config.static_dir.join(&config.site_logo);
+    match image::image_dimensions(&path) {
+        Ok((width, height)) => (width as i32, height as i32),
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "site logo unreadable; assuming 600 × 60");
+            DEFAULT_LOGO_SIZE
+        }
+    }
 }
 
 /// Password checks allowed to run at once.
@@ -46,6 +63,7 @@ const CONCURRENT_IMAGE_DECODES: usize = 2;
 impl AppState {
     pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
         AppState {
+            logo_size: logo_size(&config),
             page_cache: PageCache::new(config.page_cache_bytes),
             search_cache: PageCache::new(config.search_cache_bytes),
             config,
@@ -159,9 +177,10 @@ impl AppState {
             name: &self.config.site_name,
             url: &self.config.base_url,
             logo: SocialImage {
-                url: self.absolute("/static/img/logo.png"),
-                width: 600,
-                height: 60,
+                // A stable address (no fingerprint): search engines keep the logo's URL.
+                url: self.absolute(&format!("/static/{}", self.config.site_logo)),
+                width: self.logo_size.0,
+                height: self.logo_size.1,
                 alt: self.config.site_name.clone(),
             },
         }

@@ -276,3 +276,73 @@ fn staff_accounts_are_managed_from_the_command_line() {
     ));
     assert!(user.password_hash.starts_with("$argon2id$"));
 }
+
+#[test]
+fn settings_come_from_a_dot_env_file_in_the_working_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!(
+            "# as an operator would write it\n\
+             GAZETTE_BIND=127.0.0.1:{port}\n\
+             DATABASE_URL={}\n\
+             GAZETTE_STATIC_DIR={}/static\n\
+             GAZETTE_NO_DEMO=true\n\
+             GAZETTE_SOCIAL_PROFILES=Bluesky=https://bsky.app/profile/gazette.example\n",
+            dir.path().join("g.db").display(),
+            env!("CARGO_MANIFEST_DIR"),
+        ),
+    )
+    .unwrap();
+    let mut child = gazette()
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut home = None;
+    for _ in 0..100 {
+        if let Ok(response) = ureq::get(&format!("{base}/")).call() {
+            home = Some(response);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let count = ureq::get(&format!("{base}/sitemaps/pages.xml")).call();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let home = home.expect("the server listens where .env says");
+    assert!(
+        home.header("x-request-id").is_some_and(|id| !id.is_empty()),
+        "every response names its request"
+    );
+    let page = home.into_string().unwrap();
+    assert!(
+        page.contains("https://bsky.app/profile/gazette.example"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("instagram.com"),
+        "the demo's profiles are replaced"
+    );
+    // GAZETTE_NO_DEMO: no demo sections in the sitemap of listing pages.
+    let pages = count.unwrap().into_string().unwrap();
+    assert!(!pages.contains("/section/"), "{pages}");
+
+    // A .env that cannot be read stops the start with the reason.
+    std::fs::write(dir.path().join(".env"), "NOT A SETTING LINE\n").unwrap();
+    let output = gazette()
+        .current_dir(dir.path())
+        .args(["migrate"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".env could not be read"), "{stderr}");
+}

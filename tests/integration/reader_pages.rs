@@ -541,6 +541,16 @@ fn static_files_are_cached_for_a_year_under_versioned_urls() {
         Some("public, max-age=31536000, immutable")
     );
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    // Without its current fingerprint, the same file may change at the next deploy.
+    for unversioned in ["/static/css/site.css", "/static/css/site.css?v=00000000"] {
+        let css = app.get(unversioned);
+        assert_eq!(css.status, 200);
+        assert_eq!(
+            css.header("cache-control"),
+            Some("public, max-age=3600"),
+            "{unversioned}"
+        );
+    }
     let missing = app.get("/static/css/missing.css");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("cache-control"), Some("no-store"));
