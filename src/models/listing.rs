@@ -62,6 +62,31 @@ impl Listing {
             .load(conn)
     }
 
+    /// One page of a list of `total` articles, newest first. SQLite walks an index to an
+    /// offset one entry at a time, so a page past the middle is read from the oldest end and
+    /// turned around: the deepest page costs what page 2 does, and no page more than half
+    /// the list.
+    pub fn page_ids(
+        self,
+        conn: &mut SqliteConnection,
+        total: i64,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<Vec<i32>> {
+        if offset <= total / 2 {
+            return self.ids(conn, None, limit, offset);
+        }
+        let remaining = (total - offset).max(0);
+        let mut ids: Vec<i32> = published_in(self)
+            .select(articles::id)
+            .order((articles::published_at.asc(), articles::id.asc()))
+            .limit(limit.min(remaining))
+            .offset((remaining - limit).max(0))
+            .load(conn)?;
+        ids.reverse();
+        Ok(ids)
+    }
+
     /// The newest published articles among the list's most recently created `window` (by id),
     /// newest first: a cheap stand-in for `ids` where a widget wants a few recent ones and the
     /// list may hold thousands (an author's or a tag's), whose rows would each be read.

@@ -21,8 +21,10 @@ impl ListingPage {
         page: i64,
         path: &str,
     ) -> Result<ListingPage, AppError> {
-        let pagination = Pagination::new(page, listing.count(conn)?, path)?;
-        let articles = ArticleCard::list(conn, listing, None, PER_PAGE, pagination.offset())?;
+        let total = listing.count(conn)?;
+        let pagination = Pagination::new(page, total, path)?;
+        let ids = listing.page_ids(conn, total, PER_PAGE, pagination.offset())?;
+        let articles = ArticleCard::by_ids(conn, &ids)?;
         Ok(ListingPage {
             articles,
             pagination,
