@@ -12,6 +12,7 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::models::listing;
 use crate::models::sitemap::{self, ListingKey};
 use crate::models::{Article, ArticleFacts, ArticleStatus};
 use crate::related::{self, Subject};
@@ -134,6 +135,7 @@ impl<'a> ChangeSet<'a> {
         match &change {
             Change::ArticleSaved { before, after } => {
                 search::index_article(conn, after.id)?;
+                listing::sync_listed_at(conn, Some(after.id))?;
                 // The article's own list, and its neighbours' (which may now want to list it).
                 related::refresh_after_save(
                     conn,
@@ -188,6 +190,7 @@ impl<'a> ChangeSet<'a> {
                 dependencies.extend([Dependency::Author(*id), Dependency::Sitemaps]);
             }
             Change::ArchiveLoaded => {
+                listing::sync_listed_at(conn, None)?;
                 let progress = &mut self.progress;
                 search::rebuild(conn, |done, total| {
                     if let Some(report) = progress.as_mut() {

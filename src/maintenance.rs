@@ -166,5 +166,24 @@ pub fn check(conn: &mut SqliteConnection) -> QueryResult<Vec<Finding>> {
             "{broken} broken entries; {without} published articles get theirs computed when next read"
         ),
     });
+
+    // Author and tag listings are ordered by the publication time copied to byline and tag
+    // rows: a row that disagrees with its article lists it wrongly, or hides it.
+    let mut stale = 0;
+    for table in ["article_authors", "article_tags"] {
+        stale += count(
+            conn,
+            &format!(
+                "SELECT COUNT(*) AS n FROM {table} j JOIN articles a ON a.id = j.article_id
+                 WHERE j.listed_at IS NOT (CASE WHEN a.status = 'published'
+                                                THEN a.published_at END)"
+            ),
+        )?;
+    }
+    findings.push(Finding {
+        what: "author and tag listings",
+        ok: stale == 0,
+        detail: format!("{stale} byline or tag rows out of step with their article"),
+    });
     Ok(findings)
 }

@@ -5,6 +5,7 @@ diesel::table! {
         article_id -> Integer,
         author_id -> Integer,
         position -> Integer,
+        listed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -81,6 +82,7 @@ diesel::table! {
     article_tags (article_id, tag_id) {
         article_id -> Integer,
         tag_id -> Integer,
+        listed_at -> Nullable<Timestamp>,
     }
 }
 

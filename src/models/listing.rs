@@ -18,28 +18,48 @@ pub enum Listing {
 
 type BoxedArticles<'a> = articles::BoxedQuery<'a, diesel::sqlite::Sqlite>;
 
-fn published_in(listing: Listing) -> BoxedArticles<'static> {
+/// A section's or the whole site's published articles (their own indexes order them).
+fn published_in(section_id: Option<i32>) -> BoxedArticles<'static> {
     let query = articles::table
         .filter(articles::status.eq(ArticleStatus::Published))
         .into_boxed();
-    match listing {
-        Listing::Everything => query,
-        Listing::InSection(section_id) => query.filter(articles::section_id.eq(section_id)),
-        Listing::ByAuthor(author_id) => query.filter(
-            articles::id.eq_any(
-                article_authors::table
-                    .filter(article_authors::author_id.eq(author_id))
-                    .select(article_authors::article_id),
-            ),
-        ),
-        Listing::Tagged(tag_id) => query.filter(
-            articles::id.eq_any(
-                article_tags::table
-                    .filter(article_tags::tag_id.eq(tag_id))
-                    .select(article_tags::article_id),
-            ),
-        ),
+    match section_id {
+        Some(section_id) => query.filter(articles::section_id.eq(section_id)),
+        None => query,
     }
+}
+
+/// Newest or oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// One page of a byline or tag list, read from the join table alone: its `listed_at` copies
+/// the article's publication time while it is published (see [`sync_listed_at`]), and its
+/// index orders the list, so a page costs the same for an author of ten articles or of
+/// fifty thousand.
+macro_rules! joined_page {
+    ($conn:expr, $table:ident, $key:ident, $id:expr, $excluding:expr, $limit:expr, $offset:expr, $direction:expr) => {{
+        let mut query = $table::table
+            .filter($table::$key.eq($id))
+            .filter($table::listed_at.is_not_null())
+            .select($table::article_id)
+            .into_boxed();
+        if let Some(excluded) = $excluding {
+            query = query.filter($table::article_id.ne(excluded));
+        }
+        query = match $direction {
+            Direction::NewestFirst => {
+                query.order(($table::listed_at.desc(), $table::article_id.desc()))
+            }
+            Direction::OldestFirst => {
+                query.order(($table::listed_at.asc(), $table::article_id.asc()))
+            }
+        };
+        query.limit($limit).offset($offset).load::<i32>($conn)
+    }};
 }
 
 impl Listing {
@@ -51,12 +71,56 @@ impl Listing {
         limit: i64,
         offset: i64,
     ) -> QueryResult<Vec<i32>> {
-        let mut ids = published_in(self);
+        self.ids_in(conn, excluding, limit, offset, Direction::NewestFirst)
+    }
+
+    fn ids_in(
+        self,
+        conn: &mut SqliteConnection,
+        excluding: Option<i32>,
+        limit: i64,
+        offset: i64,
+        direction: Direction,
+    ) -> QueryResult<Vec<i32>> {
+        let section_id = match self {
+            Listing::ByAuthor(author_id) => {
+                return joined_page!(
+                    conn,
+                    article_authors,
+                    author_id,
+                    author_id,
+                    excluding,
+                    limit,
+                    offset,
+                    direction
+                );
+            }
+            Listing::Tagged(tag_id) => {
+                return joined_page!(
+                    conn,
+                    article_tags,
+                    tag_id,
+                    tag_id,
+                    excluding,
+                    limit,
+                    offset,
+                    direction
+                );
+            }
+            Listing::InSection(section_id) => Some(section_id),
+            Listing::Everything => None,
+        };
+        let mut ids = published_in(section_id);
         if let Some(id) = excluding {
             ids = ids.filter(articles::id.ne(id));
         }
+        ids = match direction {
+            Direction::NewestFirst => {
+                ids.order((articles::published_at.desc(), articles::id.desc()))
+            }
+            Direction::OldestFirst => ids.order((articles::published_at.asc(), articles::id.asc())),
+        };
         ids.select(articles::id)
-            .order((articles::published_at.desc(), articles::id.desc()))
             .limit(limit)
             .offset(offset)
             .load(conn)
@@ -77,56 +141,59 @@ impl Listing {
             return self.ids(conn, None, limit, offset);
         }
         let remaining = (total - offset).max(0);
-        let mut ids: Vec<i32> = published_in(self)
-            .select(articles::id)
-            .order((articles::published_at.asc(), articles::id.asc()))
-            .limit(limit.min(remaining))
-            .offset((remaining - limit).max(0))
-            .load(conn)?;
+        let mut ids = self.ids_in(
+            conn,
+            None,
+            limit.min(remaining),
+            (remaining - limit).max(0),
+            Direction::OldestFirst,
+        )?;
         ids.reverse();
         Ok(ids)
     }
 
-    /// The newest published articles among the list's most recently created `window` (by id),
-    /// newest first: a cheap stand-in for `ids` where a widget wants a few recent ones and the
-    /// list may hold thousands (an author's or a tag's), whose rows would each be read.
-    pub fn recent_ids(
-        self,
-        conn: &mut SqliteConnection,
-        excluding: Option<i32>,
-        limit: i64,
-        window: i64,
-    ) -> QueryResult<Vec<i32>> {
-        let recent: Vec<i32> = match self {
-            Listing::ByAuthor(author_id) => article_authors::table
-                .filter(article_authors::author_id.eq(author_id))
-                .order(article_authors::article_id.desc())
-                .select(article_authors::article_id)
-                .limit(window)
-                .load(conn)?,
-            Listing::Tagged(tag_id) => article_tags::table
-                .filter(article_tags::tag_id.eq(tag_id))
-                .order(article_tags::article_id.desc())
-                .select(article_tags::article_id)
-                .limit(window)
-                .load(conn)?,
-            // Sections and the whole site are walked newest-first by their own index.
-            other => return other.ids(conn, excluding, limit, 0),
-        };
-        articles::table
-            .filter(articles::id.eq_any(recent))
-            .filter(articles::status.eq(ArticleStatus::Published))
-            .filter(articles::id.ne(excluding.unwrap_or(0)))
-            .order((articles::published_at.desc(), articles::id.desc()))
-            .select(articles::id)
-            .limit(limit)
-            .load(conn)
-    }
-
     /// How many published articles the list holds (for pagination).
     pub fn count(self, conn: &mut SqliteConnection) -> QueryResult<i64> {
-        published_in(self).count().get_result(conn)
+        match self {
+            Listing::ByAuthor(author_id) => article_authors::table
+                .filter(article_authors::author_id.eq(author_id))
+                .filter(article_authors::listed_at.is_not_null())
+                .count()
+                .get_result(conn),
+            Listing::Tagged(tag_id) => article_tags::table
+                .filter(article_tags::tag_id.eq(tag_id))
+                .filter(article_tags::listed_at.is_not_null())
+                .count()
+                .get_result(conn),
+            Listing::InSection(section_id) => {
+                published_in(Some(section_id)).count().get_result(conn)
+            }
+            Listing::Everything => published_in(None).count().get_result(conn),
+        }
     }
+}
+
+/// Copies each article's publication time (while it is published; otherwise none) to its
+/// byline and tag rows, which order author and tag listings. Called by the change path for
+/// one saved article, or for the whole archive (`None`) after a bulk load.
+pub fn sync_listed_at(conn: &mut SqliteConnection, article_id: Option<i32>) -> QueryResult<()> {
+    for table in ["article_authors", "article_tags"] {
+        let listed = format!(
+            "UPDATE {table} SET listed_at = (SELECT a.published_at FROM articles a
+                 WHERE a.id = {table}.article_id AND a.status = 'published')"
+        );
+        match article_id {
+            Some(id) => {
+                diesel::sql_query(format!("{listed} WHERE article_id = ?"))
+                    .bind::<Integer, _>(id)
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::sql_query(listed).execute(conn)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(QueryableByName)]

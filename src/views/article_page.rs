@@ -11,8 +11,6 @@ use crate::views::ArticleCard;
 const MORE_FROM_AUTHOR: i64 = 4;
 const LATEST_IN_SECTION: i64 = 5;
 const MOST_READ: usize = 5;
-/// "More from this author" picks from the author's most recent bylines.
-const AUTHOR_WINDOW: i64 = 50;
 
 pub struct ArticlePage {
     pub article: Article,
@@ -75,12 +73,9 @@ impl ArticlePage {
         };
         let related_ids = related::for_page(conn, &subject, now)?;
         let author_ids = match authors.first() {
-            Some(author) => Listing::ByAuthor(author.id).recent_ids(
-                conn,
-                Some(article.id),
-                MORE_FROM_AUTHOR,
-                AUTHOR_WINDOW,
-            )?,
+            Some(author) => {
+                Listing::ByAuthor(author.id).ids(conn, Some(article.id), MORE_FROM_AUTHOR, 0)?
+            }
             None => Vec::new(),
         };
         let section_ids = Listing::InSection(article.section_id).ids(

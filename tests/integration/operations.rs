@@ -155,3 +155,31 @@ fn check_fails_loudly_when_the_search_index_disagrees_with_the_articles() {
     assert!(report.contains("FAIL search index"), "{report}");
     assert!(report.contains("1 without facets"), "{report}");
 }
+
+#[test]
+fn check_fails_when_a_byline_lists_its_article_at_the_wrong_time() {
+    let app = TestApp::with_demo();
+    let path = app.database_path.to_str().unwrap().to_string();
+    let clean = gazette(&["check", "--database", &path]);
+    let report = String::from_utf8_lossy(&clean.stdout).to_string();
+    assert!(clean.status.success(), "{report}");
+    assert!(report.contains("author and tag listings"), "{report}");
+    {
+        use diesel::prelude::*;
+        let mut conn = app.db();
+        diesel::sql_query(
+            "UPDATE article_authors SET listed_at = NULL
+             WHERE rowid = (SELECT MIN(rowid) FROM article_authors WHERE listed_at IS NOT NULL)",
+        )
+        .execute(&mut conn)
+        .unwrap();
+    }
+    let broken = gazette(&["check", "--database", &path]);
+    assert_eq!(broken.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&broken.stdout);
+    assert!(report.contains("FAIL author and tag listings"), "{report}");
+    assert!(
+        report.contains("1 byline or tag rows out of step"),
+        "{report}"
+    );
+}
