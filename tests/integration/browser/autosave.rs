@@ -52,5 +52,4 @@ async fn autosave_says_when_the_session_has_ended() {
             .unwrap_or_default()
             .contains("Words typed after lunch."),
     );
-    browser.driver.clone().quit().await.unwrap();
 }

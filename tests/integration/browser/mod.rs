@@ -5,6 +5,7 @@
 mod autosave;
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,7 +17,9 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// A chromedriver process and one browser session, both ended on drop.
 pub struct Browser {
-    pub driver: WebDriver,
+    /// Never dropped: its drop would try to end the session with a chromedriver that `Drop`
+    /// has just killed, and wait minutes for it.
+    pub driver: std::mem::ManuallyDrop<WebDriver>,
     chromedriver: Child,
     _profile: tempfile::TempDir,
 }
@@ -43,6 +46,8 @@ impl Browser {
             .port();
         let chromedriver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            // Its own process group, with the browsers it starts: a failed test kills them all.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -78,7 +83,7 @@ impl Browser {
             }
         };
         Some(Browser {
-            driver,
+            driver: std::mem::ManuallyDrop::new(driver),
             chromedriver,
             _profile: profile,
         })
@@ -122,7 +127,13 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.chromedriver.kill();
+        // The whole group: chromedriver and every Chromium process it started, even when the
+        // test panicked before it could end the session.
+        let group = self.chromedriver.id() as libc::pid_t;
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory involved.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
         let _ = self.chromedriver.wait();
     }
 }
