@@ -379,7 +379,7 @@ fn a_cached_article_still_counts_its_readers() {
 
 #[test]
 fn the_memory_bound_holds() {
-    let limit = 256 * 1024;
+    let limit = 64 * 1024;
     let app = newsroom_with(|config| config.page_cache_bytes = limit);
     for n in 0..22 {
         assert_eq!(app.get(&format!("/article/world-report-{n}")).status, 200);
