@@ -55,6 +55,10 @@ fn logo_size(config: &Config) -> (i32, i32) {
     }
 }
 
+/// Distinct searches the search cache remembers having seen (a hash each), to keep a query's
+/// results the second time it is asked for.
+const SEARCHES_REMEMBERED: usize = 16_384;
+
 /// Password checks allowed to run at once.
 const CONCURRENT_PASSWORD_CHECKS: usize = 2;
 /// Uploaded images decoded at once.
@@ -65,7 +69,11 @@ impl AppState {
         AppState {
             logo_size: logo_size(&config),
             page_cache: PageCache::new(config.page_cache_bytes),
-            search_cache: PageCache::new(config.search_cache_bytes),
+            // Most searches are never repeated: only the second asking of a query is kept.
+            search_cache: PageCache::admitting_on_second_request(
+                config.search_cache_bytes,
+                SEARCHES_REMEMBERED,
+            ),
             config,
             pool,
             readership: Readership::default(),

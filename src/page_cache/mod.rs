@@ -105,6 +105,10 @@ struct Inner {
 pub struct PageCache {
     limit: usize,
     inner: Mutex<Inner>,
+    /// For caches of pages most of which are asked for once (searches: a long tail of queries
+    /// nobody repeats), the hashes of keys seen recently: a page is kept only the second time it
+    /// is asked for, so a stream of one-off pages cannot push the popular ones out.
+    doorkeeper: Option<Mutex<LruCache<u64, ()>>>,
     /// One gate per page being rendered: concurrent misses of the same page (a story breaking,
     /// a cache just dropped) wait for the first render instead of each rendering it.
     rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -121,8 +125,35 @@ impl PageCache {
                 bytes: 0,
                 generation: 0,
             }),
+            doorkeeper: None,
             rendering: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// As [`PageCache::new`], keeping a page only when it is asked for a second time among the
+    /// last `remembered` distinct keys.
+    pub fn admitting_on_second_request(limit: usize, remembered: usize) -> PageCache {
+        let remembered =
+            std::num::NonZeroUsize::new(remembered).unwrap_or(std::num::NonZeroUsize::MIN);
+        PageCache {
+            doorkeeper: Some(Mutex::new(LruCache::new(remembered))),
+            ..PageCache::new(limit)
+        }
+    }
+
+    /// False when the doorkeeper has not seen `key` before (it remembers it now).
+    fn admits(&self, key: &str) -> bool {
+        let Some(doorkeeper) = &self.doorkeeper else {
+            return true;
+        };
+        let hash = {
+            use std::hash::Hasher;
+            let mut hasher = std::hash::DefaultHasher::new();
+            hasher.write(key.as_bytes());
+            hasher.finish()
+        };
+        let mut seen = doorkeeper.lock().unwrap_or_else(|p| p.into_inner());
+        seen.put(hash, ()).is_some()
     }
 
     /// The gate for rendering `key`: hold its lock while rendering.
@@ -180,7 +211,7 @@ impl PageCache {
     /// page may have been rendered from data older than that change).
     pub fn insert(&self, key: &str, entry: Entry, generation: u64) -> Arc<Entry> {
         let entry = Arc::new(entry);
-        if !self.is_enabled() || entry.size > self.limit / 4 {
+        if !self.is_enabled() || entry.size > self.limit / 4 || !self.admits(key) {
             return entry;
         }
         let mut inner = self.lock();

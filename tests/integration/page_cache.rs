@@ -449,3 +449,23 @@ fn the_purge_url_hears_which_tags_to_purge() {
         "{tags:?}"
     );
 }
+
+#[test]
+fn a_search_is_kept_the_second_time_it_is_asked_for() {
+    let app = newsroom_with(|_| {});
+    let cache = &app.state.search_cache;
+    // A stream of one-off searches: none is kept, so none pushes a popular one out.
+    for word in ["alpha", "bravo", "charlie", "delta"] {
+        assert_eq!(app.get(&format!("/search?q={word}")).status, 200);
+    }
+    assert_eq!(cache.len(), 0);
+    let first = app.get("/search?q=report");
+    assert_eq!(cache.len(), 0, "seen once: served, not kept");
+    let second = app.get("/search?q=report");
+    assert_eq!(cache.len(), 1, "seen twice: kept");
+    let third = app.get("/search?q=report");
+    assert_eq!(cache.len(), 1);
+    assert_eq!(first.body, second.body);
+    assert_eq!(second.body, third.body);
+    assert_eq!(second.header("etag"), third.header("etag"));
+}
