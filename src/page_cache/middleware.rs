@@ -74,6 +74,10 @@ pub async fn serve_cached(
 
     // A miss: one render at a time per page; whoever waited finds the page stored.
     let gate = cache.gate(&key);
+    // Held by the map and by us only, or someone is rendering it already: a page in demand.
+    if std::sync::Arc::strong_count(&gate) > 2 {
+        cache.remember_demand(&key);
+    }
     let turn = gate.lock().await;
     let conditions = Conditions::take(request.headers_mut());
     if let Some(entry) = cache.get(&key, now) {

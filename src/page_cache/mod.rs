@@ -143,9 +143,18 @@ impl PageCache {
 
     /// False when the doorkeeper has not seen `key` before (it remembers it now).
     fn admits(&self, key: &str) -> bool {
-        let Some(doorkeeper) = &self.doorkeeper else {
-            return true;
-        };
+        self.remember(key).unwrap_or(true)
+    }
+
+    /// Tells the doorkeeper that a page is in demand now (another request waits for its
+    /// render): it is kept on its first render rather than rendered again.
+    pub fn remember_demand(&self, key: &str) {
+        self.remember(key);
+    }
+
+    /// Whether the doorkeeper had seen `key`; None without a doorkeeper.
+    fn remember(&self, key: &str) -> Option<bool> {
+        let doorkeeper = self.doorkeeper.as_ref()?;
         let hash = {
             use std::hash::Hasher;
             let mut hasher = std::hash::DefaultHasher::new();
@@ -153,7 +162,7 @@ impl PageCache {
             hasher.finish()
         };
         let mut seen = doorkeeper.lock().unwrap_or_else(|p| p.into_inner());
-        seen.put(hash, ()).is_some()
+        Some(seen.put(hash, ()).is_some())
     }
 
     /// The gate for rendering `key`: hold its lock while rendering.
