@@ -15,6 +15,9 @@ pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+/// The same schema for PostgreSQL, migration for migration (kept in step by
+/// `tests/integration/postgres.rs`, which compares the two). Not served from yet.
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations_postgres");
 
 /// How long a writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT_MS: u32 = 5_000;

@@ -16,6 +16,7 @@ mod logins;
 mod migrations;
 mod operations;
 mod page_cache;
+mod postgres;
 mod reader_pages;
 mod related;
 mod search;

@@ -1,0 +1,11 @@
+DROP INDEX articles_scheduled;
+DROP INDEX articles_created_by;
+ALTER TABLE articles DROP COLUMN revision;
+ALTER TABLE articles DROP COLUMN created_by;
+ALTER TABLE articles DROP COLUMN seo_description;
+ALTER TABLE articles DROP COLUMN seo_title;
+DROP TABLE article_revisions;
+DROP TABLE audit_log;
+DROP TABLE login_throttle;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,1 @@
+DROP INDEX articles_id_status_published;

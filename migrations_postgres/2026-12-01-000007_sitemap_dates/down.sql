@@ -1,0 +1,2 @@
+DROP TABLE sitemap_chunk_dates;
+DROP TABLE listing_dates;
