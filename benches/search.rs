@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
+use gazette::db::{DbConnection, Location, PoolSettings};
 use gazette::models::Section;
 use gazette::related::{self, Subject};
 use gazette::search::{Filters, ParsedQuery};
@@ -63,7 +64,7 @@ fn report(label: &str, mut times: Vec<Duration>) {
     );
 }
 
-fn words(conn: &mut SqliteConnection, sql: &str) -> Vec<String> {
+fn words(conn: &mut DbConnection, sql: &str) -> Vec<String> {
     diesel::sql_query(sql)
         .load::<Term>(conn)
         .unwrap()
@@ -73,7 +74,7 @@ fn words(conn: &mut SqliteConnection, sql: &str) -> Vec<String> {
 }
 
 /// The 200 queries: deterministic, drawn from the index's own vocabulary and text.
-fn query_set(conn: &mut SqliteConnection) -> Vec<String> {
+fn query_set(conn: &mut DbConnection) -> Vec<String> {
     let common = words(
         conn,
         "SELECT term FROM search_vocabulary WHERE length(term) > 3 ORDER BY documents DESC LIMIT 40",
@@ -125,6 +126,13 @@ fn query_set(conn: &mut SqliteConnection) -> Vec<String> {
     queries
 }
 
+fn one_connection() -> PoolSettings {
+    PoolSettings {
+        size: 1,
+        ..PoolSettings::default()
+    }
+}
+
 fn main() {
     let articles: usize = std::env::var("GAZETTE_BENCH_ARTICLES")
         .ok()
@@ -133,7 +141,7 @@ fn main() {
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join(format!("gazette-{articles}.db"));
-    let pool = gazette::db::open_pool(&path, 1).unwrap();
+    let pool = gazette::db::open_pool(&Location::Sqlite(path.clone()), one_connection()).unwrap();
     let mut conn = pool.get().unwrap();
     gazette::db::run_migrations(&mut conn).unwrap();
     let existing: Count = diesel::sql_query("SELECT COUNT(*) AS n FROM articles")
@@ -145,7 +153,8 @@ fn main() {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        let pool = gazette::db::open_pool(&path, 1).unwrap();
+        let pool =
+            gazette::db::open_pool(&Location::Sqlite(path.clone()), one_connection()).unwrap();
         let mut conn = pool.get().unwrap();
         gazette::db::run_migrations(&mut conn).unwrap();
         let started = Instant::now();
@@ -156,7 +165,7 @@ fn main() {
             started.elapsed().as_secs_f64()
         );
     }
-    let pool = gazette::db::open_pool(&path, 1).unwrap();
+    let pool = gazette::db::open_pool(&Location::Sqlite(path.clone()), one_connection()).unwrap();
     let mut conn = pool.get().unwrap();
     println!("database: {} ({} articles)", path.display(), articles);
 

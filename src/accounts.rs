@@ -1,8 +1,8 @@
 //! Creating staff accounts and changing passwords: the rules shared by the command line and the
 //! admin pages.
 
+use crate::db::DbConnection;
 use chrono::NaiveDateTime;
-use diesel::SqliteConnection;
 
 use crate::auth::{self, MIN_PASSWORD_CHARS};
 use crate::error::AppError;
@@ -35,7 +35,7 @@ pub fn check_password(password: &str) -> Result<(), AccountError> {
 }
 
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     email: &str,
     name: &str,
     role: Role,
@@ -80,7 +80,7 @@ pub fn create(
 /// Sets a new password and ends every session of the account but `keep` (the session of a
 /// person changing their own password).
 pub fn change_password(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     user: &User,
     password: &str,
     keep: Option<&str>,
@@ -108,7 +108,7 @@ pub fn change_password(
 /// Gives `user` a new random one-time password, which `admin` hands over: every session of the
 /// account ends, and at their next login they must choose their own before anything else.
 pub fn reset_password(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     admin: &User,
     user: &User,
     now: NaiveDateTime,
@@ -135,7 +135,7 @@ pub fn reset_password(
 /// Changes an account's role and byline profile. The last admin cannot be demoted; a role
 /// change ends that person's sessions (they log in again under the new role).
 pub fn change_role(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: i32,
     role: Role,
     author_id: Option<i32>,
@@ -159,7 +159,7 @@ pub fn change_role(
 
 /// Removes an account; the last admin cannot be removed.
 pub fn remove(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: i32,
     by: i32,
     now: NaiveDateTime,

@@ -12,6 +12,7 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::listing;
 use crate::models::sitemap::{self, ListingKey};
 use crate::models::{Article, ArticleFacts, ArticleStatus};
@@ -129,7 +130,7 @@ impl<'a> ChangeSet<'a> {
     }
 
     /// Brings derived data in step with `change` and notes which pages it touched.
-    pub fn record(&mut self, conn: &mut SqliteConnection, change: Change) -> QueryResult<()> {
+    pub fn record(&mut self, conn: &mut DbConnection, change: Change) -> QueryResult<()> {
         // What this change touched (the transaction's other changes are already noted).
         let mut dependencies = BTreeSet::new();
         match &change {
@@ -249,7 +250,7 @@ fn article_saved(before: Option<&ArticleFacts>, after: &ArticleFacts) -> BTreeSe
 /// Stores when the sitemap entries showing what changed last changed, so the sitemap index and
 /// the pages sitemap never scan the archive for it.
 fn date_sitemap_entries(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     touched: &BTreeSet<Dependency>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -275,7 +276,7 @@ fn date_sitemap_entries(
 /// Related lists weigh the section, so moved articles get new ones: the newest at once, the
 /// rest when next read.
 fn refresh_moved(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     articles: &[i32],
     section_id: i32,
     now: NaiveDateTime,

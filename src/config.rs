@@ -4,14 +4,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::db::{Location, PoolSettings};
+
 /// Everything the server needs to know about where it runs. Built by the CLI in `main.rs`
 /// (flags with `GAZETTE_*` environment fallbacks) or directly by tests.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Address the HTTP server listens on.
     pub bind: SocketAddr,
-    /// Path of the SQLite database file; created with its folder when missing.
-    pub database_path: PathBuf,
+    /// The database: a SQLite file (created with its folder when missing) or a PostgreSQL URL.
+    pub database: Location,
     /// Fill an empty database with the demo newsroom at start.
     pub seed_demo: bool,
     /// Public origin used for absolute URLs (canonical links, feeds), without a trailing slash.
@@ -28,10 +30,9 @@ pub struct Config {
     pub social_profiles: Vec<SocialProfile>,
     /// How often counted page views are written to the database.
     pub views_flush_interval: Duration,
-    /// Connections kept in the database pool.
-    pub db_pool_size: u32,
-    /// How long a request waits for a database connection before it is answered 503.
-    pub db_connection_wait: Duration,
+    /// Connections kept in the database pool, how long a request waits for one before it is
+    /// answered 503, and the server's connect and statement timeouts (PostgreSQL).
+    pub db: PoolSettings,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
     /// Most URLs in one article sitemap file (the sitemaps protocol allows 50,000).
@@ -69,18 +70,19 @@ Mastodon=https://mastodon.social/@gazette, YouTube=https://www.youtube.com/@gaze
 pub struct ConfigError(pub String);
 
 impl Config {
-    /// Defaults that work on a laptop: the given database file, demo content on, port 8080.
-    pub fn new(database_path: impl Into<PathBuf>) -> Config {
+    /// Defaults that work on a laptop: the given database, demo content on, port 8080.
+    pub fn new(database: Location) -> Config {
         let bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
-        let database_path: PathBuf = database_path.into();
-        // Uploads live beside the database, so one folder holds everything to back up.
-        let media_dir = database_path
-            .parent()
+        // Uploads live beside a SQLite file, so one folder holds everything to back up. Several
+        // servers on PostgreSQL set a shared folder instead (README, "Deploying").
+        let media_dir = database
+            .sqlite_path()
+            .and_then(|path| path.parent())
             .map(|folder| folder.join("media"))
             .unwrap_or_else(|| PathBuf::from("media"));
         Config {
             bind,
-            database_path,
+            database,
             seed_demo: true,
             base_url: format!("http://{bind}"),
             static_dir: PathBuf::from("static"),
@@ -90,8 +92,7 @@ impl Config {
             social_profiles: Config::parse_social_profiles(DEMO_SOCIAL_PROFILES)
                 .expect("the demo profiles parse"),
             views_flush_interval: Duration::from_secs(30),
-            db_pool_size: 8,
-            db_connection_wait: crate::db::DEFAULT_CONNECTION_WAIT,
+            db: PoolSettings::default(),
             workers: 0,
             sitemap_chunk_size: 50_000,
             scheduler_interval: Duration::from_secs(15),
@@ -195,7 +196,7 @@ impl Config {
                 "the session idle timeout must be between 1 and 720 minutes".into(),
             ));
         }
-        if self.db_pool_size == 0 {
+        if self.db.size == 0 {
             return Err(ConfigError(
                 "the database pool needs at least one connection".into(),
             ));

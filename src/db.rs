@@ -1,25 +1,91 @@
-//! The SQLite connection pool, per-connection settings, embedded migrations, and running queries
-//! off the async executor.
+//! The database: which one (a SQLite file or a PostgreSQL server), its connection pool and
+//! per-connection settings, embedded migrations for each, and running queries off the async
+//! executor.
+//!
+//! Queries are written once against [`DbConnection`], diesel's `MultiConnection` over both
+//! backends. The few statements whose SQL differs (search, upserts, maintenance) match on it.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::AppError;
 
-pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
-pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
+/// A connection to whichever database the site runs on.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<Manager>;
+pub type DbConn = PooledConnection<Manager>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// The same schema for PostgreSQL, migration for migration (kept in step by
-/// `tests/integration/postgres.rs`, which compares the two). Not served from yet.
+/// `tests/integration/postgres.rs`, which compares the two).
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations_postgres");
 
-/// How long a writer waits for another writer's lock before giving up.
+/// Where the data lives: a SQLite file (the embedded default) or a PostgreSQL server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL names a server; anything else is a SQLite file.
+    pub fn parse(text: &str) -> Location {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Location::Postgres(text.to_string())
+        } else {
+            Location::Sqlite(PathBuf::from(
+                text.strip_prefix("sqlite://").unwrap_or(text),
+            ))
+        }
+    }
+
+    /// The SQLite file, if that is where the data lives.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Location::Sqlite(path) => Some(path),
+            Location::Postgres(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    /// The file, or the URL with any password hidden (this goes into logs and error messages).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((credentials, host)) => {
+                        let user = credentials.split(':').next().unwrap_or_default();
+                        let hidden = if credentials.contains(':') {
+                            ":***"
+                        } else {
+                            ""
+                        };
+                        write!(f, "{scheme}://{user}{hidden}@{host}")
+                    }
+                    None => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+/// How long a writer waits for another writer's lock before giving up (SQLite).
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 
 /// Page cache shared out among the pool's connections, in KiB (at least SQLite's default 2 MB
@@ -28,63 +94,142 @@ const BUSY_TIMEOUT_MS: u32 = 5_000;
 /// articles within the noise, but added to the server's resident memory.
 const PAGE_CACHE_KIB: u32 = 16 * 1024;
 
-/// Applied to every pooled connection. busy_timeout comes first: without it, switching a fresh
-/// pool to WAL races other connections and fails with "database is locked".
-#[derive(Debug)]
-struct SqlitePragmas {
-    cache_kib: u32,
+/// How a pool reaches its database and prepares each new connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    location: Location,
+    settings: PoolSettings,
 }
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(&format!(
-            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
-             PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -{};",
-            self.cache_kib
-        ))
-        .map_err(diesel::r2d2::Error::QueryError)
-    }
+/// Connection settings (flags and environment variables, see `Config`).
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub size: u32,
+    /// How long a request waits for a free connection before it gets the 503 page.
+    pub wait: Duration,
+    /// How long opening a connection to a server may take (PostgreSQL).
+    pub connect_timeout: Duration,
+    /// The longest a single statement may run before the server cancels it (PostgreSQL).
+    pub statement_timeout: Duration,
 }
 
 /// How long a request waits for a pooled connection unless configured otherwise.
 pub const DEFAULT_CONNECTION_WAIT: Duration = Duration::from_secs(10);
 
-/// Opens (creating if needed) the database file and builds the pool.
-pub fn open_pool(path: &Path, size: u32) -> Result<DbPool, String> {
-    open_pool_waiting(path, size, DEFAULT_CONNECTION_WAIT)
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            size: 8,
+            wait: DEFAULT_CONNECTION_WAIT,
+            connect_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
 }
 
-/// As [`open_pool`], with requests waiting at most `wait` for a connection (then 503).
-pub fn open_pool_waiting(path: &Path, size: u32, wait: Duration) -> Result<DbPool, String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, diesel::r2d2::Error> {
+        match &self.location {
+            Location::Sqlite(path) => {
+                let url = path.to_str().ok_or_else(|| {
+                    diesel::r2d2::Error::ConnectionError(ConnectionError::InvalidConnectionUrl(
+                        format!("database path {} is not valid UTF-8", path.display()),
+                    ))
+                })?;
+                let mut conn = SqliteConnection::establish(url)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // busy_timeout comes first: without it, switching a fresh pool to WAL races
+                // other connections and fails with "database is locked".
+                let cache_kib = (PAGE_CACHE_KIB / self.settings.size.max(1)).max(2 * 1024);
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA cache_size = -{cache_kib};"
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Location::Postgres(url) => {
+                let url = with_connect_timeout(url, self.settings.connect_timeout);
+                let mut conn =
+                    PgConnection::establish(&url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.batch_execute(&format!(
+                    "SET statement_timeout = {}; SET TIME ZONE 'UTC';",
+                    self.settings.statement_timeout.as_millis()
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Postgres(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// libpq reads `connect_timeout` (whole seconds) from the URL; one the operator wrote wins.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}connect_timeout={}",
+        timeout.as_secs().max(1)
+    )
+}
+
+/// Opens (creating a SQLite file and its folder if needed) the database and builds the pool.
+/// Connections open lazily, except one to prove the database answers.
+pub fn open_pool(location: &Location, settings: PoolSettings) -> Result<DbPool, String> {
+    if let Location::Sqlite(path) = location
+        && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create database folder {}: {e}", parent.display()))?;
     }
-    let url = path
-        .to_str()
-        .ok_or_else(|| format!("database path {} is not valid UTF-8", path.display()))?;
-    let manager = ConnectionManager::<SqliteConnection>::new(url);
+    let manager = Manager {
+        location: location.clone(),
+        settings,
+    };
+    // Fail at start with the database's own reason rather than r2d2's "timed out".
+    drop(
+        manager
+            .connect()
+            .map_err(|e| format!("cannot open database {location}: {e}"))?,
+    );
     Pool::builder()
-        .max_size(size)
-        .connection_timeout(wait)
-        .connection_customizer(Box::new(SqlitePragmas {
-            cache_kib: (PAGE_CACHE_KIB / size.max(1)).max(2 * 1024),
-        }))
+        .max_size(settings.size)
+        .connection_timeout(settings.wait)
         .build(manager)
-        .map_err(|e| format!("cannot open database {}: {e}", path.display()))
+        .map_err(|e| format!("cannot open database {location}: {e}"))
 }
 
 /// Applies every migration not yet applied; returns how many ran.
-pub fn run_migrations(conn: &mut SqliteConnection) -> Result<usize, String> {
-    let applied = conn
-        .run_pending_migrations(MIGRATIONS)
-        .map(|applied| applied.len())
-        .map_err(|e| format!("database migration failed: {e}"))?;
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
+    let applied = match conn {
+        DbConnection::Sqlite(conn) => conn.run_pending_migrations(MIGRATIONS),
+        DbConnection::Postgres(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map(|applied| applied.len())
+    .map_err(|e| format!("database migration failed: {e}"))?;
     // Keeps the query planner's statistics current (cheap when nothing changed).
-    conn.batch_execute("PRAGMA optimize;")
+    let statistics = match conn {
+        DbConnection::Sqlite(_) => "PRAGMA optimize;",
+        DbConnection::Postgres(_) if applied > 0 => "ANALYZE;",
+        DbConnection::Postgres(_) => "",
+    };
+    conn.batch_execute(statistics)
         .map_err(|e| format!("database statistics: {e}"))?;
     Ok(applied)
 }
@@ -93,13 +238,13 @@ pub fn run_migrations(conn: &mut SqliteConnection) -> Result<usize, String> {
 /// too, so it happens inside.
 pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, AppError>
 where
-    F: FnOnce(&mut SqliteConnection) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
         // No connection within the pool's timeout: every one is busy, or the database cannot
-        // be opened. Either way the reader should retry, not read "error".
+        // be reached. Either way the reader should retry, not read "error".
         let mut conn = pool
             .get()
             .map_err(|e| AppError::Unavailable(format!("no database connection: {e}")))?;
@@ -109,25 +254,41 @@ where
     .map_err(AppError::internal)?
 }
 
-/// Runs `work` in a write transaction. The outermost one starts with `BEGIN IMMEDIATE`, taking
-/// the write lock up front: a deferred transaction that reads and then writes fails at once with
-/// "database is locked" if another connection wrote in between, whatever the busy timeout.
-/// Nested calls become savepoints inside it.
-pub fn write_transaction<T, E, F>(conn: &mut SqliteConnection, work: F) -> Result<T, E>
+/// Runs `work` in a write transaction; nested calls become savepoints inside it.
+///
+/// On SQLite the outermost one starts with `BEGIN IMMEDIATE`, taking the write lock up front: a
+/// deferred transaction that reads and then writes fails at once with "database is locked" if
+/// another connection wrote in between, whatever the busy timeout. PostgreSQL locks rows as
+/// they are written, so a plain `BEGIN` serves.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
-    F: FnOnce(&mut SqliteConnection) -> Result<T, E>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    use diesel::Connection;
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    let nested = AnsiTransactionManager::transaction_manager_status_mut(conn)
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let nested = Manager::transaction_manager_status_mut(conn)
         .transaction_depth()
         .map_err(E::from)?
         .is_some();
-    if nested {
-        conn.transaction(work)
-    } else {
-        conn.immediate_transaction(work)
+    match conn {
+        DbConnection::Sqlite(inner) if !nested => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+        }
+        _ => Manager::begin_transaction(conn)?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            match Manager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => {}
+                Err(rollback) => return Err(rollback.into()),
+            }
+            Err(error)
+        }
     }
 }
 
@@ -140,4 +301,17 @@ pub async fn answers(pool: &DbPool) -> bool {
     })
     .await
     .is_ok()
+}
+
+/// Runs the same diesel code against the backend inside the connection: for the statements
+/// `MultiConnection` cannot express (upserts with `ON CONFLICT`), written once and compiled for
+/// each backend. `$inner` names the backend's own connection inside `$body`.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($conn:expr, |$inner:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($inner) => $body,
+            $crate::db::DbConnection::Postgres($inner) => $body,
+        }
+    };
 }

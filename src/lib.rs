@@ -69,11 +69,7 @@ pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
 /// `build_state` with a given clock (tests pass one they can move).
 pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<AppState>, String> {
     config.validate().map_err(|e| e.to_string())?;
-    let pool = db::open_pool_waiting(
-        &config.database_path,
-        config.db_pool_size,
-        config.db_connection_wait,
-    )?;
+    let pool = db::open_pool(&config.database, config.db)?;
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -222,9 +218,9 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             let _ = tcp.set_nodelay(true);
         }
     });
-    // Blocking work is database work, and only `db_pool_size` connections exist: more threads
+    // Blocking work is database work, and only `db.size` connections exist: more threads
     // would only wait for one (each with its own stack and allocator arena).
-    server = server.worker_max_blocking_threads(state.config.db_pool_size as usize + 1);
+    server = server.worker_max_blocking_threads(state.config.db.size as usize + 1);
     if state.config.workers > 0 {
         server = server.workers(state.config.workers);
     }

@@ -4,12 +4,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use gazette::changes::{Change, ChangeSet};
 use gazette::clock::Clock;
 use gazette::config::Config;
+use gazette::db::{Location, PoolSettings};
 use indicatif::{ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
@@ -30,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the site (what runs when no command is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate(DatabaseArgs),
     /// Add a large synthetic newsroom (for benchmarks) and index it.
@@ -104,13 +105,19 @@ struct SeedArgs {
 
 #[derive(Args, Clone)]
 struct DatabaseArgs {
-    /// SQLite database file; created with its folder when missing.
+    /// The database: a SQLite file (created with its folder when missing) or a PostgreSQL URL
+    /// (`postgres://user@host/name`).
     #[arg(
         long = "database",
         env = "DATABASE_URL",
-        default_value = "data/gazette.db"
+        default_value = "data/gazette.db",
+        value_parser = parse_location
     )]
-    database: PathBuf,
+    database: Location,
+}
+
+fn parse_location(text: &str) -> Result<Location, String> {
+    Ok(Location::parse(text))
 }
 
 #[derive(Args, Clone)]
@@ -163,8 +170,17 @@ struct ServeArgs {
     #[arg(long, env = "GAZETTE_WORKERS", default_value_t = 0)]
     workers: usize,
     /// Database connections kept in the pool.
-    #[arg(long, env = "GAZETTE_DB_POOL_SIZE", default_value_t = 8)]
+    #[arg(long, env = "GAZETTE_DB_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=512))]
     db_pool_size: u32,
+    /// Seconds a request waits for a free database connection before it gets the 503 page.
+    #[arg(long, env = "GAZETTE_DB_WAIT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    db_wait_seconds: u64,
+    /// Seconds opening a connection to a PostgreSQL server may take.
+    #[arg(long, env = "GAZETTE_DB_CONNECT_TIMEOUT_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=300))]
+    db_connect_timeout_seconds: u64,
+    /// Seconds one PostgreSQL statement may run before the server cancels it.
+    #[arg(long, env = "GAZETTE_DB_STATEMENT_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    db_statement_timeout_seconds: u64,
     /// Start with an empty database instead of the demo newsroom (production servers set this).
     #[arg(long, env = "GAZETTE_NO_DEMO")]
     no_demo: bool,
@@ -187,7 +203,12 @@ impl ServeArgs {
         config.social_profiles =
             Config::parse_social_profiles(&self.social_profiles).map_err(|e| e.to_string())?;
         config.workers = self.workers;
-        config.db_pool_size = self.db_pool_size;
+        config.db = PoolSettings {
+            size: self.db_pool_size,
+            wait: Duration::from_secs(self.db_wait_seconds),
+            connect_timeout: Duration::from_secs(self.db_connect_timeout_seconds),
+            statement_timeout: Duration::from_secs(self.db_statement_timeout_seconds),
+        };
         config.page_cache_bytes = self.page_cache_mb * 1024 * 1024;
         config.search_cache_bytes = self.search_cache_mb * 1024 * 1024;
         config.purge_url = self.purge_url;
@@ -238,7 +259,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Migrate(args)) => migrate(args),
         Some(Command::Seed(args)) => seed(args),
         Some(Command::Reindex(args)) => reindex(args),
@@ -270,26 +291,28 @@ fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 fn migrate(args: DatabaseArgs) -> Result<(), String> {
-    let pool = gazette::db::open_pool(&args.database, 1)?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let mut conn = open_one(&args)?;
     let applied = gazette::db::run_migrations(&mut conn)?;
-    println!(
-        "{applied} migration(s) applied to {}",
-        args.database.display()
-    );
+    println!("{applied} migration(s) applied to {}", args.database);
     Ok(())
 }
 
 /// A migrated connection to the database the arguments name.
 fn connect(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
-    let pool = gazette::db::open_pool(&args.database, 1)?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let mut conn = open_one(args)?;
     gazette::db::run_migrations(&mut conn)?;
     Ok(conn)
+}
+
+/// One connection to the database the arguments name, for a command line tool.
+fn open_one(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
+    let settings = PoolSettings {
+        size: 1,
+        ..PoolSettings::default()
+    };
+    gazette::db::open_pool(&args.database, settings)?
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))
 }
 
 fn progress_bar(total: u64, what: &str) -> ProgressBar {
@@ -365,7 +388,7 @@ fn backup(args: BackupArgs) -> Result<(), String> {
     let mut conn = connect(&args.database)?;
     let media_dir = args
         .media_dir
-        .unwrap_or_else(|| Config::new(&args.database.database).media_dir);
+        .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir);
     let done = gazette::maintenance::backup(&mut conn, &media_dir, &args.folder)?;
     println!(
         "backed up to {} ({} media files)",

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
+use crate::db::DbConnection;
+
 /// What a backup wrote.
 #[derive(Debug)]
 pub struct Backup {
@@ -18,11 +20,14 @@ pub struct Backup {
 /// consistent snapshot however busy the writers are, compacted as it goes) and the media files
 /// into `folder/media`. Uploads are never modified once written, so copying them after the
 /// snapshot keeps every file the snapshot refers to. The folder must not hold a backup yet.
-pub fn backup(
-    conn: &mut SqliteConnection,
-    media_dir: &Path,
-    folder: &Path,
-) -> Result<Backup, String> {
+pub fn backup(conn: &mut DbConnection, media_dir: &Path, folder: &Path) -> Result<Backup, String> {
+    if let DbConnection::Postgres(_) = conn {
+        return Err(
+            "on PostgreSQL, back up the database with pg_dump (or the server's own \
+                    backups) and copy the media folder; `gazette backup` copies a SQLite file"
+                .to_string(),
+        );
+    }
     std::fs::create_dir_all(folder)
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     let database = folder.join("gazette.db");
@@ -86,15 +91,25 @@ struct Count {
     n: i64,
 }
 
-fn count(conn: &mut SqliteConnection, sql: &str) -> QueryResult<i64> {
+fn count(conn: &mut DbConnection, sql: &str) -> QueryResult<i64> {
     Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
 }
 
 /// Checks the database: SQLite's own integrity and foreign keys, the search index against the
 /// published articles, and the stored related lists. Every finding is returned; the caller
 /// exits non-zero when one is not ok.
-pub fn check(conn: &mut SqliteConnection) -> QueryResult<Vec<Finding>> {
+pub fn check(conn: &mut DbConnection) -> QueryResult<Vec<Finding>> {
     let mut findings = Vec::new();
+    if let DbConnection::Sqlite(_) = conn {
+        sqlite_integrity(conn, &mut findings)?;
+    }
+    search_and_lists(conn, &mut findings)?;
+    Ok(findings)
+}
+
+/// SQLite's own check of its file, and of foreign keys (which it enforces only per
+/// connection). PostgreSQL enforces both itself.
+fn sqlite_integrity(conn: &mut DbConnection, findings: &mut Vec<Finding>) -> QueryResult<()> {
     let integrity: Vec<String> =
         diesel::sql_query("SELECT integrity_check AS line FROM pragma_integrity_check")
             .load::<Line>(conn)?
@@ -112,7 +127,11 @@ pub fn check(conn: &mut SqliteConnection) -> QueryResult<Vec<Finding>> {
         ok: orphans == 0,
         detail: format!("{orphans} rows point at missing rows"),
     });
+    Ok(())
+}
 
+/// What is derived from the articles: the search index, related lists, listing order.
+fn search_and_lists(conn: &mut DbConnection, findings: &mut Vec<Finding>) -> QueryResult<()> {
     // The index holds exactly the published articles, and FTS5 agrees with its content table.
     let missing = count(
         conn,
@@ -129,9 +148,14 @@ pub fn check(conn: &mut SqliteConnection) -> QueryResult<Vec<Finding>> {
         "SELECT COUNT(*) AS n FROM article_search_content
          WHERE rowid NOT IN (SELECT rowid FROM article_search_facets)",
     )?;
-    let fts =
-        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('integrity-check')")
-            .execute(conn);
+    // PostgreSQL computes each document from its row (a generated column): nothing to drift.
+    let fts = match conn {
+        DbConnection::Sqlite(_) => diesel::sql_query(
+            "INSERT INTO article_search (article_search) VALUES ('integrity-check')",
+        )
+        .execute(conn),
+        DbConnection::Postgres(_) => Ok(0),
+    };
     findings.push(Finding {
         what: "search index",
         ok: missing == 0 && extra == 0 && facets == 0 && fts.is_ok(),
@@ -175,8 +199,8 @@ pub fn check(conn: &mut SqliteConnection) -> QueryResult<Vec<Finding>> {
             conn,
             &format!(
                 "SELECT COUNT(*) AS n FROM {table} j JOIN articles a ON a.id = j.article_id
-                 WHERE j.listed_at IS NOT (CASE WHEN a.status = 'published'
-                                                THEN a.published_at END)"
+                 WHERE j.listed_at IS DISTINCT FROM (CASE WHEN a.status = 'published'
+                                                            THEN a.published_at END)"
             ),
         )?;
     }
@@ -185,5 +209,5 @@ pub fn check(conn: &mut SqliteConnection) -> QueryResult<Vec<Finding>> {
         ok: stale == 0,
         detail: format!("{stale} byline or tag rows out of step with their article"),
     });
-    Ok(findings)
+    Ok(())
 }

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use actix_web::http::header::{HeaderMap, USER_AGENT};
 use chrono::{Days, NaiveDate};
-use diesel::{QueryResult, SqliteConnection};
+use diesel::QueryResult;
 
+use crate::db::DbConnection;
 use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::models::daily_views;
@@ -48,7 +49,7 @@ impl Readership {
     }
 
     /// `rank` on a connection at hand (at start, before serving).
-    pub fn rank_now(&self, conn: &mut SqliteConnection, today: NaiveDate) -> QueryResult<()> {
+    pub fn rank_now(&self, conn: &mut DbConnection, today: NaiveDate) -> QueryResult<()> {
         let since = today - Days::new(MOST_READ_DAYS - 1);
         self.set_most_read(daily_views::most_viewed_since(conn, since, MOST_READ_KEPT)?);
         Ok(())

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Timestamp};
 
+use crate::db::DbConnection;
 use crate::models::Listing;
 use crate::schema::{article_related, article_tags};
 use crate::search;
@@ -23,7 +24,7 @@ pub const RELATED: usize = 6;
 
 /// The published articles an article's list in `list_table` (pinned or stored) names, in order.
 fn published_in_list(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     list_table: &str,
     article_id: i32,
 ) -> QueryResult<Vec<i32>> {
@@ -45,7 +46,7 @@ fn published_in_list(
 pub struct TagCounts(HashMap<i32, i64>);
 
 impl TagCounts {
-    fn of(&mut self, conn: &mut SqliteConnection, tag_id: i32) -> QueryResult<i64> {
+    fn of(&mut self, conn: &mut DbConnection, tag_id: i32) -> QueryResult<i64> {
         if let Some(count) = self.0.get(&tag_id) {
             return Ok(*count);
         }
@@ -60,7 +61,7 @@ impl TagCounts {
 
 /// Computes and stores an article's list (an unpublished article keeps none).
 pub fn refresh(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     subject: &Subject,
     published: bool,
     now: NaiveDateTime,
@@ -69,7 +70,7 @@ pub fn refresh(
 }
 
 fn refresh_counting(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     subject: &Subject,
     published: bool,
     now: NaiveDateTime,
@@ -92,14 +93,17 @@ fn refresh_counting(
             )
         })
         .collect();
-    diesel::insert_into(article_related::table)
-        .values(&rows)
-        .execute(conn)?;
+    // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+    crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+        article_related::table
+    )
+    .values(&rows)
+    .execute(inner))?;
     Ok(ids)
 }
 
 /// Drops the stored lists of these articles; each is computed again when next read.
-pub fn forget(conn: &mut SqliteConnection, article_ids: &[i32]) -> QueryResult<()> {
+pub fn forget(conn: &mut DbConnection, article_ids: &[i32]) -> QueryResult<()> {
     for ids in article_ids.chunks(500) {
         diesel::delete(article_related::table.filter(article_related::article_id.eq_any(ids)))
             .execute(conn)?;
@@ -111,7 +115,7 @@ pub fn forget(conn: &mut SqliteConnection, article_ids: &[i32]) -> QueryResult<(
 /// short transactions (readers and editors keep working meanwhile), reporting (done, total).
 /// Returns how many lists were computed.
 pub fn fill_missing(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     now: NaiveDateTime,
     mut progress: impl FnMut(u64, u64),
 ) -> QueryResult<u64> {
@@ -167,7 +171,7 @@ struct SubjectRow {
 /// to list it: the articles it lists and the newest of its section. Call inside the saving
 /// transaction.
 pub fn refresh_after_save(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     subject: &Subject,
     published: bool,
     now: NaiveDateTime,
@@ -213,7 +217,7 @@ pub fn refresh_after_save(
 /// move) gets one computed and stored now, once. Never the article itself, never an
 /// unpublished one.
 pub fn for_page(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     subject: &Subject,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
@@ -288,7 +292,7 @@ pub struct Subject {
 /// article's most distinctive words as an FTS query), same section and recency; topped up with
 /// the newest of its section when too few are related. Never the article itself.
 pub fn compute(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     subject: &Subject,
     now: NaiveDateTime,
     limit: usize,
@@ -402,7 +406,7 @@ pub fn compute(
 
 /// The published ones among these articles, with what scoring needs.
 fn published_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     ids: &[i32],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<CandidateRow>> {

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use diesel::SqliteConnection;
+use crate::db::DbConnection;
 
 use crate::assets::Assets;
 use crate::changes::{ChangeSet, Effects};
@@ -96,7 +96,7 @@ impl AppState {
     }
 
     /// Reloads the section navigation from the database.
-    pub fn reload_navigation(&self, conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
+    pub fn reload_navigation(&self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
         let sections = Section::all_in_nav_order(conn)?;
         self.set_navigation(sections);
         Ok(())
@@ -120,7 +120,7 @@ impl AppState {
     /// shows what changed is brought up to date.
     pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
     where
-        F: FnOnce(&mut SqliteConnection, &mut ChangeSet<'static>) -> Result<T, AppError>
+        F: FnOnce(&mut DbConnection, &mut ChangeSet<'static>) -> Result<T, AppError>
             + Send
             + 'static,
         T: Send + 'static,

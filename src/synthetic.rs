@@ -11,6 +11,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet};
+use crate::db::DbConnection;
 use crate::demo;
 use crate::markdown;
 use crate::models::{
@@ -173,7 +174,7 @@ impl Writer {
 /// Adds `count` published articles (creating sections, authors and tags as needed) and rebuilds
 /// the search index. `progress` hears (stage, done, total).
 pub fn generate(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     count: usize,
     now: NaiveDateTime,
     mut progress: impl FnMut(&str, u64, u64),
@@ -315,7 +316,7 @@ pub fn generate(
     Ok(count)
 }
 
-fn ensure_sections(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
+fn ensure_sections(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
     let existing: Vec<i32> = sections::table.select(sections::id).load(conn)?;
     if !existing.is_empty() {
         return Ok(existing);

@@ -7,6 +7,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use crate::changes::ChangeSet;
+use crate::db::DbConnection;
 use crate::editorial;
 use crate::models::article::{ArticleInput, HeroImageInput};
 use crate::models::{ArticleStatus, Author, NewAuthor, NewSection, Section};
@@ -31,7 +32,7 @@ pub fn all_text() -> impl Iterator<Item = String> {
 }
 
 /// True when the database holds no section and no article: the only state the demo fills.
-pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
+pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
     let sections: i64 = sections::table.count().get_result(conn)?;
     let articles: i64 = articles::table.count().get_result(conn)?;
     Ok(sections == 0 && articles == 0)
@@ -41,7 +42,7 @@ pub fn is_empty(conn: &mut SqliteConnection) -> QueryResult<bool> {
 /// before `now`. Returns the number of articles created. Each article goes through the change
 /// path as the editor's saves do (it runs before the server caches any page, so the effects
 /// outside the database are dropped).
-pub fn seed(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
     let mut changes = ChangeSet::new(now);
     crate::db::write_transaction(conn, |conn| {
         let mut section_ids = Vec::new();

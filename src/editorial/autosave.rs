@@ -6,13 +6,14 @@ use diesel::prelude::*;
 
 use super::form::ArticleForm;
 use super::transitions::may_edit;
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::models::{Article, User, autosave};
 
 /// Keeps the editor's work in progress (never the article itself): one copy per article and
 /// person, replaced at each autosave.
 pub fn autosave(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     user: &User,
     article_id: i32,
     form: &ArticleForm,
@@ -34,7 +35,7 @@ pub fn autosave(
 
 /// This person's autosaved form for the article (with the revision it was based on), if any.
 pub fn pending_autosave(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     user_id: i32,
     article_id: i32,
 ) -> QueryResult<Option<(ArticleForm, NaiveDateTime)>> {

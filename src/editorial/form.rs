@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::db::DbConnection;
 use crate::forms::FieldError;
 use crate::models::revision::Revision;
 use crate::models::{Article, Tag, byline, pinned};
@@ -58,10 +59,7 @@ pub(super) fn parse_publish_at(raw: &str) -> Option<NaiveDateTime> {
 
 impl ArticleForm {
     /// The form for an existing article, as its current state.
-    pub fn from_article(
-        conn: &mut SqliteConnection,
-        article: &Article,
-    ) -> QueryResult<ArticleForm> {
+    pub fn from_article(conn: &mut DbConnection, article: &Article) -> QueryResult<ArticleForm> {
         let bylines = byline::authors_of_article(conn, article.id)?;
         let tags = Tag::for_article(conn, article.id)?;
         let pinned = pinned::slugs_for(conn, article.id)?;

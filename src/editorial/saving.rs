@@ -9,6 +9,7 @@ use super::form::ArticleForm;
 use super::transitions::{may_edit, next_status};
 use super::validation::check;
 use crate::changes::{Change, ChangeSet};
+use crate::db::DbConnection;
 use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::forms::FieldError;
@@ -31,7 +32,7 @@ pub enum SaveOutcome {
 /// role, refuses a save based on an old revision, validates, writes the article, its pins and
 /// a revision in one transaction, reports the change, and logs publications.
 pub fn save(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     user: &User,
     existing_id: Option<i32>,
@@ -125,7 +126,7 @@ pub fn save(
 /// Writes an article (a new one when `id` is None) and reports the change: the one way every
 /// writer (the editor, the demo, importers) stores an article.
 pub fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: Option<i32>,
     input: &ArticleInput,
@@ -149,7 +150,7 @@ pub fn store(
 
 /// Publishes every scheduled article whose time has come; returns how many.
 pub fn publish_due(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {

@@ -5,6 +5,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::form::{ArticleForm, parse_publish_at};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::forms::FieldError;
 use crate::models::{Article, ArticleStatus, Role, User};
@@ -70,7 +71,7 @@ pub(super) fn next_status(
 }
 
 /// May this person change this article at all?
-pub fn may_edit(conn: &mut SqliteConnection, user: &User, article: &Article) -> QueryResult<bool> {
+pub fn may_edit(conn: &mut DbConnection, user: &User, article: &Article) -> QueryResult<bool> {
     if user.role() >= Role::Editor {
         return Ok(true);
     }

@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 
 use super::form::{ArticleForm, split_list};
+use crate::db::DbConnection;
 use crate::forms::FieldError;
 use crate::illustrations::{self, Illustration};
 use crate::models::article::{ArticleInput, HeroImageInput};
@@ -18,7 +19,7 @@ pub(super) struct Checked {
 }
 
 pub(super) fn check(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     form: &ArticleForm,
     existing: Option<&Article>,
 ) -> QueryResult<Result<Checked, Vec<FieldError>>> {

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::forms::{FieldError, optional, slug_from};
 use crate::models::author::AuthorProfile;
@@ -25,7 +26,7 @@ pub struct AuthorDraft<'a> {
 }
 
 fn check(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     draft: &AuthorDraft,
     id: Option<i32>,
     now: NaiveDateTime,
@@ -73,7 +74,7 @@ fn check(
 
 /// Creates (`id` None) or updates an author's profile.
 pub fn save(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: Option<i32>,
     draft: &AuthorDraft,
@@ -104,7 +105,7 @@ pub fn save(
 
 /// Deletes an author who has no bylines.
 pub fn delete(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: i32,
     user_id: i32,

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::forms::{FieldError, slug_from};
 use crate::models::{Article, NewSection, Section, audit};
@@ -19,7 +20,7 @@ pub struct SectionDraft<'a> {
 }
 
 fn check(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     draft: &SectionDraft,
     id: Option<i32>,
 ) -> QueryResult<Result<(String, String, i32), Vec<FieldError>>> {
@@ -55,7 +56,7 @@ fn check(
 
 /// Creates (`id` None) or updates a section.
 pub fn save(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: Option<i32>,
     draft: &SectionDraft,
@@ -89,7 +90,7 @@ pub fn save(
 
 /// Deletes a section; its articles, if any, move to `move_to` first.
 pub fn delete(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: i32,
     move_to: Option<i32>,

@@ -2,16 +2,16 @@
 //! change path.
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::forms::slug_from;
 use crate::models::{Tag, audit};
 
 /// Renames a tag (and its address). Err carries the message for the editor.
 pub fn rename(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: i32,
     name: &str,
@@ -34,7 +34,7 @@ pub fn rename(
 
 /// Deletes a tag from every article that carries it.
 pub fn delete(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: i32,
     user_id: i32,

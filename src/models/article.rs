@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::markdown;
 pub use crate::models::article_status::ArticleStatus;
 use crate::models::{Tag, byline};
@@ -115,13 +116,13 @@ pub struct ArticleBody {
 
 impl ArticleBody {
     /// Stores the text of article `article_id` (new or replaced).
-    pub fn save(&self, conn: &mut SqliteConnection) -> QueryResult<()> {
-        diesel::insert_into(article_bodies::table)
+    pub fn save(&self, conn: &mut DbConnection) -> QueryResult<()> {
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(article_bodies::table)
             .values(self)
             .on_conflict(article_bodies::article_id)
             .do_update()
             .set(self)
-            .execute(conn)?;
+            .execute(inner))?;
         Ok(())
     }
 }
@@ -172,7 +173,7 @@ impl Article {
         articles::table.inner_join(article_bodies::table)
     }
 
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Article> {
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Article> {
         Article::with_body()
             .filter(articles::id.eq(id))
             .select(Article::as_select())
@@ -180,7 +181,7 @@ impl Article {
     }
 
     /// The id of the article at this address, if any.
-    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+    pub fn id_for_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i32>> {
         articles::table
             .filter(articles::slug.eq(slug))
             .select(articles::id)
@@ -189,7 +190,7 @@ impl Article {
     }
 
     /// The article at this slug, whatever its status.
-    pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<Article>> {
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Article>> {
         Article::with_body()
             .filter(articles::slug.eq(slug))
             .select(Article::as_select())
@@ -199,7 +200,7 @@ impl Article {
 
     /// The current slug of the article that used to live at `old_slug`, if any.
     pub fn current_slug_for_old(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         old_slug: &str,
     ) -> QueryResult<Option<(String, ArticleStatus)>> {
         article_slug_history::table
@@ -211,10 +212,7 @@ impl Article {
     }
 
     /// The article whose former address `old_slug` is, if any.
-    pub fn former_owner_of(
-        conn: &mut SqliteConnection,
-        old_slug: &str,
-    ) -> QueryResult<Option<i32>> {
+    pub fn former_owner_of(conn: &mut DbConnection, old_slug: &str) -> QueryResult<Option<i32>> {
         article_slug_history::table
             .filter(article_slug_history::slug.eq(old_slug))
             .select(article_slug_history::article_id)
@@ -224,7 +222,7 @@ impl Article {
 
     /// Saves a new article with its bylines and tags in one transaction.
     pub fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         input: &ArticleInput,
         now: NaiveDateTime,
     ) -> QueryResult<Article> {
@@ -244,7 +242,7 @@ impl Article {
     /// Saves changes to an article. When the slug changes, the old one is remembered so its URL
     /// keeps answering with a redirect.
     pub fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         id: i32,
         input: &ArticleInput,
         now: NaiveDateTime,
@@ -259,16 +257,18 @@ impl Article {
                         .filter(article_slug_history::slug.eq(&changes.slug)),
                 )
                 .execute(conn)?;
-                diesel::insert_into(article_slug_history::table)
-                    .values((
-                        article_slug_history::slug.eq(&before.slug),
-                        article_slug_history::article_id.eq(id),
-                        article_slug_history::created_at.eq(now),
-                    ))
-                    .on_conflict(article_slug_history::slug)
-                    .do_update()
-                    .set(article_slug_history::article_id.eq(id))
-                    .execute(conn)?;
+                crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+                    article_slug_history::table
+                )
+                .values((
+                    article_slug_history::slug.eq(&before.slug),
+                    article_slug_history::article_id.eq(id),
+                    article_slug_history::created_at.eq(now),
+                ))
+                .on_conflict(article_slug_history::slug)
+                .do_update()
+                .set(article_slug_history::article_id.eq(id))
+                .execute(inner))?;
             }
             diesel::update(articles::table.find(id))
                 .set(&changes)
@@ -284,7 +284,7 @@ impl Article {
 impl Article {
     /// Records who created the article and the revision now current.
     pub fn set_bookkeeping(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         id: i32,
         created_by: Option<i32>,
         revision: i32,
@@ -300,7 +300,7 @@ impl Article {
 
     /// Scheduled articles whose time has come.
     pub fn due_for_publication(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         now: NaiveDateTime,
     ) -> QueryResult<Vec<Article>> {
         Article::with_body()
@@ -312,7 +312,7 @@ impl Article {
 
     /// Changes only the status (the scheduler's publish).
     pub fn set_status(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         id: i32,
         status: ArticleStatus,
         now: NaiveDateTime,
@@ -325,7 +325,7 @@ impl Article {
 
     /// What pages and derived data depend on: where the article is listed and whether readers
     /// see it. None when there is no such article.
-    pub fn facts(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ArticleFacts>> {
+    pub fn facts(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ArticleFacts>> {
         let Some((slug, section_id, status)) = articles::table
             .find(id)
             .select((articles::slug, articles::section_id, articles::status))
@@ -354,7 +354,7 @@ impl Article {
     }
 
     /// An article's status alone (without loading its text), if it exists.
-    pub fn status_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ArticleStatus>> {
+    pub fn status_of(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ArticleStatus>> {
         articles::table
             .find(id)
             .select(articles::status)
@@ -363,7 +363,7 @@ impl Article {
     }
 
     /// Ids of every article in a section, whatever its status.
-    pub fn ids_in_section(conn: &mut SqliteConnection, section_id: i32) -> QueryResult<Vec<i32>> {
+    pub fn ids_in_section(conn: &mut DbConnection, section_id: i32) -> QueryResult<Vec<i32>> {
         articles::table
             .filter(articles::section_id.eq(section_id))
             .select(articles::id)
@@ -372,7 +372,7 @@ impl Article {
 
     /// Moves every article of one section to another; returns how many moved.
     pub fn move_section(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         from_section: i32,
         to_section: i32,
     ) -> QueryResult<usize> {
@@ -395,7 +395,7 @@ pub struct ArticleFacts {
 }
 
 fn save_relations(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     article_id: i32,
     input: &ArticleInput,
 ) -> QueryResult<()> {

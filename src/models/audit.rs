@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{audit_log, users};
 
 #[derive(Debug, Clone, Queryable)]
@@ -17,7 +18,7 @@ pub struct AuditEntry {
 }
 
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     at: NaiveDateTime,
     user_id: Option<i32>,
     action: &str,
@@ -39,11 +40,7 @@ pub fn record(
 }
 
 /// The newest entries first.
-pub fn recent(
-    conn: &mut SqliteConnection,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<Vec<AuditEntry>> {
+pub fn recent(conn: &mut DbConnection, limit: i64, offset: i64) -> QueryResult<Vec<AuditEntry>> {
     audit_log::table
         .left_join(users::table)
         .order((audit_log::at.desc(), audit_log::id.desc()))
@@ -61,6 +58,6 @@ pub fn recent(
         .load(conn)
 }
 
-pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     audit_log::table.count().get_result(conn)
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{article_authors, authors};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -64,21 +65,21 @@ pub struct SocialLink {
 }
 
 impl Author {
-    pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Author> {
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Author> {
         authors::table
             .filter(authors::slug.eq(slug))
             .select(Author::as_select())
             .first(conn)
     }
 
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Author> {
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Author> {
         authors::table
             .find(id)
             .select(Author::as_select())
             .first(conn)
     }
 
-    pub fn all_by_name(conn: &mut SqliteConnection) -> QueryResult<Vec<Author>> {
+    pub fn all_by_name(conn: &mut DbConnection) -> QueryResult<Vec<Author>> {
         authors::table
             .order(authors::name.asc())
             .select(Author::as_select())
@@ -86,7 +87,7 @@ impl Author {
     }
 
     /// Every author by name, with how many bylines each has.
-    pub fn all_with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Author, i64)>> {
+    pub fn all_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<(Author, i64)>> {
         let counts: std::collections::HashMap<i32, i64> = article_authors::table
             .group_by(article_authors::author_id)
             .select((article_authors::author_id, diesel::dsl::count_star()))
@@ -103,7 +104,7 @@ impl Author {
     }
 
     /// The id of the author at this address, if any.
-    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+    pub fn id_for_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i32>> {
         authors::table
             .filter(authors::slug.eq(slug))
             .select(authors::id)
@@ -112,7 +113,7 @@ impl Author {
     }
 
     /// The articles that carry this author's byline, whatever their status.
-    pub fn article_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
+    pub fn article_ids(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<i32>> {
         article_authors::table
             .filter(article_authors::author_id.eq(id))
             .select(article_authors::article_id)
@@ -121,7 +122,7 @@ impl Author {
 
     /// Saves a profile: over author `id`, or as a new author; returns the author's id.
     pub fn save_profile(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         id: Option<i32>,
         profile: &AuthorProfile,
     ) -> QueryResult<i32> {
@@ -151,16 +152,16 @@ impl Author {
         }
     }
 
-    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+    pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
         diesel::delete(authors::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    pub fn insert(conn: &mut SqliteConnection, new: &NewAuthor) -> QueryResult<Author> {
-        diesel::insert_into(authors::table)
+    pub fn insert(conn: &mut DbConnection, new: &NewAuthor) -> QueryResult<Author> {
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(authors::table)
             .values(new)
             .returning(Author::as_returning())
-            .get_result(conn)
+            .get_result(inner))
     }
 
     /// The author's profiles as links, in a fixed order.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::Author;
 use crate::schema::{article_authors, authors};
 
@@ -17,7 +18,7 @@ pub struct AuthorLink {
 
 /// Bylines of many articles in one query, keyed by article id, each in credit order.
 pub fn links_for_articles(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     article_ids: &[i32],
 ) -> QueryResult<HashMap<i32, Vec<AuthorLink>>> {
     let rows: Vec<(i32, AuthorLink)> = article_authors::table
@@ -34,10 +35,7 @@ pub fn links_for_articles(
 }
 
 /// The full profiles of an article's authors, in credit order (for author boxes).
-pub fn authors_of_article(
-    conn: &mut SqliteConnection,
-    article_id: i32,
-) -> QueryResult<Vec<Author>> {
+pub fn authors_of_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<Vec<Author>> {
     article_authors::table
         .inner_join(authors::table)
         .filter(article_authors::article_id.eq(article_id))
@@ -48,7 +46,7 @@ pub fn authors_of_article(
 
 /// Replaces an article's bylines with these authors, credited in the given order.
 pub fn set_for_article(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     article_id: i32,
     author_ids: &[i32],
 ) -> QueryResult<()> {
@@ -65,8 +63,11 @@ pub fn set_for_article(
             )
         })
         .collect();
-    diesel::insert_into(article_authors::table)
-        .values(&rows)
-        .execute(conn)?;
+    // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+    crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+        article_authors::table
+    )
+    .values(&rows)
+    .execute(inner))?;
     Ok(())
 }

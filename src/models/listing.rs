@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
 
+use crate::db::DbConnection;
 use crate::models::ArticleStatus;
 use crate::schema::{article_authors, article_tags, articles};
 
@@ -16,7 +17,7 @@ pub enum Listing {
     Tagged(i32),
 }
 
-type BoxedArticles<'a> = articles::BoxedQuery<'a, diesel::sqlite::Sqlite>;
+type BoxedArticles<'a> = articles::BoxedQuery<'a, crate::db::MultiBackend>;
 
 /// A section's or the whole site's published articles (their own indexes order them).
 fn published_in(section_id: Option<i32>) -> BoxedArticles<'static> {
@@ -66,7 +67,7 @@ impl Listing {
     /// One page of the list's article ids, newest first, optionally leaving one article out.
     pub fn ids(
         self,
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         excluding: Option<i32>,
         limit: i64,
         offset: i64,
@@ -76,7 +77,7 @@ impl Listing {
 
     fn ids_in(
         self,
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         excluding: Option<i32>,
         limit: i64,
         offset: i64,
@@ -132,7 +133,7 @@ impl Listing {
     /// the list.
     pub fn page_ids(
         self,
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         total: i64,
         limit: i64,
         offset: i64,
@@ -153,7 +154,7 @@ impl Listing {
     }
 
     /// How many published articles the list holds (for pagination).
-    pub fn count(self, conn: &mut SqliteConnection) -> QueryResult<i64> {
+    pub fn count(self, conn: &mut DbConnection) -> QueryResult<i64> {
         match self {
             Listing::ByAuthor(author_id) => article_authors::table
                 .filter(article_authors::author_id.eq(author_id))
@@ -176,7 +177,7 @@ impl Listing {
 /// Copies each article's publication time (while it is published; otherwise none) to its
 /// byline and tag rows, which order author and tag listings. Called by the change path for
 /// one saved article, or for the whole archive (`None`) after a bulk load.
-pub fn sync_listed_at(conn: &mut SqliteConnection, article_id: Option<i32>) -> QueryResult<()> {
+pub fn sync_listed_at(conn: &mut DbConnection, article_id: Option<i32>) -> QueryResult<()> {
     for table in ["article_authors", "article_tags"] {
         let listed = format!(
             "UPDATE {table} SET listed_at = (SELECT a.published_at FROM articles a
@@ -208,7 +209,7 @@ struct SectionIdRow {
 /// pairs. One query: a UNION ALL of per-section index range scans, so its cost does not grow
 /// with the size of the archive.
 pub fn latest_ids_per_section(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     section_ids: &[i32],
     per_section: i64,
 ) -> QueryResult<Vec<(i32, i32)>> {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::media;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -45,19 +46,15 @@ impl MediaItem {
         format!("/media/{}-480w.{}", self.stem, self.extension)
     }
 
-    pub fn insert(conn: &mut SqliteConnection, new: &NewMediaItem) -> QueryResult<MediaItem> {
-        diesel::insert_into(media::table)
+    pub fn insert(conn: &mut DbConnection, new: &NewMediaItem) -> QueryResult<MediaItem> {
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(media::table)
             .values(new)
             .returning(MediaItem::as_returning())
-            .get_result(conn)
+            .get_result(inner))
     }
 
     /// Newest first; `text` narrows by description or file name.
-    pub fn search(
-        conn: &mut SqliteConnection,
-        text: &str,
-        limit: i64,
-    ) -> QueryResult<Vec<MediaItem>> {
+    pub fn search(conn: &mut DbConnection, text: &str, limit: i64) -> QueryResult<Vec<MediaItem>> {
         let mut query = media::table.into_boxed();
         let text = text.trim();
         if !text.is_empty() {
@@ -81,7 +78,7 @@ impl MediaItem {
     }
 
     /// The item stored at this public URL, if it is one of ours.
-    pub fn find_by_url(conn: &mut SqliteConnection, url: &str) -> QueryResult<Option<MediaItem>> {
+    pub fn find_by_url(conn: &mut DbConnection, url: &str) -> QueryResult<Option<MediaItem>> {
         let Some((stem, _)) = url
             .strip_prefix("/media/")
             .and_then(|rest| rest.rsplit_once('.'))

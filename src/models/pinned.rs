@@ -3,10 +3,11 @@
 
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{article_pinned_related, articles};
 
 /// The addresses of the articles pinned to this one, in order.
-pub fn slugs_for(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<String>> {
+pub fn slugs_for(conn: &mut DbConnection, article_id: i32) -> QueryResult<Vec<String>> {
     article_pinned_related::table
         .inner_join(articles::table.on(articles::id.eq(article_pinned_related::related_id)))
         .filter(article_pinned_related::article_id.eq(article_id))
@@ -16,11 +17,7 @@ pub fn slugs_for(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Ve
 }
 
 /// Replaces the articles pinned to this one.
-pub fn set_for(
-    conn: &mut SqliteConnection,
-    article_id: i32,
-    related_ids: &[i32],
-) -> QueryResult<()> {
+pub fn set_for(conn: &mut DbConnection, article_id: i32, related_ids: &[i32]) -> QueryResult<()> {
     diesel::delete(
         article_pinned_related::table.filter(article_pinned_related::article_id.eq(article_id)),
     )
@@ -36,8 +33,11 @@ pub fn set_for(
             )
         })
         .collect();
-    diesel::insert_into(article_pinned_related::table)
-        .values(&rows)
-        .execute(conn)?;
+    // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+    crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+        article_pinned_related::table
+    )
+    .values(&rows)
+    .execute(inner))?;
     Ok(())
 }

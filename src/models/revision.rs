@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{article_revisions, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -45,18 +46,14 @@ pub struct RevisionSummary {
 }
 
 impl Revision {
-    pub fn insert(conn: &mut SqliteConnection, new: &NewRevision) -> QueryResult<()> {
+    pub fn insert(conn: &mut DbConnection, new: &NewRevision) -> QueryResult<()> {
         diesel::insert_into(article_revisions::table)
             .values(new)
             .execute(conn)?;
         Ok(())
     }
 
-    pub fn find(
-        conn: &mut SqliteConnection,
-        article_id: i32,
-        number: i32,
-    ) -> QueryResult<Revision> {
+    pub fn find(conn: &mut DbConnection, article_id: i32, number: i32) -> QueryResult<Revision> {
         article_revisions::table
             .filter(article_revisions::article_id.eq(article_id))
             .filter(article_revisions::number.eq(number))
@@ -65,7 +62,7 @@ impl Revision {
     }
 
     /// Newest first.
-    pub fn list(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<RevisionSummary>> {
+    pub fn list(conn: &mut DbConnection, article_id: i32) -> QueryResult<Vec<RevisionSummary>> {
         article_revisions::table
             .left_join(users::table)
             .filter(article_revisions::article_id.eq(article_id))

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{articles, sections};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -29,36 +30,36 @@ pub struct NewSection<'a> {
 }
 
 impl Section {
-    pub fn all_in_nav_order(conn: &mut SqliteConnection) -> QueryResult<Vec<Section>> {
+    pub fn all_in_nav_order(conn: &mut DbConnection) -> QueryResult<Vec<Section>> {
         sections::table
             .order((sections::position.asc(), sections::name.asc()))
             .select(Section::as_select())
             .load(conn)
     }
 
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Section> {
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Section> {
         sections::table
             .find(id)
             .select(Section::as_select())
             .first(conn)
     }
 
-    pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Section> {
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Section> {
         sections::table
             .filter(sections::slug.eq(slug))
             .select(Section::as_select())
             .first(conn)
     }
 
-    pub fn insert(conn: &mut SqliteConnection, new: &NewSection) -> QueryResult<Section> {
-        diesel::insert_into(sections::table)
+    pub fn insert(conn: &mut DbConnection, new: &NewSection) -> QueryResult<Section> {
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(sections::table)
             .values(new)
             .returning(Section::as_returning())
-            .get_result(conn)
+            .get_result(inner))
     }
 
     /// Sections in navigation order, with how many articles (any status) each holds.
-    pub fn all_with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Section, i64)>> {
+    pub fn all_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<(Section, i64)>> {
         let counts: std::collections::HashMap<i32, i64> = articles::table
             .group_by(articles::section_id)
             .select((articles::section_id, diesel::dsl::count_star()))
@@ -75,7 +76,7 @@ impl Section {
     }
 
     /// The id of the section at this address, if any.
-    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+    pub fn id_for_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i32>> {
         sections::table
             .filter(sections::slug.eq(slug))
             .select(sections::id)
@@ -84,7 +85,7 @@ impl Section {
     }
 
     /// Overwrites name, address, description and position (`created_at` is kept).
-    pub fn update(conn: &mut SqliteConnection, id: i32, values: &NewSection) -> QueryResult<()> {
+    pub fn update(conn: &mut DbConnection, id: i32, values: &NewSection) -> QueryResult<()> {
         diesel::update(sections::table.find(id))
             .set((
                 sections::name.eq(values.name),
@@ -97,7 +98,7 @@ impl Section {
         Ok(())
     }
 
-    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+    pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
         diesel::delete(sections::table.find(id)).execute(conn)?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{login_throttle, sessions};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -17,7 +18,7 @@ pub struct Session {
 
 impl Session {
     pub fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         token_hash: &str,
         user_id: i32,
         csrf_token: &str,
@@ -35,7 +36,7 @@ impl Session {
         Ok(())
     }
 
-    pub fn find(conn: &mut SqliteConnection, token_hash: &str) -> QueryResult<Option<Session>> {
+    pub fn find(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<Session>> {
         sessions::table
             .find(token_hash)
             .select(Session::as_select())
@@ -44,7 +45,7 @@ impl Session {
     }
 
     /// Marks the session used now; written at most once a minute per session.
-    pub fn touch(&self, conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<()> {
+    pub fn touch(&self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<()> {
         if now - self.last_seen_at < TimeDelta::minutes(1) {
             return Ok(());
         }
@@ -54,14 +55,14 @@ impl Session {
         Ok(())
     }
 
-    pub fn delete(conn: &mut SqliteConnection, token_hash: &str) -> QueryResult<()> {
+    pub fn delete(conn: &mut DbConnection, token_hash: &str) -> QueryResult<()> {
         diesel::delete(sessions::table.find(token_hash)).execute(conn)?;
         Ok(())
     }
 
     /// Deletes sessions idle longer than `idle` or older than `absolute`.
     pub fn delete_expired(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         now: NaiveDateTime,
         idle: TimeDelta,
         absolute: TimeDelta,
@@ -77,13 +78,13 @@ impl Session {
     }
 
     /// Ends every session of a user (password change, role change, removal).
-    pub fn delete_for_user(conn: &mut SqliteConnection, user_id: i32) -> QueryResult<usize> {
+    pub fn delete_for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<usize> {
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
     }
 
     /// Ends every session of a user but the one they are using (their own password change).
     pub fn delete_others(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         user_id: i32,
         keep_token_hash: &str,
     ) -> QueryResult<usize> {
@@ -159,7 +160,7 @@ struct Counted {
 impl Throttle {
     /// When the next attempt under these keys may be made, if it must wait.
     pub fn blocked_until(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         keys: &LoginKeys,
         now: NaiveDateTime,
     ) -> QueryResult<Option<NaiveDateTime>> {
@@ -181,7 +182,7 @@ impl Throttle {
     /// Counts a failure under each key, each count one statement (concurrent failures on
     /// several servers all count), in one transaction.
     pub fn record_failure(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         keys: &LoginKeys,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
@@ -214,7 +215,7 @@ impl Throttle {
 
     /// After a successful login: this client's failures on this account, and the account's
     /// failures from elsewhere, are forgotten (the client's failures on other accounts are not).
-    pub fn clear(conn: &mut SqliteConnection, keys: &LoginKeys) -> QueryResult<()> {
+    pub fn clear(conn: &mut DbConnection, keys: &LoginKeys) -> QueryResult<()> {
         diesel::delete(
             login_throttle::table.filter(login_throttle::key.eq_any([&keys.pair, &keys.account])),
         )
@@ -223,7 +224,7 @@ impl Throttle {
     }
 
     /// Deletes rows whose failures are forgotten and whose wait is over.
-    pub fn forget_old(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    pub fn forget_old(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
         diesel::delete(
             login_throttle::table
                 .filter(login_throttle::last_failure_at.lt(now - FORGET_AFTER))

@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{exists, max};
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::ArticleStatus;
 use crate::schema::{
     article_authors, article_tags, articles, authors, listing_dates, sections, sitemap_chunk_dates,
@@ -60,26 +61,27 @@ impl ListingKey {
 /// Notes that `listing` changed at `now` (an article entered, left or changed on it, or its own
 /// record changed).
 pub fn touch_listing(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     listing: ListingKey,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::insert_into(listing_dates::table)
+    let listing = listing.stored();
+    crate::on_each_backend!(conn, |inner| diesel::insert_into(listing_dates::table)
         .values((
-            listing_dates::listing.eq(listing.stored()),
+            listing_dates::listing.eq(&listing),
             listing_dates::last_modified.eq(now),
         ))
         .on_conflict(listing_dates::listing)
         .do_update()
         .set(listing_dates::last_modified.eq(now))
-        .execute(conn)?;
+        .execute(inner))?;
     Ok(())
 }
 
 /// Notes that the article sitemap file listing `article_id` changed at `now`, whatever the
 /// chunk size (a size never asked for has no row; it is computed when first asked for).
 pub fn touch_article(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     article_id: i32,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -94,7 +96,7 @@ pub fn touch_article(
 }
 
 /// Forgets every stored date (after bulk loading: they are computed again when asked for).
-pub fn forget_dates(conn: &mut SqliteConnection) -> QueryResult<()> {
+pub fn forget_dates(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::delete(listing_dates::table).execute(conn)?;
     diesel::delete(sitemap_chunk_dates::table).execute(conn)?;
     Ok(())
@@ -109,7 +111,7 @@ fn id_range(number: i64, size: i64) -> (i32, i32) {
 /// The chunks holding a published article, with when each last changed. One indexed lookup per
 /// chunk (`articles_id_status_published`), plus the archive's rows of one chunk for a date not
 /// yet stored.
-pub fn article_chunks(conn: &mut SqliteConnection, size: i64) -> QueryResult<Vec<ArticleChunk>> {
+pub fn article_chunks(conn: &mut DbConnection, size: i64) -> QueryResult<Vec<ArticleChunk>> {
     let newest_id: Option<i32> = articles::table.select(max(articles::id)).first(conn)?;
     let Some(newest_id) = newest_id else {
         return Ok(Vec::new());
@@ -139,14 +141,16 @@ pub fn article_chunks(conn: &mut SqliteConnection, size: i64) -> QueryResult<Vec
                 let newest: Option<NaiveDateTime> =
                     published.select(max(articles::updated_at)).first(conn)?;
                 if let Some(date) = newest {
-                    diesel::insert_into(sitemap_chunk_dates::table)
-                        .values((
-                            sitemap_chunk_dates::chunk_size.eq(size),
-                            sitemap_chunk_dates::number.eq(number),
-                            sitemap_chunk_dates::last_modified.eq(date),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(conn)?;
+                    crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+                        sitemap_chunk_dates::table
+                    )
+                    .values((
+                        sitemap_chunk_dates::chunk_size.eq(size),
+                        sitemap_chunk_dates::number.eq(number),
+                        sitemap_chunk_dates::last_modified.eq(date),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(inner))?;
                 }
                 newest
             }
@@ -162,7 +166,7 @@ pub fn article_chunks(conn: &mut SqliteConnection, size: i64) -> QueryResult<Vec
 }
 
 pub fn articles_in_chunk(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     number: i64,
     size: i64,
 ) -> QueryResult<Vec<SitemapUrl>> {
@@ -186,7 +190,7 @@ pub fn articles_in_chunk(
 /// Home, section, author and tag pages that have published articles, each with when it last
 /// changed. One indexed existence check per section, author and tag; a date not yet stored is
 /// computed from that listing's articles once.
-pub fn listing_pages(conn: &mut SqliteConnection) -> QueryResult<Vec<SitemapUrl>> {
+pub fn listing_pages(conn: &mut DbConnection) -> QueryResult<Vec<SitemapUrl>> {
     let published = articles::status.eq(ArticleStatus::Published);
     let any_published: bool = diesel::select(exists(
         articles::table.filter(published).select(articles::id),
@@ -272,7 +276,7 @@ pub fn listing_pages(conn: &mut SqliteConnection) -> QueryResult<Vec<SitemapUrl>
 /// When a listing's newest published article last changed: the first answer for a listing
 /// whose date the change path has not written yet.
 fn newest_change(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     listing: ListingKey,
 ) -> QueryResult<Option<NaiveDateTime>> {
     let published = articles::status.eq(ArticleStatus::Published);
@@ -301,7 +305,7 @@ fn newest_change(
 
 /// Articles published since `since`, newest first.
 pub fn news_since(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     since: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<NewsItem>> {

@@ -3,6 +3,7 @@
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::schema::{article_tags, tags};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -14,11 +15,11 @@ pub struct Tag {
 }
 
 impl Tag {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Tag> {
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Tag> {
         tags::table.find(id).select(Tag::as_select()).first(conn)
     }
 
-    pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Tag> {
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Tag> {
         tags::table
             .filter(tags::slug.eq(slug))
             .select(Tag::as_select())
@@ -26,7 +27,7 @@ impl Tag {
     }
 
     /// Returns the tag with this name's slug, creating it when new.
-    pub fn find_or_create(conn: &mut SqliteConnection, name: &str) -> QueryResult<Tag> {
+    pub fn find_or_create(conn: &mut DbConnection, name: &str) -> QueryResult<Tag> {
         let slug = slug::slugify(name);
         if let Some(tag) = tags::table
             .filter(tags::slug.eq(&slug))
@@ -36,14 +37,14 @@ impl Tag {
         {
             return Ok(tag);
         }
-        diesel::insert_into(tags::table)
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(tags::table)
             .values((tags::name.eq(name), tags::slug.eq(&slug)))
             .returning(Tag::as_returning())
-            .get_result(conn)
+            .get_result(inner))
     }
 
     /// An article's tags, alphabetically.
-    pub fn for_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<Tag>> {
+    pub fn for_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<Vec<Tag>> {
         tags::table
             .inner_join(article_tags::table)
             .filter(article_tags::article_id.eq(article_id))
@@ -54,7 +55,7 @@ impl Tag {
 
     /// Replaces an article's tags with these.
     pub fn set_for_article(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         article_id: i32,
         tag_ids: &[i32],
     ) -> QueryResult<()> {
@@ -69,14 +70,15 @@ impl Tag {
                 )
             })
             .collect();
-        diesel::insert_into(article_tags::table)
+        // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+        crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(article_tags::table)
             .values(&rows)
-            .execute(conn)?;
+            .execute(inner))?;
         Ok(())
     }
 
     /// Every tag, alphabetically, with how many articles carry it.
-    pub fn all_with_counts(conn: &mut SqliteConnection) -> QueryResult<Vec<(Tag, i64)>> {
+    pub fn all_with_counts(conn: &mut DbConnection) -> QueryResult<Vec<(Tag, i64)>> {
         let counts: std::collections::HashMap<i32, i64> = article_tags::table
             .group_by(article_tags::tag_id)
             .select((article_tags::tag_id, count_star()))
@@ -96,7 +98,7 @@ impl Tag {
     }
 
     /// The id of the tag at this address, if any.
-    pub fn id_for_slug(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<i32>> {
+    pub fn id_for_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i32>> {
         tags::table
             .filter(tags::slug.eq(slug))
             .select(tags::id)
@@ -105,14 +107,14 @@ impl Tag {
     }
 
     /// The articles that carry this tag, whatever their status.
-    pub fn article_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
+    pub fn article_ids(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<i32>> {
         article_tags::table
             .filter(article_tags::tag_id.eq(id))
             .select(article_tags::article_id)
             .load(conn)
     }
 
-    pub fn rename(conn: &mut SqliteConnection, id: i32, name: &str, slug: &str) -> QueryResult<()> {
+    pub fn rename(conn: &mut DbConnection, id: i32, name: &str, slug: &str) -> QueryResult<()> {
         diesel::update(tags::table.find(id))
             .set((tags::name.eq(name), tags::slug.eq(slug)))
             .execute(conn)?;
@@ -120,7 +122,7 @@ impl Tag {
     }
 
     /// Deletes the tag (its article links go with it, by the foreign key).
-    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+    pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
         diesel::delete(tags::table.find(id)).execute(conn)?;
         Ok(())
     }

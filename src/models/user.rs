@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
+use crate::db::DbConnection;
 use crate::schema::{articles, users};
 
 /// What a staff member may do. Ordered: each role can do everything the ones before it can.
@@ -103,11 +104,11 @@ impl User {
         email.trim().to_lowercase()
     }
 
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<User> {
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<User> {
         users::table.find(id).select(User::as_select()).first(conn)
     }
 
-    pub fn find_by_email(conn: &mut SqliteConnection, email: &str) -> QueryResult<Option<User>> {
+    pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
         users::table
             .filter(users::email.eq(User::normalize_email(email)))
             .select(User::as_select())
@@ -115,27 +116,27 @@ impl User {
             .optional()
     }
 
-    pub fn all(conn: &mut SqliteConnection) -> QueryResult<Vec<User>> {
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
         users::table
             .order(users::email)
             .select(User::as_select())
             .load(conn)
     }
 
-    pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
         users::table.count().get_result(conn)
     }
 
-    pub fn insert(conn: &mut SqliteConnection, new: &NewUser) -> QueryResult<User> {
-        diesel::insert_into(users::table)
+    pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(users::table)
             .values(new)
             .returning(User::as_returning())
-            .get_result(conn)
+            .get_result(inner))
     }
 
     /// Stores a new password hash; `one_time` marks it as one the user must replace.
     pub fn set_password_hash(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         id: i32,
         hash: &str,
         one_time: bool,
@@ -152,7 +153,7 @@ impl User {
     }
 
     /// True when the user created this article (writers may edit only those).
-    pub fn owns_article(&self, conn: &mut SqliteConnection, article_id: i32) -> QueryResult<bool> {
+    pub fn owns_article(&self, conn: &mut DbConnection, article_id: i32) -> QueryResult<bool> {
         let owner: Option<Option<i32>> = articles::table
             .find(article_id)
             .select(articles::created_by)
@@ -162,7 +163,7 @@ impl User {
     }
 
     /// How many accounts have the admin role.
-    pub fn count_admins(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    pub fn count_admins(conn: &mut DbConnection) -> QueryResult<i64> {
         users::table
             .filter(users::role.eq(Role::Admin))
             .count()
@@ -170,7 +171,7 @@ impl User {
     }
 
     pub fn set_role_and_byline(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         id: i32,
         role: Role,
         author_id: Option<i32>,
@@ -187,7 +188,7 @@ impl User {
     }
 
     /// Deletes the account; the articles it created stay, with no creator.
-    pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+    pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
         diesel::update(articles::table.filter(articles::created_by.eq(id)))
             .set(articles::created_by.eq(None::<i32>))
             .execute(conn)?;

@@ -10,6 +10,7 @@ use diesel::sql_types::Integer;
 use super::vocabulary::count_words;
 use super::words::vocabulary_of;
 use super::{CountRow, TextRow, julian_day_time};
+use crate::db::DbConnection;
 use crate::markdown;
 use crate::models::ArticleStatus;
 use crate::schema::{article_search_content, article_search_facets, search_vocabulary};
@@ -63,7 +64,7 @@ struct ArticleText {
 /// Search documents for these published articles: tag and author names fetched for all of
 /// them in two queries.
 fn documents_for(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     texts: Vec<ArticleText>,
 ) -> QueryResult<Vec<(SearchDocument, SearchFacets)>> {
     use crate::schema::{article_authors, article_tags, authors, tags};
@@ -109,7 +110,7 @@ fn documents_for(
 }
 
 fn published_texts(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     after_id: i32,
     through_id: i32,
     limit: i64,
@@ -137,27 +138,33 @@ const COLUMNS: &str = "headline, dek, body, tags, authors";
 
 /// Stores documents and their facets (text first: the index reads it).
 fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     documents: Vec<(SearchDocument, SearchFacets)>,
 ) -> QueryResult<()> {
     let (documents, facets): (Vec<_>, Vec<_>) = documents.into_iter().unzip();
     // Multi-row inserts, well under SQLite's limit of 32,766 bound values.
     for chunk in documents.chunks(500) {
-        diesel::insert_into(article_search_content::table)
-            .values(chunk)
-            .execute(conn)?;
+        // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+        crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+            article_search_content::table
+        )
+        .values(chunk)
+        .execute(inner))?;
     }
     for chunk in facets.chunks(2_000) {
-        diesel::insert_into(article_search_facets::table)
-            .values(chunk)
-            .execute(conn)?;
+        // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+        crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+            article_search_facets::table
+        )
+        .values(chunk)
+        .execute(inner))?;
     }
     Ok(())
 }
 
 /// Takes an article out of the index (an external-content index forgets a row through the
 /// 'delete' command with the values it indexed).
-fn remove_from_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+fn remove_from_index(conn: &mut DbConnection, article_id: i32) -> QueryResult<()> {
     let old_text: Option<String> = diesel::sql_query(format!(
         "SELECT {WORDS_TEXT} AS text FROM article_search_content WHERE rowid = ?"
     ))
@@ -184,7 +191,7 @@ const WORDS_TEXT: &str = "headline || ' ' || dek || ' ' || body || ' ' || tags |
 
 /// Puts an article's current text in the index if it is published, and takes it out if not.
 /// Call inside the transaction that saved the article.
-pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+pub fn index_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<()> {
     remove_from_index(conn, article_id)?;
     let texts = published_texts(conn, article_id - 1, article_id, 1)?;
     let documents = documents_for(conn, texts)?;
@@ -207,7 +214,7 @@ pub fn index_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResul
 
 /// True when the index does not hold exactly the published articles (a new database, or one
 /// filled before search existed).
-pub fn needs_rebuild(conn: &mut SqliteConnection) -> QueryResult<bool> {
+pub fn needs_rebuild(conn: &mut DbConnection) -> QueryResult<bool> {
     let indexed: CountRow =
         diesel::sql_query("SELECT COUNT(*) AS n FROM article_search_content").get_result(conn)?;
     let published: CountRow =
@@ -219,10 +226,7 @@ pub fn needs_rebuild(conn: &mut SqliteConnection) -> QueryResult<bool> {
 /// Rebuilds the whole index from the articles: the text in batches (reporting (done, total)
 /// after each), then both indexes in one pass each. Readers keep searching the old index until
 /// the rebuild commits.
-pub fn rebuild(
-    conn: &mut SqliteConnection,
-    mut progress: impl FnMut(u64, u64),
-) -> QueryResult<u64> {
+pub fn rebuild(conn: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> QueryResult<u64> {
     const BATCH: i64 = 1_000;
     crate::db::write_transaction(conn, |conn| {
         let total: CountRow =
@@ -266,9 +270,12 @@ pub fn rebuild(
             })
             .collect();
         for chunk in rows.chunks(2_000) {
-            diesel::insert_into(search_vocabulary::table)
-                .values(chunk)
-                .execute(conn)?;
+            // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+            crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+                search_vocabulary::table
+            )
+            .values(chunk)
+            .execute(inner))?;
         }
         // Fresh statistics, so the query planner knows the new sizes.
         diesel::sql_query("PRAGMA optimize").execute(conn)?;

@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 
 use super::words::{fold, is_stopword, words_of};
+use crate::db::DbConnection;
 use crate::schema::search_vocabulary;
 
 /// Longer input is cut here, and the reader is told.
@@ -132,7 +133,7 @@ const COMPLETIONS: i64 = 6;
 impl ParsedQuery {
     /// Replaces the typed prefix with the words it most likely completes to (the vocabulary's
     /// most common); a prefix the vocabulary does not know stays an FTS5 prefix query.
-    pub fn expand_prefix(&mut self, conn: &mut SqliteConnection) -> QueryResult<()> {
+    pub fn expand_prefix(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
         for clause in self.clauses.iter_mut() {
             let Clause::Prefix(prefix) = clause else {
                 continue;
@@ -177,7 +178,7 @@ mod tests {
                 }
             }
             if !parsed.is_empty() {
-                let mut conn = SqliteConnection::establish(":memory:").unwrap();
+                let mut conn = DbConnection::establish(":memory:").unwrap();
                 diesel::sql_query(
                     "CREATE VIRTUAL TABLE t USING fts5(a, tokenize = 'porter unicode61 remove_diacritics 2')",
                 )

@@ -10,6 +10,8 @@ use super::query::ParsedQuery;
 use super::statement::{Bind, FROM_MATCHES, Statement, counted, highest_indexed};
 use super::{IdRow, RANK_WEIGHTS, julian_day_time};
 
+use crate::db::DbConnection;
+
 /// Snippet markers: control characters no article contains, swapped for `<mark>` after escaping.
 const MARK_OPEN: char = '\u{2}';
 const MARK_CLOSE: char = '\u{3}';
@@ -80,7 +82,7 @@ fn window_start(highest: i64, matches: i64, wanted: i64) -> Option<i64> {
 }
 
 fn section_counts(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     first: Option<i64>,
@@ -99,7 +101,7 @@ fn section_counts(
 }
 
 fn ranked_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     first: Option<i64>,
@@ -132,7 +134,7 @@ fn ranked_ids(
 
 /// The published article whose headline is exactly the query, if it passes the filters.
 fn exact_headline(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
 ) -> QueryResult<Option<i32>> {
@@ -158,7 +160,7 @@ fn exact_headline(
 /// with a gentle boost for recent articles. Very large result sets are counted from a sample
 /// and ranked among their newest matches (see `EXACT_COUNT_LIMIT` and `RANK_WINDOW`).
 pub fn search(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     now: NaiveDateTime,

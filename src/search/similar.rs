@@ -10,6 +10,8 @@ use super::vocabulary::documents_with;
 use super::words::{is_stopword, words_of};
 use super::{CountRow, RANK_WEIGHTS, TextRow};
 
+use crate::db::DbConnection;
+
 #[derive(QueryableByName)]
 struct ScoredRow {
     #[diesel(sql_type = Integer)]
@@ -22,7 +24,7 @@ struct ScoredRow {
 /// in it, rare in the archive) run as one FTS5 query. Returns (article id, similarity > 0),
 /// most similar first, never the article itself.
 pub fn similar_by_text(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     article_id: i32,
     limit: i64,
 ) -> QueryResult<Vec<(i32, f64)>> {

@@ -8,6 +8,8 @@ use super::query::ParsedQuery;
 use super::ranking::Filters;
 use super::{CountRow, julian_day};
 
+use crate::db::DbConnection;
+
 /// A value bound to a `?` placeholder.
 pub(super) enum Bind {
     Text(String),
@@ -36,9 +38,9 @@ impl Statement {
         self
     }
 
-    pub(super) fn load<U>(&self, conn: &mut SqliteConnection) -> QueryResult<Vec<U>>
+    pub(super) fn load<U>(&self, conn: &mut DbConnection) -> QueryResult<Vec<U>>
     where
-        U: QueryableByName<diesel::sqlite::Sqlite> + 'static,
+        U: QueryableByName<crate::db::MultiBackend> + 'static,
     {
         let mut query = diesel::sql_query(self.sql.clone()).into_boxed();
         for bind in &self.binds {
@@ -110,7 +112,7 @@ pub(super) const FROM_MATCHES: &str =
 /// Matches of the query (with the author filter, the cheap one), counted without touching any
 /// table but the index; and the highest rowid in the index.
 pub(super) fn raw_count(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     first: Option<i64>,
@@ -121,7 +123,7 @@ pub(super) fn raw_count(
 /// Matches counted up to `cap` + 1 at most: enough to know a result set is large without
 /// walking all of it.
 pub(super) fn counted(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     first: Option<i64>,
@@ -146,7 +148,7 @@ pub(super) fn counted(
 }
 
 /// The newest article id in the index.
-pub(super) fn highest_indexed(conn: &mut SqliteConnection) -> QueryResult<i64> {
+pub(super) fn highest_indexed(conn: &mut DbConnection) -> QueryResult<i64> {
     let highest: CountRow =
         diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
             .get_result(conn)?;

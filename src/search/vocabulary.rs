@@ -10,6 +10,7 @@ use super::query::{Clause, ParsedQuery};
 use super::ranking::Filters;
 use super::statement::raw_count;
 use super::words::fold;
+use crate::db::DbConnection;
 use crate::schema::search_vocabulary;
 
 #[derive(Queryable)]
@@ -19,7 +20,7 @@ struct VocabRow {
 }
 
 /// How many published articles use a word.
-pub(super) fn documents_with(conn: &mut SqliteConnection, word: &str) -> QueryResult<i64> {
+pub(super) fn documents_with(conn: &mut DbConnection, word: &str) -> QueryResult<i64> {
     let documents: Option<i32> = search_vocabulary::table
         .find(fold(word))
         .select(search_vocabulary::documents)
@@ -30,7 +31,7 @@ pub(super) fn documents_with(conn: &mut SqliteConnection, word: &str) -> QueryRe
 
 /// Adds (`delta` 1) or takes away (`delta` -1) one article's words from the vocabulary counts.
 pub(super) fn count_words(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     words: &HashSet<String>,
     delta: i32,
 ) -> QueryResult<()> {
@@ -46,15 +47,17 @@ pub(super) fn count_words(
             })
             .collect();
         for chunk in rows.chunks(400) {
-            diesel::insert_into(search_vocabulary::table)
-                .values(chunk)
-                .on_conflict(search_vocabulary::term)
-                .do_update()
-                .set(
-                    search_vocabulary::documents
-                        .eq(search_vocabulary::documents + excluded(search_vocabulary::documents)),
-                )
-                .execute(conn)?;
+            crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+                search_vocabulary::table
+            )
+            .values(chunk)
+            .on_conflict(search_vocabulary::term)
+            .do_update()
+            .set(
+                search_vocabulary::documents
+                    .eq(search_vocabulary::documents + excluded(search_vocabulary::documents)),
+            )
+            .execute(inner))?;
         }
     } else {
         let words: Vec<&String> = words.iter().collect();
@@ -71,7 +74,7 @@ pub(super) fn count_words(
 
 /// The closest word in the index's own vocabulary: same first letter, similar length, at most
 /// one edit for short words and two for longer ones; the most common wins a tie.
-fn closest_word(conn: &mut SqliteConnection, word: &str) -> QueryResult<Option<String>> {
+fn closest_word(conn: &mut DbConnection, word: &str) -> QueryResult<Option<String>> {
     let folded = fold(word);
     let Some(first) = folded.chars().next() else {
         return Ok(None);
@@ -109,7 +112,7 @@ const MAX_CORRECTIONS: usize = 6;
 
 /// "Did you mean …": the query with each word the index does not know replaced by its closest
 /// known word, or None when nothing could be improved.
-pub fn suggestion(conn: &mut SqliteConnection, query: &ParsedQuery) -> QueryResult<Option<String>> {
+pub fn suggestion(conn: &mut DbConnection, query: &ParsedQuery) -> QueryResult<Option<String>> {
     let mut changed = false;
     let mut lookups = 0;
     let mut corrected = Vec::with_capacity(query.clauses.len());

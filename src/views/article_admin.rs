@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::ArticleStatus;
 use crate::schema::{article_authors, articles, sections};
 
@@ -28,7 +29,7 @@ pub struct ArticleRow {
     pub published_at: Option<NaiveDateTime>,
 }
 
-fn filtered(filters: &ArticleFilters) -> articles::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+fn filtered(filters: &ArticleFilters) -> articles::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut query = articles::table.into_boxed();
     if let Some(user_id) = filters.writer {
         query = query.filter(
@@ -62,13 +63,13 @@ fn filtered(filters: &ArticleFilters) -> articles::BoxedQuery<'static, diesel::s
     query
 }
 
-pub fn count(conn: &mut SqliteConnection, filters: &ArticleFilters) -> QueryResult<i64> {
+pub fn count(conn: &mut DbConnection, filters: &ArticleFilters) -> QueryResult<i64> {
     filtered(filters).count().get_result(conn)
 }
 
 /// Most recently changed first.
 pub fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     filters: &ArticleFilters,
     limit: i64,
     offset: i64,

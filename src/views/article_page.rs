@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::Listing;
 use crate::models::{Article, ArticleStatus, Author, Section, Tag, byline};
 use crate::related::{self, Subject};
@@ -40,7 +41,7 @@ pub enum ArticleLookup {
 
 impl ArticlePage {
     pub fn lookup(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         slug: &str,
         most_read: &[i32],
         now: NaiveDateTime,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::ArticleStatus;
 use crate::models::byline::{self, AuthorLink};
 use crate::models::listing::Listing;
@@ -80,7 +81,7 @@ pub struct ArticleCard {
 impl ArticleCard {
     /// One page of a listing, newest first, optionally leaving one article out.
     pub fn list(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         listing: Listing,
         excluding: Option<i32>,
         limit: i64,
@@ -91,7 +92,7 @@ impl ArticleCard {
     }
 
     /// Cards for these articles, in the order given; ids that are not published are skipped.
-    pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResult<Vec<ArticleCard>> {
+    pub fn by_ids(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<ArticleCard>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::{ArticleStatus, daily_views};
 use crate::schema::articles;
 
@@ -46,7 +47,7 @@ pub struct Dashboard {
 }
 
 fn lines(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     status: ArticleStatus,
     soonest_first: bool,
 ) -> QueryResult<Vec<ArticleLine>> {
@@ -66,7 +67,7 @@ fn lines(
     }
 }
 
-fn most_read(conn: &mut SqliteConnection, since: NaiveDate) -> QueryResult<Vec<ReadArticle>> {
+fn most_read(conn: &mut DbConnection, since: NaiveDate) -> QueryResult<Vec<ReadArticle>> {
     let counted = daily_views::most_viewed_with_counts(conn, since, 10)?;
     let ids: Vec<i32> = counted.iter().map(|(id, _)| *id).collect();
     let found: Vec<(i32, String, String)> = articles::table
@@ -87,7 +88,7 @@ fn most_read(conn: &mut SqliteConnection, since: NaiveDate) -> QueryResult<Vec<R
 }
 
 impl Dashboard {
-    pub fn load(conn: &mut SqliteConnection, today: NaiveDate) -> QueryResult<Dashboard> {
+    pub fn load(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<Dashboard> {
         let counts: Vec<(ArticleStatus, i64)> = articles::table
             .group_by(articles::status)
             .select((articles::status, count_star()))

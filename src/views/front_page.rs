@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::models::Listing;
 use crate::models::listing::latest_ids_per_section;
 use crate::views::{ArticleCard, SectionLink};
@@ -26,7 +27,7 @@ pub struct FrontPage {
 
 impl FrontPage {
     pub fn load(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         sections: &[SectionLink],
         most_read_ids: &[i32],
     ) -> QueryResult<FrontPage> {

@@ -1,7 +1,7 @@
 //! The body shared by section, author and tag pages: one page of a listing's cards with its
 //! pagination.
 
-use diesel::SqliteConnection;
+use crate::db::DbConnection;
 
 use crate::error::AppError;
 use crate::models::Listing;
@@ -16,7 +16,7 @@ pub struct ListingPage {
 impl ListingPage {
     /// Page `page` of `listing`, whose first page lives at `path`. A page past the end is 404.
     pub fn load(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         listing: Listing,
         page: i64,
         path: &str,

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::DbConnection;
 use crate::search::{self, Filters, ParsedQuery};
 use crate::views::{ArticleCard, SectionLink};
 
@@ -35,7 +36,7 @@ pub struct SearchResults {
 
 impl SearchResults {
     pub fn load(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         query: &ParsedQuery,
         filters: &Filters,
         sections: &[SectionLink],

@@ -43,7 +43,7 @@ fn two_hundred_readers_and_ten_editors_get_no_errors_and_lose_no_save() {
         },
         |config| {
             config.workers = 2;
-            config.db_pool_size = 8;
+            config.db.size = 8;
         },
     );
     let section = {

@@ -2,13 +2,25 @@
 
 use diesel::{Connection, SqliteConnection};
 use diesel_migrations::MigrationHarness;
+use gazette::db::DbConnection;
 use gazette::db::MIGRATIONS;
+
+fn open(path: &std::path::Path) -> DbConnection {
+    DbConnection::Sqlite(SqliteConnection::establish(path.to_str().unwrap()).unwrap())
+}
+
+fn sqlite(conn: &mut DbConnection) -> &mut SqliteConnection {
+    match conn {
+        DbConnection::Sqlite(inner) => inner,
+        DbConnection::Postgres(_) => unreachable!("opened as SQLite"),
+    }
+}
 
 #[test]
 fn migrations_apply_revert_and_reapply() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.db");
-    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    let mut conn = open(&path);
     let applied = gazette::db::run_migrations(&mut conn).unwrap();
     assert!(applied >= 1);
     assert_eq!(
@@ -16,7 +28,7 @@ fn migrations_apply_revert_and_reapply() {
         0,
         "idempotent"
     );
-    conn.revert_all_migrations(MIGRATIONS).unwrap();
+    sqlite(&mut conn).revert_all_migrations(MIGRATIONS).unwrap();
     assert_eq!(gazette::db::run_migrations(&mut conn).unwrap(), applied);
 }
 
@@ -24,7 +36,7 @@ fn migrations_apply_revert_and_reapply() {
 fn the_demo_fills_only_an_empty_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
-    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    let mut conn = open(&path);
     gazette::db::run_migrations(&mut conn).unwrap();
     assert!(gazette::demo::is_empty(&mut conn).unwrap());
     let count = gazette::demo::seed(&mut conn, chrono::Utc::now().naive_utc()).unwrap();
@@ -39,14 +51,14 @@ fn article_text_moves_to_its_own_table_intact() {
     use diesel::sqlite::Sqlite;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.db");
-    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    let mut conn = open(&path);
     let migrations: Vec<_> = MigrationSource::<Sqlite>::migrations(&MIGRATIONS).unwrap();
     let split = migrations
         .iter()
         .position(|m| m.name().to_string().ends_with("_article_bodies"))
         .expect("the article_bodies migration");
     for _ in 0..split {
-        conn.run_next_migration(MIGRATIONS).unwrap();
+        sqlite(&mut conn).run_next_migration(MIGRATIONS).unwrap();
     }
     diesel::sql_query(
         "INSERT INTO sections (id, name, slug, created_at, updated_at)

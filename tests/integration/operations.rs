@@ -98,7 +98,7 @@ fn a_backup_taken_while_editors_write_checks_clean_and_serves_the_same_pages() {
     let restored = TestApp::with_config(
         |_| {},
         |config| {
-            config.database_path = copy.clone();
+            config.database = gazette::db::Location::Sqlite(copy.clone());
             config.media_dir = folder.join("media");
         },
     );

@@ -58,7 +58,8 @@ fn sqlite_type(declared: &str) -> String {
 
 fn sqlite_columns() -> Columns {
     let dir = tempfile::tempdir().unwrap();
-    let pool = gazette::db::open_pool(&dir.path().join("g.db"), 1).unwrap();
+    let location = gazette::db::Location::Sqlite(dir.path().join("g.db"));
+    let pool = gazette::db::open_pool(&location, Default::default()).unwrap();
     let mut conn = pool.get().unwrap();
     gazette::db::run_migrations(&mut conn).unwrap();
     // The FTS5 index and its shadow tables have no PostgreSQL counterpart (the tsvector

@@ -6,7 +6,7 @@ use gazette::models::{Article, ArticleStatus, Section};
 use crate::support::{Newsroom, Response, TestApp};
 
 fn with_body(
-    conn: &mut diesel::SqliteConnection,
+    conn: &mut gazette::db::DbConnection,
     headline: &str,
     section: &Section,
     authors: &[&gazette::models::Author],

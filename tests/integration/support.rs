@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta, Utc};
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
 use gazette::config::Config;
+use gazette::db::{DbConnection, Location};
 use gazette::models::article::{ArticleInput, HeroImageInput};
 use gazette::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section};
 use scraper::{Html, Selector};
@@ -76,13 +77,13 @@ impl TestApp {
     }
 
     /// An empty database filled by `fixtures` before the server starts.
-    pub fn with(fixtures: impl FnOnce(&mut SqliteConnection)) -> TestApp {
+    pub fn with(fixtures: impl FnOnce(&mut DbConnection)) -> TestApp {
         TestApp::start(false, fixtures, |_| {})
     }
 
     /// Like `with`, with settings changed by `configure`.
     pub fn with_config(
-        fixtures: impl FnOnce(&mut SqliteConnection),
+        fixtures: impl FnOnce(&mut DbConnection),
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         TestApp::start(false, fixtures, configure)
@@ -90,7 +91,7 @@ impl TestApp {
 
     fn start(
         seed_demo: bool,
-        fixtures: impl FnOnce(&mut SqliteConnection),
+        fixtures: impl FnOnce(&mut DbConnection),
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -98,20 +99,24 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let address = listener.local_addr().unwrap();
 
-        let mut config = Config::new(&database_path);
+        let mut config = Config::new(Location::Sqlite(database_path.clone()));
         config.bind = address;
         config.base_url = format!("http://{address}");
         config.seed_demo = seed_demo;
         config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
         config.views_flush_interval = Duration::from_millis(50);
         config.workers = 1;
-        config.db_pool_size = 4;
+        config.db.size = 4;
         config.scheduler_interval = Duration::from_millis(50);
         configure(&mut config);
 
         // Migrate first so fixtures can be written before the navigation is loaded.
         {
-            let pool = gazette::db::open_pool(&database_path, 1).unwrap();
+            let settings = gazette::db::PoolSettings {
+                size: 1,
+                ..Default::default()
+            };
+            let pool = gazette::db::open_pool(&config.database, settings).unwrap();
             let mut conn = pool.get().unwrap();
             gazette::db::run_migrations(&mut conn).unwrap();
             fixtures(&mut conn);
@@ -303,8 +308,10 @@ impl TestApp {
     }
 
     /// A direct connection to the app's database, for changes made behind the site's back.
-    pub fn db(&self) -> SqliteConnection {
-        let mut conn = SqliteConnection::establish(self.database_path.to_str().unwrap()).unwrap();
+    pub fn db(&self) -> DbConnection {
+        let mut conn = DbConnection::Sqlite(
+            diesel::SqliteConnection::establish(self.database_path.to_str().unwrap()).unwrap(),
+        );
         // The server writes too (page views): wait for its lock like the app's own connections.
         conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
             .unwrap();
@@ -320,7 +327,7 @@ pub fn now() -> NaiveDateTime {
 }
 
 impl Newsroom {
-    pub fn section(conn: &mut SqliteConnection, name: &str, slug: &str) -> Section {
+    pub fn section(conn: &mut DbConnection, name: &str, slug: &str) -> Section {
         Section::insert(
             conn,
             &NewSection {
@@ -335,7 +342,7 @@ impl Newsroom {
         .unwrap()
     }
 
-    pub fn author(conn: &mut SqliteConnection, name: &str, slug: &str) -> Author {
+    pub fn author(conn: &mut DbConnection, name: &str, slug: &str) -> Author {
         Author::insert(
             conn,
             &NewAuthor {
@@ -354,7 +361,7 @@ impl Newsroom {
 
     /// A published article, `hours_ago` old.
     pub fn article(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         headline: &str,
         section: &Section,
         authors: &[&Author],
@@ -367,7 +374,7 @@ impl Newsroom {
 
     /// Saves an article as every writer does, through the change path (search index and
     /// related lists follow): a new one when `id` is None.
-    pub fn store(conn: &mut SqliteConnection, id: Option<i32>, input: &ArticleInput) -> Article {
+    pub fn store(conn: &mut DbConnection, id: Option<i32>, input: &ArticleInput) -> Article {
         let mut changes = gazette::changes::ChangeSet::new(now());
         gazette::editorial::store(conn, &mut changes, id, input, now()).unwrap()
     }

@@ -164,8 +164,8 @@ fn a_database_out_of_reach_answers_503_and_healthz_says_so() {
     let app = TestApp::with_config(
         |_| {},
         |config| {
-            config.db_pool_size = 2;
-            config.db_connection_wait = std::time::Duration::from_millis(300);
+            config.db.size = 2;
+            config.db.wait = std::time::Duration::from_millis(300);
             config.page_cache_bytes = 0;
         },
     );
