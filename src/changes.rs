@@ -112,6 +112,9 @@ pub struct ChangeSet<'a> {
     now: NaiveDateTime,
     effects: Effects,
     progress: Option<Progress<'a>>,
+    /// Loading many articles at once: what `ArticleSaved` derives per article waits for the
+    /// `ArchiveLoaded` the loader records at the end.
+    bulk: bool,
 }
 
 impl<'a> ChangeSet<'a> {
@@ -120,6 +123,19 @@ impl<'a> ChangeSet<'a> {
             now,
             effects: Effects::default(),
             progress: None,
+            bulk: false,
+        }
+    }
+
+    /// For loading many articles in one transaction (the demo newsroom, an import): each
+    /// saved article is only noted, and the loader ends with `Change::ArchiveLoaded`, which
+    /// derives everything for the whole archive at once. Per-article upkeep would rewrite the
+    /// same vocabulary and related rows thousands of times in one transaction, which
+    /// PostgreSQL keeps as row versions every later lookup walks through.
+    pub fn bulk(now: NaiveDateTime) -> ChangeSet<'a> {
+        ChangeSet {
+            bulk: true,
+            ..ChangeSet::new(now)
         }
     }
 
@@ -134,6 +150,9 @@ impl<'a> ChangeSet<'a> {
         // What this change touched (the transaction's other changes are already noted).
         let mut dependencies = BTreeSet::new();
         match &change {
+            Change::ArticleSaved { before, after } if self.bulk => {
+                dependencies.extend(article_saved(before.as_ref(), after));
+            }
             Change::ArticleSaved { before, after } => {
                 search::index_article(conn, after.id)?;
                 listing::sync_listed_at(conn, Some(after.id))?;

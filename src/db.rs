@@ -225,12 +225,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
     .map_err(|e| format!("database migration failed: {e}"))?;
     // Keeps the query planner's statistics current (cheap when nothing changed).
     let statistics = match conn {
-        DbConnection::Sqlite(_) => "PRAGMA optimize;",
-        DbConnection::Postgres(_) if applied > 0 => "ANALYZE;",
-        DbConnection::Postgres(_) => "",
+        DbConnection::Sqlite(_) => Some("PRAGMA optimize;"),
+        DbConnection::Postgres(_) if applied > 0 => Some("ANALYZE;"),
+        // PostgreSQL's autovacuum keeps its statistics current.
+        DbConnection::Postgres(_) => None,
     };
-    conn.batch_execute(statistics)
-        .map_err(|e| format!("database statistics: {e}"))?;
+    if let Some(statistics) = statistics {
+        conn.batch_execute(statistics)
+            .map_err(|e| format!("database statistics: {e}"))?;
+    }
     Ok(applied)
 }
 
@@ -314,4 +317,74 @@ macro_rules! on_each_backend {
             $crate::db::DbConnection::Postgres($inner) => $body,
         }
     };
+}
+
+/// Raw SQL is written once with `?` placeholders (SQLite's); PostgreSQL numbers them `$1, $2…`.
+/// The SQL passed here never holds a `?` inside a string literal.
+pub fn sql(conn: &DbConnection, text: &str) -> String {
+    match conn {
+        DbConnection::Sqlite(_) => text.to_string(),
+        DbConnection::Postgres(_) => {
+            let mut numbered = String::with_capacity(text.len() + 16);
+            for (number, piece) in text.split('?').enumerate() {
+                if number > 0 {
+                    numbered.push_str(&format!("${number}"));
+                }
+                numbered.push_str(piece);
+            }
+            numbered
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_names_a_server_and_anything_else_a_file() {
+        assert_eq!(
+            Location::parse("postgres://gazette@db/news"),
+            Location::Postgres("postgres://gazette@db/news".into())
+        );
+        assert!(matches!(
+            Location::parse("postgresql://db/news"),
+            Location::Postgres(_)
+        ));
+        assert_eq!(
+            Location::parse("data/gazette.db"),
+            Location::Sqlite("data/gazette.db".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite://data/g.db"),
+            Location::Sqlite("data/g.db".into())
+        );
+    }
+
+    #[test]
+    fn a_password_never_reaches_the_logs() {
+        let shown = Location::parse("postgres://gazette:s3cret@db:5432/news").to_string();
+        assert_eq!(shown, "postgres://gazette:***@db:5432/news");
+        assert_eq!(
+            Location::parse("postgres://gazette@db/news").to_string(),
+            "postgres://gazette@db/news"
+        );
+    }
+
+    #[test]
+    fn the_connect_timeout_joins_the_url_unless_given() {
+        let five = Duration::from_secs(5);
+        assert_eq!(
+            with_connect_timeout("postgres://db/news", five),
+            "postgres://db/news?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://db/news?sslmode=require", five),
+            "postgres://db/news?sslmode=require&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://db/news?connect_timeout=2", five),
+            "postgres://db/news?connect_timeout=2"
+        );
+    }
 }

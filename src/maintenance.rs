@@ -40,7 +40,7 @@ pub fn backup(conn: &mut DbConnection, media_dir: &Path, folder: &Path) -> Resul
     let target = database
         .to_str()
         .ok_or_else(|| format!("{} is not valid UTF-8", database.display()))?;
-    diesel::sql_query("VACUUM INTO ?")
+    diesel::sql_query(crate::db::sql(conn, "VACUUM INTO ?"))
         .bind::<Text, _>(target)
         .execute(conn)
         .map_err(|e| format!("database copy failed: {e}"))?;
@@ -92,7 +92,9 @@ struct Count {
 }
 
 fn count(conn: &mut DbConnection, sql: &str) -> QueryResult<i64> {
-    Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
+    Ok(diesel::sql_query(crate::db::sql(conn, sql))
+        .get_result::<Count>(conn)?
+        .n)
 }
 
 /// Checks the database: SQLite's own integrity and foreign keys, the search index against the

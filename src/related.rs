@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Integer, Timestamp};
+use diesel::sql_types::{BigInt, Integer};
 
 use crate::db::DbConnection;
 use crate::models::Listing;
@@ -28,10 +28,13 @@ fn published_in_list(
     list_table: &str,
     article_id: i32,
 ) -> QueryResult<Vec<i32>> {
-    Ok(diesel::sql_query(format!(
-        "SELECT l.related_id AS id FROM {list_table} l
+    Ok(diesel::sql_query(crate::db::sql(
+        conn,
+        &format!(
+            "SELECT l.related_id AS id FROM {list_table} l
          JOIN articles a ON a.id = l.related_id AND a.status = 'published'
          WHERE l.article_id = ? ORDER BY l.position"
+        ),
     ))
     .bind::<Integer, _>(article_id)
     .load::<IdRow>(conn)?
@@ -127,16 +130,22 @@ pub fn fill_missing(
     }
     const MISSING: &str = "FROM articles a WHERE a.status = 'published'
          AND NOT EXISTS (SELECT 1 FROM article_related r WHERE r.article_id = a.id)";
-    let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {MISSING}"))
-        .get_result::<Count>(conn)?
-        .n as u64;
+    let total = diesel::sql_query(crate::db::sql(
+        conn,
+        &format!("SELECT COUNT(*) AS n {MISSING}"),
+    ))
+    .get_result::<Count>(conn)?
+    .n as u64;
     let mut done = 0u64;
     let mut after_id = 0;
     let mut tag_counts = TagCounts::default();
     loop {
-        let batch: Vec<SubjectRow> = diesel::sql_query(format!(
-            "SELECT a.id AS id, a.section_id AS section_id {MISSING} AND a.id > ?
+        let batch: Vec<SubjectRow> = diesel::sql_query(crate::db::sql(
+            conn,
+            &format!(
+                "SELECT a.id AS id, a.section_id AS section_id {MISSING} AND a.id > ?
              ORDER BY a.id LIMIT ?"
+            ),
         ))
         .bind::<Integer, _>(after_id)
         .bind::<BigInt, _>(BATCH)
@@ -191,9 +200,9 @@ pub fn refresh_after_save(
         return Ok(());
     }
     let placeholders = vec!["?"; neighbours.len()].join(", ");
-    let mut query = diesel::sql_query(format!(
+    let mut query = diesel::sql_query(crate::db::sql(conn, &format!(
         "SELECT id, section_id FROM articles WHERE status = 'published' AND id IN ({placeholders})"
-    ))
+    )))
     .into_boxed();
     for id in &neighbours {
         query = query.bind::<Integer, _>(*id);
@@ -272,13 +281,10 @@ struct TagRow {
     articles: i64,
 }
 
-#[derive(QueryableByName)]
-struct CandidateRow {
-    #[diesel(sql_type = Integer)]
+/// A published article competing for a place in a list.
+struct Candidate {
     id: i32,
-    #[diesel(sql_type = Integer)]
     section_id: i32,
-    #[diesel(sql_type = Double)]
     age_days: f64,
 }
 
@@ -311,18 +317,20 @@ pub fn compute(
         tags.push(TagRow { tag_id, articles });
     }
     // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
-    let total: i64 =
-        diesel::sql_query("SELECT COALESCE(MAX(id), 1) AS articles, 0 AS tag_id FROM articles")
-            .get_result::<TagRow>(conn)?
-            .articles
-            .max(1);
+    let total: i64 = diesel::sql_query(
+        "SELECT CAST(COALESCE(MAX(id), 1) AS BIGINT) AS articles, 0 AS tag_id FROM articles",
+    )
+    .get_result::<TagRow>(conn)?
+    .articles
+    .max(1);
     let mut tag_score: HashMap<i32, f64> = HashMap::new();
     for tag in &tags {
         let weight = (1.0 + total as f64 / tag.articles.max(1) as f64).ln();
-        let sharing: Vec<IdRow> = diesel::sql_query(
+        let sharing: Vec<IdRow> = diesel::sql_query(crate::db::sql(
+            conn,
             "SELECT article_id AS id FROM article_tags
              WHERE tag_id = ? AND article_id <> ? ORDER BY article_id DESC LIMIT ?",
-        )
+        ))
         .bind::<Integer, _>(tag.tag_id)
         .bind::<Integer, _>(subject.id)
         .bind::<BigInt, _>(PER_TAG_CANDIDATES)
@@ -409,19 +417,23 @@ fn published_candidates(
     conn: &mut DbConnection,
     ids: &[i32],
     now: NaiveDateTime,
-) -> QueryResult<Vec<CandidateRow>> {
+) -> QueryResult<Vec<Candidate>> {
+    use crate::models::ArticleStatus;
+    use crate::schema::articles;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; ids.len()].join(", ");
-    let mut query = diesel::sql_query(format!(
-        "SELECT id, section_id, (julianday(?) - julianday(published_at)) AS age_days
-         FROM articles WHERE status = 'published' AND id IN ({placeholders})"
-    ))
-    .into_boxed()
-    .bind::<Timestamp, _>(now);
-    for id in ids {
-        query = query.bind::<Integer, _>(*id);
-    }
-    query.load(conn)
+    let rows: Vec<(i32, i32, Option<NaiveDateTime>)> = articles::table
+        .filter(articles::status.eq(ArticleStatus::Published))
+        .filter(articles::id.eq_any(ids))
+        .select((articles::id, articles::section_id, articles::published_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, section_id, published_at)| Candidate {
+            id,
+            section_id,
+            age_days: published_at.map_or(0.0, |at| (now - at).num_seconds() as f64 / 86_400.0),
+        })
+        .collect())
 }

@@ -6,7 +6,7 @@ mod newsroom;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use crate::changes::ChangeSet;
+use crate::changes::{Change, ChangeSet};
 use crate::db::DbConnection;
 use crate::editorial;
 use crate::models::article::{ArticleInput, HeroImageInput};
@@ -39,11 +39,11 @@ pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
 }
 
 /// Loads the demo newsroom in one transaction, with publication dates spread over the months
-/// before `now`. Returns the number of articles created. Each article goes through the change
-/// path as the editor's saves do (it runs before the server caches any page, so the effects
-/// outside the database are dropped).
+/// before `now`. Returns the number of articles created. The articles are saved as the
+/// editor's saves are, through the change path as one bulk load (it runs before the server
+/// caches any page, so the effects outside the database are dropped).
 pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    let mut changes = ChangeSet::new(now);
+    let mut changes = ChangeSet::bulk(now);
     crate::db::write_transaction(conn, |conn| {
         let mut section_ids = Vec::new();
         for (position, section) in SECTIONS.iter().enumerate() {
@@ -102,6 +102,7 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
                 input.published_at.unwrap_or(now),
             )?;
         }
+        changes.record(conn, Change::ArchiveLoaded)?;
         Ok(ARTICLES.len())
     })
 }

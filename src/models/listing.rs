@@ -185,12 +185,15 @@ pub fn sync_listed_at(conn: &mut DbConnection, article_id: Option<i32>) -> Query
         );
         match article_id {
             Some(id) => {
-                diesel::sql_query(format!("{listed} WHERE article_id = ?"))
-                    .bind::<Integer, _>(id)
-                    .execute(conn)?;
+                diesel::sql_query(crate::db::sql(
+                    conn,
+                    &format!("{listed} WHERE article_id = ?"),
+                ))
+                .bind::<Integer, _>(id)
+                .execute(conn)?;
             }
             None => {
-                diesel::sql_query(listed).execute(conn)?;
+                diesel::sql_query(crate::db::sql(conn, &listed)).execute(conn)?;
             }
         }
     }
@@ -218,9 +221,9 @@ pub fn latest_ids_per_section(
     }
     let one_section = "SELECT * FROM (SELECT section_id, id FROM articles
                         WHERE section_id = ? AND status = 'published'
-                        ORDER BY published_at DESC, id DESC LIMIT ?)";
+                        ORDER BY published_at DESC, id DESC LIMIT ?) AS newest";
     let sql = vec![one_section; section_ids.len()].join(" UNION ALL ");
-    let mut query = diesel::sql_query(sql).into_boxed();
+    let mut query = diesel::sql_query(crate::db::sql(conn, &sql)).into_boxed();
     for section_id in section_ids {
         query = query
             .bind::<Integer, _>(*section_id)

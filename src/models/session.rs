@@ -188,7 +188,8 @@ impl Throttle {
     ) -> QueryResult<()> {
         crate::db::write_transaction(conn, |conn| {
             for (key, free) in keys.with_allowances() {
-                let counted: Counted = diesel::sql_query(
+                let counted: Counted = diesel::sql_query(crate::db::sql(
+                    conn,
                     "INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until)
                      VALUES (?, 1, ?, NULL)
                      ON CONFLICT (key) DO UPDATE SET
@@ -196,7 +197,7 @@ impl Throttle {
                                        ELSE login_throttle.failures + 1 END,
                        last_failure_at = excluded.last_failure_at
                      RETURNING failures",
-                )
+                ))
                 .bind::<diesel::sql_types::Text, _>(key)
                 .bind::<diesel::sql_types::Timestamp, _>(now)
                 .bind::<diesel::sql_types::Timestamp, _>(now - FORGET_AFTER)

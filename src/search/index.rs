@@ -162,11 +162,11 @@ fn store(
     Ok(())
 }
 
-/// Takes an article out of the index (an external-content index forgets a row through the
-/// 'delete' command with the values it indexed).
+/// Takes an article out of the index.
 fn remove_from_index(conn: &mut DbConnection, article_id: i32) -> QueryResult<()> {
-    let old_text: Option<String> = diesel::sql_query(format!(
-        "SELECT {WORDS_TEXT} AS text FROM article_search_content WHERE rowid = ?"
+    let old_text: Option<String> = diesel::sql_query(crate::db::sql(
+        conn,
+        &format!("SELECT {WORDS_TEXT} AS text FROM article_search_content WHERE rowid = ?"),
     ))
     .bind::<Integer, _>(article_id)
     .load::<TextRow>(conn)?
@@ -176,14 +176,47 @@ fn remove_from_index(conn: &mut DbConnection, article_id: i32) -> QueryResult<()
     if let Some(text) = old_text {
         count_words(conn, &vocabulary_of(&text), -1)?;
     }
-    diesel::sql_query(format!(
-        "INSERT INTO article_search (article_search, rowid, {COLUMNS})
-         SELECT 'delete', rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
-    ))
-    .bind::<Integer, _>(article_id)
-    .execute(conn)?;
+    fts5_row(conn, Fts5Row::Forget, article_id)?;
     diesel::delete(article_search_content::table.find(article_id)).execute(conn)?;
     diesel::delete(article_search_facets::table.find(article_id)).execute(conn)?;
+    Ok(())
+}
+
+/// What to do with an article's row in SQLite's FTS5 index.
+enum Fts5Row {
+    Add,
+    /// An external-content index forgets a row through the 'delete' command, given the
+    /// values it indexed.
+    Forget,
+}
+
+/// Adds or forgets an article's row in SQLite's FTS5 index, which keeps its own copy of the
+/// words. PostgreSQL's search document is a generated column of the content row: storing or
+/// deleting that row is all there is to do.
+fn fts5_row(conn: &mut DbConnection, what: Fts5Row, article_id: i32) -> QueryResult<()> {
+    if let DbConnection::Sqlite(_) = conn {
+        let (command_column, command) = match what {
+            Fts5Row::Add => ("", ""),
+            Fts5Row::Forget => ("article_search, ", "'delete', "),
+        };
+        diesel::sql_query(format!(
+            "INSERT INTO article_search ({command_column}rowid, {COLUMNS})
+             SELECT {command}rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
+        ))
+        .bind::<Integer, _>(article_id)
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// An FTS5 maintenance command ('rebuild', 'optimize', …); nothing to do on PostgreSQL.
+fn fts5_command(conn: &mut DbConnection, command: &str) -> QueryResult<()> {
+    if let DbConnection::Sqlite(_) = conn {
+        diesel::sql_query(format!(
+            "INSERT INTO article_search (article_search) VALUES ('{command}')"
+        ))
+        .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -203,12 +236,7 @@ pub fn index_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<()
         .flat_map(|(document, _)| vocabulary_of(&document.text()))
         .collect();
     store(conn, documents)?;
-    diesel::sql_query(format!(
-        "INSERT INTO article_search (rowid, {COLUMNS})
-         SELECT rowid, {COLUMNS} FROM article_search_content WHERE rowid = ?"
-    ))
-    .bind::<Integer, _>(article_id)
-    .execute(conn)?;
+    fts5_row(conn, Fts5Row::Add, article_id)?;
     count_words(conn, &words, 1)
 }
 
@@ -233,8 +261,7 @@ pub fn rebuild(conn: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> Q
             diesel::sql_query("SELECT COUNT(*) AS n FROM articles WHERE status = 'published'")
                 .get_result(conn)?;
         let total = total.n as u64;
-        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('delete-all')")
-            .execute(conn)?;
+        fts5_command(conn, "delete-all")?;
         diesel::delete(search_vocabulary::table).execute(conn)?;
         diesel::delete(article_search_content::table).execute(conn)?;
         diesel::delete(article_search_facets::table).execute(conn)?;
@@ -255,11 +282,9 @@ pub fn rebuild(conn: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> Q
             store(conn, documents)?;
             progress(done, total);
         }
-        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('rebuild')")
-            .execute(conn)?;
+        fts5_command(conn, "rebuild")?;
         // One merged segment: every query then reads one b-tree per term instead of several.
-        diesel::sql_query("INSERT INTO article_search (article_search) VALUES ('optimize')")
-            .execute(conn)?;
+        fts5_command(conn, "optimize")?;
         let rows: Vec<_> = vocabulary
             .iter()
             .map(|(term, documents)| {
@@ -278,7 +303,11 @@ pub fn rebuild(conn: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> Q
             .execute(inner))?;
         }
         // Fresh statistics, so the query planner knows the new sizes.
-        diesel::sql_query("PRAGMA optimize").execute(conn)?;
+        let statistics = match conn {
+            DbConnection::Sqlite(_) => "PRAGMA optimize",
+            DbConnection::Postgres(_) => "ANALYZE article_search_content, search_vocabulary",
+        };
+        diesel::sql_query(statistics).execute(conn)?;
         Ok(done)
     })
 }

@@ -31,6 +31,9 @@ pub use vocabulary::suggestion;
 
 /// Column weights for bm25: headline, dek, body, tags, authors.
 pub(super) const RANK_WEIGHTS: &str = "10.0, 4.0, 1.0, 3.0, 2.0";
+/// The same for PostgreSQL's ts_rank_cd, by weight class {D, C, B, A}: tags and authors (D),
+/// body (C), dek (B), headline (A), scaled so the headline is 1.
+pub(super) const TSVECTOR_WEIGHTS: &str = "{0.25, 0.1, 0.4, 1.0}";
 
 #[derive(QueryableByName)]
 pub(super) struct IdRow {

@@ -112,6 +112,22 @@ impl ParsedQuery {
             .join(" AND ")
     }
 
+    /// The same query for PostgreSQL's `to_tsquery('english', …)`: words, prefixes (`:*`),
+    /// alternatives (`|`) and phrases (`<->`), all required (`&`). Every word is letters and
+    /// digits only (see `words_of`), so none can be tsquery syntax.
+    pub(super) fn to_tsquery(&self) -> String {
+        self.clauses
+            .iter()
+            .map(|clause| match clause {
+                Clause::Word(w) => w.clone(),
+                Clause::Prefix(w) => format!("{w}:*"),
+                Clause::Completions { words, .. } => format!("({})", words.join(" | ")),
+                Clause::Phrase(words) => format!("({})", words.join(" <-> ")),
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
     /// The query as a reader would type it, for links and suggestions.
     pub(super) fn display(clauses: &[Clause]) -> String {
         clauses

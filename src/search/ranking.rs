@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
 use super::query::ParsedQuery;
-use super::statement::{Bind, FROM_MATCHES, Statement, counted, highest_indexed};
-use super::{IdRow, RANK_WEIGHTS, julian_day_time};
+use super::statement::{Bind, Engine, Statement, counted, highest_indexed};
+use super::{IdRow, RANK_WEIGHTS, TSVECTOR_WEIGHTS, julian_day_time};
 
 use crate::db::DbConnection;
 
@@ -87,9 +87,13 @@ fn section_counts(
     filters: &Filters,
     first: Option<i64>,
 ) -> QueryResult<Vec<(i32, i64)>> {
-    let mut statement = Statement::new("SELECT f.section_id AS section_id, COUNT(*) AS hits");
+    let engine = Engine::of(conn);
+    let mut statement = Statement::new(
+        engine,
+        "SELECT f.section_id AS section_id, COUNT(*) AS hits",
+    );
     statement
-        .push(FROM_MATCHES, None)
+        .push(engine.matches_joined_to_facets(), None)
         .matching(query, filters)
         .newer_than(first);
     statement.push(" GROUP BY f.section_id", None);
@@ -109,20 +113,32 @@ fn ranked_ids(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<i32>> {
-    let mut statement = Statement::new("SELECT s.rowid AS id");
+    let engine = Engine::of(conn);
+    let mut statement = Statement::new(engine, "SELECT s.rowid AS id");
     statement
-        .push(FROM_MATCHES, None)
+        .push(engine.matches_joined_to_facets(), None)
         .matching(query, filters)
         .newer_than(first)
         .in_section(filters.section_id);
-    statement.push(
-        &format!(
+    // The same recency boost on either engine: up to 30% for today, fading over a month.
+    let order = match engine {
+        // bm25 is negative, best first: the boost makes a good match more negative.
+        Engine::Fts5 => format!(
             " ORDER BY bm25(article_search, {RANK_WEIGHTS})
                  * (1.0 + 0.3 / (1.0 + max(0.0, ? - f.published_day) / 30.0))
                LIMIT ? OFFSET ?"
         ),
-        Some(Bind::Real(julian_day_time(now))),
-    );
+        Engine::Tsvector => {
+            statement.binds.push(Bind::Text(query.to_tsquery()));
+            format!(
+                " ORDER BY ts_rank_cd('{TSVECTOR_WEIGHTS}', s.document, to_tsquery('english', ?))
+                 * (1.0 + 0.3 / (1.0 + GREATEST(0.0, ? - f.published_day) / 30.0)) DESC,
+                 s.rowid DESC
+               LIMIT ? OFFSET ?"
+            )
+        }
+    };
+    statement.push(&order, Some(Bind::Real(julian_day_time(now))));
     statement.binds.push(Bind::Big(limit));
     statement.binds.push(Bind::Big(offset));
     Ok(statement
@@ -142,10 +158,18 @@ fn exact_headline(
     if headline.is_empty() {
         return Ok(None);
     }
+    let headline_is = match Engine::of(conn) {
+        Engine::Fts5 => "s.headline = ? COLLATE NOCASE",
+        // Served by the index on lower(headline).
+        Engine::Tsvector => "lower(s.headline) = lower(?)",
+    };
     let mut statement = Statement::new(
-        "SELECT s.rowid AS id FROM article_search_content s
-         JOIN article_search_facets f ON f.rowid = s.rowid
-         WHERE s.headline = ? COLLATE NOCASE",
+        Engine::of(conn),
+        &format!(
+            "SELECT s.rowid AS id FROM article_search_content s
+             JOIN article_search_facets f ON f.rowid = s.rowid
+             WHERE {headline_is}"
+        ),
     );
     statement.binds.push(Bind::Text(headline.to_string()));
     statement
@@ -269,14 +293,26 @@ pub fn search(
     // One short query per hit: FTS5 seeks straight to a rowid, where a `rowid IN (…)` list
     // would make it walk every match of the query.
     let mut snippets = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let rows: Vec<SnippetRow> = diesel::sql_query(
+    let (sql, text_query) = match Engine::of(conn) {
+        Engine::Fts5 => (
             "SELECT rowid AS id, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
              FROM article_search WHERE article_search MATCH ? AND rowid = ?",
-        )
-        .bind::<Text, _>(query.to_fts())
-        .bind::<Integer, _>(*id)
-        .load(conn)?;
+            query.to_fts(),
+        ),
+        // ts_headline marks the words the query matched after stemming, as FTS5 marks tokens.
+        Engine::Tsvector => (
+            "SELECT rowid AS id, ts_headline('english', body, to_tsquery('english', $1),
+                 'StartSel=' || chr(2) || ', StopSel=' || chr(3)
+                 || ', MaxWords=30, MinWords=15, MaxFragments=1, FragmentDelimiter=…') AS snippet
+             FROM article_search_content WHERE rowid = $2",
+            query.to_tsquery(),
+        ),
+    };
+    for id in &ids {
+        let rows: Vec<SnippetRow> = diesel::sql_query(sql)
+            .bind::<Text, _>(&text_query)
+            .bind::<Integer, _>(*id)
+            .load(conn)?;
         snippets.extend(rows);
     }
     let hits = ids

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Text};
 
+use super::statement::Engine;
 use super::vocabulary::documents_with;
 use super::words::{is_stopword, words_of};
 use super::{CountRow, RANK_WEIGHTS, TextRow};
@@ -33,10 +34,11 @@ pub fn similar_by_text(
     /// a millisecond at any archive size.
     const MATCH_BUDGET: f64 = 1_000.0;
     const CANDIDATE_WORDS: usize = 24;
-    let text: Vec<TextRow> = diesel::sql_query(
+    let text: Vec<TextRow> = diesel::sql_query(crate::db::sql(
+        conn,
         "SELECT headline || ' ' || headline || ' ' || dek || ' ' || body AS text
          FROM article_search_content WHERE rowid = ?",
-    )
+    ))
     .bind::<Integer, _>(article_id)
     .load(conn)?;
     let Some(text) = text.into_iter().next().and_then(|r| r.text) else {
@@ -55,9 +57,10 @@ pub fn similar_by_text(
     frequent.truncate(CANDIDATE_WORDS);
 
     // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
-    let total: CountRow =
-        diesel::sql_query("SELECT COALESCE(MAX(rowid), 1) AS n FROM article_search_content")
-            .get_result(conn)?;
+    let total: CountRow = diesel::sql_query(
+        "SELECT CAST(COALESCE(MAX(rowid), 1) AS BIGINT) AS n FROM article_search_content",
+    )
+    .get_result(conn)?;
     let total = total.n.max(1) as f64;
     let mut weighted = Vec::with_capacity(frequent.len());
     for (word, count) in frequent {
@@ -83,22 +86,36 @@ pub fn similar_by_text(
     if weighted.is_empty() {
         return Ok(Vec::new());
     }
-    let fts = format!(
-        "{{headline dek body}} : ({})",
-        weighted
-            .iter()
-            .map(|(_, w, _)| format!("\"{w}\""))
-            .collect::<Vec<_>>()
-            .join(" OR ")
-    );
-    let rows: Vec<ScoredRow> = diesel::sql_query(format!(
-        "SELECT rowid AS id, -bm25(article_search, {RANK_WEIGHTS}) AS score
-         FROM article_search WHERE article_search MATCH ? AND rowid <> ?
-         ORDER BY bm25(article_search, {RANK_WEIGHTS}) LIMIT ?"
-    ))
-    .bind::<Text, _>(fts)
-    .bind::<Integer, _>(article_id)
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
+    let words = weighted.iter().map(|(_, w, _)| w.as_str());
+    let rows: Vec<ScoredRow> = match Engine::of(conn) {
+        Engine::Fts5 => {
+            let any = words
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            diesel::sql_query(format!(
+                "SELECT rowid AS id, -bm25(article_search, {RANK_WEIGHTS}) AS score
+                 FROM article_search WHERE article_search MATCH ? AND rowid <> ?
+                 ORDER BY bm25(article_search, {RANK_WEIGHTS}) LIMIT ?"
+            ))
+            .bind::<Text, _>(format!("{{headline dek body}} : ({any})"))
+            .bind::<Integer, _>(article_id)
+            .bind::<BigInt, _>(limit)
+            .load(conn)?
+        }
+        // Tags and authors (weight class D) do not count here, as FTS5 leaves their columns out.
+        Engine::Tsvector => diesel::sql_query(
+            "SELECT rowid AS id,
+                    CAST(ts_rank_cd('{0, 0.1, 0.4, 1.0}', document, to_tsquery('english', $1))
+                         AS DOUBLE PRECISION) AS score
+             FROM article_search_content
+             WHERE document @@ to_tsquery('english', $1) AND rowid <> $2
+             ORDER BY score DESC, rowid DESC LIMIT $3",
+        )
+        .bind::<Text, _>(words.collect::<Vec<_>>().join(" | "))
+        .bind::<Integer, _>(article_id)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?,
+    };
     Ok(rows.into_iter().map(|r| (r.id, r.score)).collect())
 }

@@ -18,15 +18,57 @@ pub(super) enum Bind {
     Big(i64),
 }
 
+/// Which full-text engine a statement is for: SQLite's FTS5 table `article_search`, or
+/// PostgreSQL's weighted `tsvector` column `article_search_content.document` (GIN-indexed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    Fts5,
+    Tsvector,
+}
+
+impl Engine {
+    pub(super) fn of(conn: &DbConnection) -> Engine {
+        match conn {
+            DbConnection::Sqlite(_) => Engine::Fts5,
+            DbConnection::Postgres(_) => Engine::Tsvector,
+        }
+    }
+
+    /// The index joined to its facets, as `s` and `f`.
+    pub(super) fn matches_joined_to_facets(self) -> &'static str {
+        match self {
+            Engine::Fts5 => {
+                " FROM article_search s JOIN article_search_facets f ON f.rowid = s.rowid"
+            }
+            Engine::Tsvector => {
+                " FROM article_search_content s JOIN article_search_facets f ON f.rowid = s.rowid"
+            }
+        }
+    }
+
+    /// The condition that `s` matches the query bound to the one placeholder, and its value.
+    pub(super) fn matches(self, query: &ParsedQuery) -> (&'static str, Bind) {
+        match self {
+            Engine::Fts5 => (" WHERE article_search MATCH ?", Bind::Text(query.to_fts())),
+            Engine::Tsvector => (
+                " WHERE s.document @@ to_tsquery('english', ?)",
+                Bind::Text(query.to_tsquery()),
+            ),
+        }
+    }
+}
+
 /// A SQL statement and its bind values in order, built up clause by clause.
 pub(super) struct Statement {
+    pub(super) engine: Engine,
     sql: String,
     pub(super) binds: Vec<Bind>,
 }
 
 impl Statement {
-    pub(super) fn new(sql: &str) -> Statement {
+    pub(super) fn new(engine: Engine, sql: &str) -> Statement {
         Statement {
+            engine,
             sql: sql.to_string(),
             binds: Vec::new(),
         }
@@ -42,7 +84,7 @@ impl Statement {
     where
         U: QueryableByName<crate::db::MultiBackend> + 'static,
     {
-        let mut query = diesel::sql_query(self.sql.clone()).into_boxed();
+        let mut query = diesel::sql_query(crate::db::sql(conn, &self.sql)).into_boxed();
         for bind in &self.binds {
             query = match bind {
                 Bind::Text(v) => query.bind::<Text, _>(v.clone()),
@@ -56,10 +98,8 @@ impl Statement {
 
     /// Adds the match and every filter but the section.
     pub(super) fn matching(&mut self, query: &ParsedQuery, filters: &Filters) -> &mut Statement {
-        self.push(
-            " WHERE article_search MATCH ?",
-            Some(Bind::Text(query.to_fts())),
-        );
+        let (condition, bind) = self.engine.matches(query);
+        self.push(condition, Some(bind));
         self.author_and_dates(filters)
     }
 
@@ -106,9 +146,6 @@ impl Statement {
     }
 }
 
-pub(super) const FROM_MATCHES: &str =
-    " FROM article_search s JOIN article_search_facets f ON f.rowid = s.rowid";
-
 /// Matches of the query (with the author filter, the cheap one), counted without touching any
 /// table but the index; and the highest rowid in the index.
 pub(super) fn raw_count(
@@ -129,16 +166,21 @@ pub(super) fn counted(
     first: Option<i64>,
     cap: Option<i64>,
 ) -> QueryResult<i64> {
-    let mut statement =
-        Statement::new("SELECT COUNT(*) AS n FROM (SELECT s.rowid FROM article_search s");
-    statement.push(
-        " WHERE article_search MATCH ?",
-        Some(Bind::Text(query.to_fts())),
+    let engine = Engine::of(conn);
+    let index = match engine {
+        Engine::Fts5 => "article_search",
+        Engine::Tsvector => "article_search_content",
+    };
+    let mut statement = Statement::new(
+        engine,
+        &format!("SELECT COUNT(*) AS n FROM (SELECT s.rowid FROM {index} s"),
     );
+    let (condition, bind) = engine.matches(query);
+    statement.push(condition, Some(bind));
     statement.by_author(filters.author_id).newer_than(first);
     match cap {
-        Some(cap) => statement.push(" LIMIT ?)", Some(Bind::Big(cap + 1))),
-        None => statement.push(")", None),
+        Some(cap) => statement.push(" LIMIT ?) AS matches", Some(Bind::Big(cap + 1))),
+        None => statement.push(") AS matches", None),
     };
     Ok(statement
         .load::<CountRow>(conn)?
@@ -149,8 +191,9 @@ pub(super) fn counted(
 
 /// The newest article id in the index.
 pub(super) fn highest_indexed(conn: &mut DbConnection) -> QueryResult<i64> {
-    let highest: CountRow =
-        diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS n FROM article_search_facets")
-            .get_result(conn)?;
+    let highest: CountRow = diesel::sql_query(
+        "SELECT CAST(COALESCE(MAX(rowid), 0) AS BIGINT) AS n FROM article_search_facets",
+    )
+    .get_result(conn)?;
     Ok(highest.n)
 }
