@@ -257,12 +257,18 @@ where
     .map_err(AppError::internal)?
 }
 
-/// Runs `work` in a write transaction; nested calls become savepoints inside it.
+/// Runs `work` in a write transaction; nested calls become savepoints inside it. Write
+/// transactions run one at a time, on either backend.
 ///
 /// On SQLite the outermost one starts with `BEGIN IMMEDIATE`, taking the write lock up front: a
 /// deferred transaction that reads and then writes fails at once with "database is locked" if
-/// another connection wrote in between, whatever the busy timeout. PostgreSQL locks rows as
-/// they are written, so a plain `BEGIN` serves.
+/// another connection wrote in between, whatever the busy timeout.
+///
+/// On PostgreSQL it takes one transaction-scoped advisory lock, shared by every app server.
+/// What a save derives (vocabulary counts, related lists, sitemap dates, find-or-create tags)
+/// reads and rewrites rows other saves touch too; run side by side, such transactions
+/// deadlock or create a tag twice. A newsroom's saves are few and short, and SQLite runs them
+/// one at a time as well; readers never wait for this lock.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -280,7 +286,20 @@ where
         }
         _ => Manager::begin_transaction(conn)?,
     }
-    match work(conn) {
+    let locked = match conn {
+        DbConnection::Postgres(inner) if !nested => {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
+                .execute(inner)
+                .map(|_| ())
+        }
+        _ => Ok(()),
+    };
+    let outcome = match locked {
+        Ok(()) => work(conn),
+        Err(error) => Err(E::from(error)),
+    };
+    match outcome {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
             Ok(value)
@@ -294,6 +313,10 @@ where
         }
     }
 }
+
+/// The advisory lock key that makes PostgreSQL write transactions take turns (any fixed
+/// number no other application on the database uses; this one spells "GAZT").
+pub const WRITER_LOCK: i64 = 0x4741_5A54;
 
 /// True when the database answers a query now (for `/healthz`).
 pub async fn answers(pool: &DbPool) -> bool {

@@ -98,6 +98,26 @@ impl From<diesel::result::Error> for AppError {
             {
                 AppError::Unavailable(info.message().to_string())
             }
+            // PostgreSQL text cannot hold a NUL character (SQLite stores it). Such input can
+            // only be typed on purpose: it matches nothing and is not stored.
+            diesel::result::Error::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence")
+                    && info.message().contains("0x00") =>
+            {
+                AppError::BadRequest(
+                    "The request holds a NUL character, which no text here can contain.".into(),
+                )
+            }
+            // PostgreSQL cancelled a statement past the statement timeout, or lost the
+            // connection: worth retrying shortly, like a busy SQLite.
+            diesel::result::Error::DatabaseError(_, info)
+                if info
+                    .message()
+                    .contains("canceling statement due to statement timeout")
+                    || info.message().contains("server closed the connection") =>
+            {
+                AppError::Unavailable(info.message().to_string())
+            }
             other => AppError::internal(other),
         }
     }

@@ -6,4 +6,6 @@ DROP FUNCTION gazette_article_leaves_search();
 DROP TABLE search_vocabulary;
 DROP TABLE article_search_facets;
 DROP TABLE article_search_content;
+DROP TEXT SEARCH CONFIGURATION gazette_english;
+DROP TEXT SEARCH DICTIONARY gazette_english_stem;
 DROP FUNCTION gazette_unaccent(text);

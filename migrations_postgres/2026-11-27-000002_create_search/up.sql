@@ -2,6 +2,9 @@
 -- and the facets; instead of an FTS5 index, the text row carries a weighted tsvector (headline
 -- A, standfirst B, body C, tags and authors D; English stemming over unaccented text) with a
 -- GIN index.
+--
+-- (Amended on 2026-12-01, before any server ran on PostgreSQL: the `gazette_english`
+-- configuration replaced 'english', which drops stopwords from the index.)
 
 CREATE EXTENSION IF NOT EXISTS unaccent;
 -- unaccent() is only STABLE (its dictionary could change); an index needs IMMUTABLE, so the
@@ -9,6 +12,15 @@ CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE FUNCTION gazette_unaccent(text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
+
+-- English stemming that keeps every word, as SQLite's porter tokenizer does: a search for
+-- "the" or the phrase "the who" must find what it finds there. (The 'english' configuration
+-- drops stopwords; the reader's query parser already leaves them out when other words remain.)
+CREATE TEXT SEARCH DICTIONARY gazette_english_stem (TEMPLATE = snowball, LANGUAGE = english);
+CREATE TEXT SEARCH CONFIGURATION gazette_english (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION gazette_english
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
+    WITH gazette_english_stem;
 
 CREATE TABLE article_search_content (
     rowid INTEGER PRIMARY KEY,
@@ -18,10 +30,10 @@ CREATE TABLE article_search_content (
     tags TEXT NOT NULL,
     authors TEXT NOT NULL,
     document tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', gazette_unaccent(headline)), 'A') ||
-        setweight(to_tsvector('english', gazette_unaccent(dek)), 'B') ||
-        setweight(to_tsvector('english', gazette_unaccent(body)), 'C') ||
-        setweight(to_tsvector('english', gazette_unaccent(tags || ' ' || authors)), 'D')
+        setweight(to_tsvector('gazette_english', gazette_unaccent(headline)), 'A') ||
+        setweight(to_tsvector('gazette_english', gazette_unaccent(dek)), 'B') ||
+        setweight(to_tsvector('gazette_english', gazette_unaccent(body)), 'C') ||
+        setweight(to_tsvector('gazette_english', gazette_unaccent(tags || ' ' || authors)), 'D')
     ) STORED
 );
 CREATE INDEX article_search_content_headline ON article_search_content (lower(headline));

@@ -112,7 +112,7 @@ impl ParsedQuery {
             .join(" AND ")
     }
 
-    /// The same query for PostgreSQL's `to_tsquery('english', …)`: words, prefixes (`:*`),
+    /// The same query for PostgreSQL's `to_tsquery('gazette_english', …)`: words, prefixes (`:*`),
     /// alternatives (`|`) and phrases (`<->`), all required (`&`). Every word is letters and
     /// digits only (see `words_of`), so none can be tsquery syntax.
     pub(super) fn to_tsquery(&self) -> String {

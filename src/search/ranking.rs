@@ -131,7 +131,7 @@ fn ranked_ids(
         Engine::Tsvector => {
             statement.binds.push(Bind::Text(query.to_tsquery()));
             format!(
-                " ORDER BY ts_rank_cd('{TSVECTOR_WEIGHTS}', s.document, to_tsquery('english', ?))
+                " ORDER BY ts_rank_cd('{TSVECTOR_WEIGHTS}', s.document, to_tsquery('gazette_english', ?))
                  * (1.0 + 0.3 / (1.0 + GREATEST(0.0, ? - f.published_day) / 30.0)) DESC,
                  s.rowid DESC
                LIMIT ? OFFSET ?"
@@ -301,7 +301,7 @@ pub fn search(
         ),
         // ts_headline marks the words the query matched after stemming, as FTS5 marks tokens.
         Engine::Tsvector => (
-            "SELECT rowid AS id, ts_headline('english', body, to_tsquery('english', $1),
+            "SELECT rowid AS id, ts_headline('gazette_english', body, to_tsquery('gazette_english', $1),
                  'StartSel=' || chr(2) || ', StopSel=' || chr(3)
                  || ', MaxWords=30, MinWords=15, MaxFragments=1, FragmentDelimiter=…') AS snippet
              FROM article_search_content WHERE rowid = $2",

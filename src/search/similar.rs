@@ -106,10 +106,10 @@ pub fn similar_by_text(
         // Tags and authors (weight class D) do not count here, as FTS5 leaves their columns out.
         Engine::Tsvector => diesel::sql_query(
             "SELECT rowid AS id,
-                    CAST(ts_rank_cd('{0, 0.1, 0.4, 1.0}', document, to_tsquery('english', $1))
+                    CAST(ts_rank_cd('{0, 0.1, 0.4, 1.0}', document, to_tsquery('gazette_english', $1))
                          AS DOUBLE PRECISION) AS score
              FROM article_search_content
-             WHERE document @@ to_tsquery('english', $1) AND rowid <> $2
+             WHERE document @@ to_tsquery('gazette_english', $1) AND rowid <> $2
              ORDER BY score DESC, rowid DESC LIMIT $3",
         )
         .bind::<Text, _>(words.collect::<Vec<_>>().join(" | "))

@@ -51,7 +51,7 @@ impl Engine {
         match self {
             Engine::Fts5 => (" WHERE article_search MATCH ?", Bind::Text(query.to_fts())),
             Engine::Tsvector => (
-                " WHERE s.document @@ to_tsquery('english', ?)",
+                " WHERE s.document @@ to_tsquery('gazette_english', ?)",
                 Bind::Text(query.to_tsquery()),
             ),
         }

@@ -1,5 +1,7 @@
-//! Integration tests: the real server over HTTP on a temporary SQLite file.
+//! Integration tests: the real server over HTTP on a temporary SQLite file, or with
+//! `GAZETTE_TEST_BACKEND=postgres` on a fresh PostgreSQL database per app (see `support`).
 
+mod scratch;
 mod support;
 
 mod admin;

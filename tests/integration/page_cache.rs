@@ -339,9 +339,11 @@ fn cached_pages_come_whole_in_every_coding_with_validators_and_purge_keys() {
     );
 
     // A change made behind the site's back is not seen: the page comes from the cache ...
-    diesel::sql_query("UPDATE articles SET headline = 'Changed behind its back' WHERE id = ?")
+    let mut conn = app.db();
+    let update = "UPDATE articles SET headline = 'Changed behind its back' WHERE id = ?";
+    diesel::sql_query(gazette::db::sql(&conn, update))
         .bind::<diesel::sql_types::Integer, _>(article.id)
-        .execute(&mut app.db())
+        .execute(&mut conn)
         .unwrap();
     assert!(!app.get(path).body.contains("Changed behind its back"));
     // ... until the cache is told.

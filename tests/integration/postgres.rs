@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use diesel_migrations::MigrationHarness;
+
+use crate::scratch::{self, ScratchDatabase};
 
 /// Columns only one backend has, by design: PostgreSQL keeps the search document itself.
 const POSTGRES_ONLY: &[(&str, &str)] = &[("article_search_content", "document")];
@@ -106,53 +107,9 @@ fn postgres_columns(conn: &mut PgConnection) -> Columns {
     .collect()
 }
 
-/// A database of its own on the server `GAZETTE_TEST_POSTGRES` names, dropped on drop.
-struct ScratchDatabase {
-    server: String,
-    name: String,
-}
-
-impl ScratchDatabase {
-    fn create(server: &str) -> ScratchDatabase {
-        let name = format!("gazette_test_{}", std::process::id());
-        let mut admin = PgConnection::establish(server).expect("the PostgreSQL server answers");
-        // One statement each: PostgreSQL runs several sent together in one transaction, and
-        // neither may run inside one.
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        ScratchDatabase {
-            server: server.to_string(),
-            name,
-        }
-    }
-
-    fn url(&self) -> String {
-        let base = self
-            .server
-            .rsplit_once('/')
-            .map_or(self.server.as_str(), |(b, _)| b);
-        format!("{base}/{}", self.name)
-    }
-}
-
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&self.server) {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
 #[test]
 fn the_postgres_schema_matches_the_sqlite_schema_and_migrates_both_ways() {
-    let Ok(server) = std::env::var("GAZETTE_TEST_POSTGRES") else {
+    let Some(server) = scratch::server() else {
         eprintln!("\n*** SKIPPED PostgreSQL schema test: GAZETTE_TEST_POSTGRES is not set ***\n");
         return;
     };

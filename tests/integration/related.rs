@@ -122,9 +122,10 @@ fn pinned_related_articles_come_first() {
         .unwrap()
         .unwrap();
     for (position, related_id) in [(0, pinned.id), (1, draft.id)] {
-        diesel::sql_query(
+        diesel::sql_query(gazette::db::sql(
+            &conn,
             "INSERT INTO article_pinned_related (article_id, related_id, position) VALUES (?, ?, ?)",
-        )
+        ))
         .bind::<Integer, _>(subject.id)
         .bind::<Integer, _>(related_id)
         .bind::<Integer, _>(position)

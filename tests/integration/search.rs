@@ -280,8 +280,11 @@ fn publishing_and_unpublishing_change_results_at_once() {
         .unwrap()
         .unwrap();
     diesel::RunQueryDsl::execute(
-        diesel::sql_query("UPDATE articles SET status = 'draft' WHERE id = ?")
-            .bind::<diesel::sql_types::Integer, _>(shipyard.id),
+        diesel::sql_query(gazette::db::sql(
+            &conn,
+            "UPDATE articles SET status = 'draft' WHERE id = ?",
+        ))
+        .bind::<diesel::sql_types::Integer, _>(shipyard.id),
         &mut conn,
     )
     .unwrap();

@@ -1,5 +1,7 @@
 //! `TestApp`: starts the same server as `gazette serve` on a free port with its own database
-//! file, and gives tests an HTTP client and a database connection for fixtures.
+//! (a SQLite file, or with `GAZETTE_TEST_BACKEND=postgres` a fresh PostgreSQL database on the
+//! server `GAZETTE_TEST_POSTGRES` names), and gives tests an HTTP client and a database
+//! connection for fixtures.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
@@ -11,17 +13,41 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use gazette::config::Config;
 use gazette::db::{DbConnection, Location};
+
+use crate::scratch::ScratchDatabase;
 use gazette::models::article::{ArticleInput, HeroImageInput};
 use gazette::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section};
 use scraper::{Html, Selector};
 
 pub struct TestApp {
     pub base_url: String,
+    /// The SQLite file (on PostgreSQL, where it would be: nothing is there).
     pub database_path: PathBuf,
+    pub database: Location,
     /// The running app's state: tests move its clock.
     pub state: actix_web::web::Data<gazette::state::AppState>,
     agent: ureq::Agent,
     _dir: tempfile::TempDir,
+    /// Dropped after the app's other fields: the database goes last.
+    _scratch: Option<ScratchDatabase>,
+}
+
+/// True when this run's test apps use PostgreSQL (`GAZETTE_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    match std::env::var("GAZETTE_TEST_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("GAZETTE_TEST_BACKEND={other}: use sqlite or postgres"),
+    }
+}
+
+/// For tests of what only a SQLite file has (the file itself, its backups, crash recovery of
+/// its journal): true, with a note, when this run uses PostgreSQL, so the test returns early.
+pub fn sqlite_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("(SQLite only, not run on PostgreSQL: {what})");
+    }
+    on_postgres()
 }
 
 pub struct Response {
@@ -96,10 +122,20 @@ impl TestApp {
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_path = dir.path().join("gazette.db");
+        let scratch = on_postgres().then(|| {
+            let server = crate::scratch::server()
+                .expect("GAZETTE_TEST_BACKEND=postgres needs GAZETTE_TEST_POSTGRES (a server URL)");
+            ScratchDatabase::create(&server)
+        });
+        let database = match &scratch {
+            Some(scratch) => Location::Postgres(scratch.url()),
+            None => Location::Sqlite(database_path.clone()),
+        };
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let address = listener.local_addr().unwrap();
 
-        let mut config = Config::new(Location::Sqlite(database_path.clone()));
+        let mut config = Config::new(database.clone());
+        config.media_dir = dir.path().join("media");
         config.bind = address;
         config.base_url = format!("http://{address}");
         config.seed_demo = seed_demo;
@@ -137,9 +173,11 @@ impl TestApp {
         TestApp {
             base_url: format!("http://{address}"),
             database_path,
+            database,
             state: app_state,
             agent,
             _dir: dir,
+            _scratch: scratch,
         }
     }
 
@@ -307,8 +345,19 @@ impl TestApp {
         }
     }
 
+    /// What `--database` takes to reach the app's database: the file, or the server URL.
+    pub fn database_url(&self) -> String {
+        match &self.database {
+            Location::Sqlite(path) => path.to_str().unwrap().to_string(),
+            Location::Postgres(url) => url.clone(),
+        }
+    }
+
     /// A direct connection to the app's database, for changes made behind the site's back.
     pub fn db(&self) -> DbConnection {
+        if let Location::Postgres(url) = &self.database {
+            return DbConnection::Postgres(diesel::PgConnection::establish(url).unwrap());
+        }
         let mut conn = DbConnection::Sqlite(
             diesel::SqliteConnection::establish(self.database_path.to_str().unwrap()).unwrap(),
         );
