@@ -83,6 +83,27 @@ impl fmt::Display for Dependency {
     }
 }
 
+impl std::str::FromStr for Dependency {
+    type Err = String;
+
+    /// Reads back what `Display` writes (`article:42`, `home`, …).
+    fn from_str(text: &str) -> Result<Dependency, String> {
+        let id = |digits: &str| digits.parse::<i32>().map_err(|e| format!("{text}: {e}"));
+        Ok(match text.split_once(':') {
+            Some(("article", n)) => Dependency::Article(id(n)?),
+            Some(("section", n)) => Dependency::Section(id(n)?),
+            Some(("author", n)) => Dependency::Author(id(n)?),
+            Some(("tag", n)) => Dependency::Tag(id(n)?),
+            None if text == "home" => Dependency::Home,
+            None if text == "feeds" => Dependency::Feeds,
+            None if text == "sitemaps" => Dependency::Sitemaps,
+            None if text == "search" => Dependency::Search,
+            None if text == "navigation" => Dependency::Navigation,
+            _ => return Err(format!("{text:?} names no kind of page")),
+        })
+    }
+}
+
 /// What a transaction's changes mean outside it, handed over once it has committed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Effects {
@@ -237,6 +258,8 @@ impl<'a> ChangeSet<'a> {
         } else {
             date_sitemap_entries(conn, &dependencies, self.now)?;
         }
+        // Other app servers on the same PostgreSQL database hear of it when this commits.
+        crate::change_feed::announce(conn, &dependencies)?;
         self.effects.dependencies.extend(dependencies);
         Ok(())
     }

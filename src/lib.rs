@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod auth;
+pub mod change_feed;
 pub mod changes;
 pub mod client;
 pub mod clock;
@@ -41,6 +42,8 @@ pub mod views;
 pub mod xml;
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, Logger, from_fn};
@@ -267,7 +270,14 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
         }
     });
 
+    // Several servers on one PostgreSQL database hear of each other's changes.
+    let stop_listening = Arc::new(AtomicBool::new(false));
+    if let db::Location::Postgres(url) = &state.config.database {
+        change_feed::spawn(state.clone(), url.clone(), stop_listening.clone());
+    }
+
     let result = server.await;
+    stop_listening.store(true, Ordering::Relaxed);
     flusher.abort();
     scheduler.abort();
     if let Err(error) = state

@@ -1,15 +1,14 @@
 //! What every request can reach: configuration, the database pool, the view counter, static
 //! asset URLs and the section navigation shown on every page.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 
-use crate::db::DbConnection;
-
 use crate::assets::Assets;
-use crate::changes::{ChangeSet, Effects};
+use crate::changes::{ChangeSet, Dependency, Effects};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::db::{self, DbPool};
+use crate::db::{self, DbConnection, DbPool};
 use crate::error::AppError;
 use crate::layout::{Layout, PageMeta, SocialImage};
 use crate::models::Section;
@@ -160,6 +159,29 @@ impl AppState {
             crate::purge::notify(url.clone(), &effects.dependencies);
         }
         reloaded
+    }
+
+    /// Another server committed a change touching `dependencies` (None: unknown, so
+    /// everything): the same as `after_commit` does for this server's own changes, from the
+    /// change feed's thread.
+    pub fn apply_remote_change(&self, dependencies: Option<&BTreeSet<Dependency>>) {
+        let everything = dependencies.is_none_or(|d| d.contains(&Dependency::Navigation));
+        if everything {
+            match self.pool.get() {
+                Ok(mut conn) => match Section::all_in_nav_order(&mut conn) {
+                    Ok(sections) => self.set_navigation(sections),
+                    Err(error) => tracing::warn!(%error, "navigation not reloaded"),
+                },
+                Err(error) => tracing::warn!(%error, "navigation not reloaded"),
+            }
+        }
+        match dependencies {
+            Some(dependencies) if !everything => {
+                self.page_cache.invalidate(dependencies);
+            }
+            _ => self.page_cache.clear(),
+        }
+        self.search_cache.clear();
     }
 
     pub fn navigation(&self) -> Arc<Vec<SectionLink>> {

@@ -8,6 +8,7 @@ mod admin;
 mod browser;
 mod changes;
 mod cli;
+mod cluster;
 mod crash;
 mod crawl;
 mod crawlers;

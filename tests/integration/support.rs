@@ -115,21 +115,38 @@ impl TestApp {
         TestApp::start(false, fixtures, configure)
     }
 
+    /// A second app server on this one's PostgreSQL database (several servers behind a load
+    /// balancer), with its own caches and clock.
+    pub fn another_server(&self) -> TestApp {
+        assert!(on_postgres(), "servers share a database on PostgreSQL only");
+        TestApp::start_on(Some(self.database.clone()), false, |_| {}, |_| {})
+    }
+
     fn start(
+        seed_demo: bool,
+        fixtures: impl FnOnce(&mut DbConnection),
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        TestApp::start_on(None, seed_demo, fixtures, configure)
+    }
+
+    fn start_on(
+        shared: Option<Location>,
         seed_demo: bool,
         fixtures: impl FnOnce(&mut DbConnection),
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_path = dir.path().join("gazette.db");
-        let scratch = on_postgres().then(|| {
+        let scratch = (on_postgres() && shared.is_none()).then(|| {
             let server = crate::scratch::server()
                 .expect("GAZETTE_TEST_BACKEND=postgres needs GAZETTE_TEST_POSTGRES (a server URL)");
             ScratchDatabase::create(&server)
         });
-        let database = match &scratch {
-            Some(scratch) => Location::Postgres(scratch.url()),
-            None => Location::Sqlite(database_path.clone()),
+        let database = match (&scratch, shared) {
+            (_, Some(shared)) => shared,
+            (Some(scratch), None) => Location::Postgres(scratch.url()),
+            (None, None) => Location::Sqlite(database_path.clone()),
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let address = listener.local_addr().unwrap();
