@@ -68,8 +68,13 @@ fn parse(payload: &str) -> Option<BTreeSet<Dependency>> {
         .collect()
 }
 
-/// Listens on its own thread until `stop` is set, reconnecting as needed.
-pub fn spawn(state: web::Data<AppState>, url: String, stop: Arc<AtomicBool>) {
+/// Listens on its own thread until `stop` is set, reconnecting as needed. Join the thread
+/// before the process exits: its connection must close before libpq and OpenSSL are torn down.
+pub fn spawn(
+    state: web::Data<AppState>,
+    url: String,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("change-feed".into())
         .spawn(move || {
@@ -78,12 +83,17 @@ pub fn spawn(state: web::Data<AppState>, url: String, stop: Arc<AtomicBool>) {
                     Ok(()) => {}
                     Err(error) => {
                         tracing::warn!(%error, "not hearing other servers' changes; reconnecting");
-                        std::thread::sleep(Duration::from_secs(1));
+                        for _ in 0..50 {
+                            if stop.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            std::thread::sleep(POLL);
+                        }
                     }
                 }
             }
         })
-        .expect("a thread can be started");
+        .expect("a thread can be started")
 }
 
 fn listen(state: &AppState, url: &str, stop: &AtomicBool) -> Result<(), String> {

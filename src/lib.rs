@@ -272,12 +272,20 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
 
     // Several servers on one PostgreSQL database hear of each other's changes.
     let stop_listening = Arc::new(AtomicBool::new(false));
-    if let db::Location::Postgres(url) = &state.config.database {
-        change_feed::spawn(state.clone(), url.clone(), stop_listening.clone());
-    }
+    let listener = match &state.config.database {
+        db::Location::Postgres(url) => Some(change_feed::spawn(
+            state.clone(),
+            url.clone(),
+            stop_listening.clone(),
+        )),
+        db::Location::Sqlite(_) => None,
+    };
 
     let result = server.await;
     stop_listening.store(true, Ordering::Relaxed);
+    if let Some(listener) = listener {
+        let _ = listener.join();
+    }
     flusher.abort();
     scheduler.abort();
     if let Err(error) = state

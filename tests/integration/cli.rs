@@ -57,6 +57,23 @@ fn wrong_settings_fail_with_a_message_not_a_panic() {
             "cannot create database folder",
         ),
         (&["frobnicate"], &[], "unrecognized subcommand"),
+        // Nothing listens on port 9: the reason is the server's, and the password stays out.
+        (
+            &[
+                "serve",
+                "--database",
+                "postgres://gazette:s3cret@127.0.0.1:9/news",
+                "--db-connect-timeout-seconds",
+                "2",
+            ],
+            &[],
+            "cannot open database postgres://gazette:***@127.0.0.1:9/news",
+        ),
+        (
+            &["migrate", "--database", "postgres://127.0.0.1:9/news"],
+            &[],
+            "Connection refused",
+        ),
     ];
     for (args, env, expected) in cases {
         let mut command = gazette();
@@ -69,6 +86,10 @@ fn wrong_settings_fail_with_a_message_not_a_panic() {
         assert!(!output.status.success(), "{args:?} should fail");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert!(
+            !stderr.contains("s3cret"),
+            "{args:?} shows the password: {stderr}"
+        );
     }
 }
 

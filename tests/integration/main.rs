@@ -18,6 +18,7 @@ mod load;
 mod logins;
 mod migrations;
 mod operations;
+mod outage;
 mod page_cache;
 mod postgres;
 mod reader_pages;

@@ -122,6 +122,11 @@ impl TestApp {
         TestApp::start_on(Some(self.database.clone()), false, |_| {}, |_| {})
     }
 
+    /// An app server on a database the test set up itself (empty; migrated at start).
+    pub fn on_database(database: Location, configure: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::start_on(Some(database), false, |_| {}, configure)
+    }
+
     fn start(
         seed_demo: bool,
         fixtures: impl FnOnce(&mut DbConnection),
