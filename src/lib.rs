@@ -9,6 +9,7 @@ pub mod changes;
 pub mod client;
 pub mod clock;
 pub mod config;
+pub mod copy;
 pub mod dates;
 pub mod db;
 pub mod demo;

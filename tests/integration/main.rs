@@ -9,6 +9,7 @@ mod browser;
 mod changes;
 mod cli;
 mod cluster;
+mod copy;
 mod crash;
 mod crawl;
 mod crawlers;

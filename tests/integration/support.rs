@@ -142,7 +142,10 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database_path = dir.path().join("gazette.db");
+        let database_path = match &shared {
+            Some(Location::Sqlite(path)) => path.clone(),
+            _ => dir.path().join("gazette.db"),
+        };
         let scratch = (on_postgres() && shared.is_none()).then(|| {
             let server = crate::scratch::server()
                 .expect("GAZETTE_TEST_BACKEND=postgres needs GAZETTE_TEST_POSTGRES (a server URL)");

@@ -1,0 +1,194 @@
+//! `gazette copy --from … --to …`: a whole newsroom moved between databases (SQLite to
+//! PostgreSQL when it outgrows one machine, or back): sections, authors, tags, staff accounts
+//! with their password hashes, media records, articles with their text, bylines, tags,
+//! revisions, former addresses, related lists, the audit log, view counts and editors'
+//! autosaves. Not sessions or login throttling (staff log in again). What is derived from the
+//! articles (search index, vocabulary, sitemap dates) is rebuilt on the target through the
+//! change path, and every table's rows are counted on both sides at the end.
+//!
+//! The source is read in one transaction (a consistent snapshot while the site serves); the
+//! target is written in one, so a failed copy leaves it empty. The target must be empty.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::changes::{Change, ChangeSet, Progress};
+use crate::db::DbConnection;
+
+/// Rows read and written per statement (21 columns × 500 stays under either backend's limit
+/// on bound values).
+const BATCH: i64 = 500;
+
+/// Rows copied per table, in the order copied.
+#[derive(Debug, Default)]
+pub struct Copied {
+    pub tables: Vec<(&'static str, i64)>,
+}
+
+/// Why a copy did not happen or did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("the target already holds a newsroom ({0}); copy into an empty database")]
+    TargetNotEmpty(String),
+    #[error("{table}: {copied} rows copied but {found} found on the target")]
+    CountMismatch {
+        table: &'static str,
+        copied: i64,
+        found: i64,
+    },
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Copies one table in primary-key order, `BATCH` rows at a time. Written out per table with
+/// its columns and their Rust types, from `schema.rs`.
+macro_rules! copy_table {
+    ($from:ident, $to:ident, $copied:ident, $progress:ident,
+     $table:ident, [$($key:ident),+], { $($column:ident: $type:ty),+ $(,)? }) => {{
+        use crate::schema::$table as t;
+        let total: i64 = t::table.count().get_result($from)?;
+        let mut done: i64 = 0;
+        while done < total {
+            let rows: Vec<($($type,)+)> = t::table
+                .select(($(t::$column,)+))
+                .order(($(t::$key,)+))
+                .limit(BATCH)
+                .offset(done)
+                .load($from)?;
+            if rows.is_empty() {
+                break;
+            }
+            done += rows.len() as i64;
+            let values: Vec<_> = rows
+                .into_iter()
+                .map(|($($column,)+)| ($(t::$column.eq($column),)+))
+                .collect();
+            crate::on_each_backend!(&mut *$to, |inner| diesel::insert_into(t::table)
+                .values(&values)
+                .execute(inner))?;
+            $progress(stringify!($table), done as u64, total as u64);
+        }
+        $copied.tables.push((stringify!($table), total));
+    }};
+}
+
+/// Copies the newsroom in `from` into the empty database `to` (both migrated), reporting
+/// (table, done, total) as it goes.
+pub fn copy(
+    from: &mut DbConnection,
+    to: &mut DbConnection,
+    now: NaiveDateTime,
+    mut progress: Progress<'_>,
+) -> Result<Copied, CopyError> {
+    let held = existing_newsroom(to)?;
+    if !held.is_empty() {
+        return Err(CopyError::TargetNotEmpty(held));
+    }
+    let copied = from.transaction::<_, CopyError, _>(|from| {
+        if let DbConnection::Postgres(_) = from {
+            // One snapshot for every table, as SQLite's read transaction gives.
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(from)?;
+        }
+        crate::db::write_transaction(to, |to| {
+            let copied = copy_tables(from, to, &mut progress)?;
+            continue_numbering(to, &copied)?;
+            // Search index, vocabulary and sitemap dates, derived on the target.
+            let mut changes = ChangeSet::bulk(now).with_progress(progress);
+            changes.record(to, Change::ArchiveLoaded)?;
+            Ok(copied)
+        })
+    })?;
+    for (table, rows) in &copied.tables {
+        let found = count(to, table)?;
+        if found != *rows {
+            return Err(CopyError::CountMismatch {
+                table,
+                copied: *rows,
+                found,
+            });
+        }
+    }
+    Ok(copied)
+}
+
+fn copy_tables(
+    from: &mut DbConnection,
+    to: &mut DbConnection,
+    progress: &mut Progress<'_>,
+) -> QueryResult<Copied> {
+    let mut copied = Copied::default();
+    // Referenced tables before the tables that reference them.
+    copy_table!(from, to, copied, progress, sections, [id], { id: i32, name: String, slug: String, description: String, position: i32, created_at: NaiveDateTime, updated_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, authors, [id], { id: i32, name: String, slug: String, job_title: String, bio: String, avatar_url: Option<String>, website_url: Option<String>, email: Option<String>, x_handle: Option<String>, mastodon_url: Option<String>, linkedin_url: Option<String>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, tags, [id], { id: i32, name: String, slug: String });
+    copy_table!(from, to, copied, progress, users, [id], { id: i32, email: String, name: String, role: String, password_hash: String, author_id: Option<i32>, created_at: NaiveDateTime, updated_at: NaiveDateTime, must_change_password: bool });
+    copy_table!(from, to, copied, progress, media, [id], { id: i32, stem: String, extension: String, original_name: String, width: i32, height: i32, bytes: i32, alt: String, credit: String, uploaded_by: Option<i32>, created_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, articles, [id], { id: i32, headline: String, slug: String, dek: String, word_count: i32, hero_image_url: Option<String>, hero_image_alt: String, hero_image_caption: String, hero_image_credit: String, hero_image_width: Option<i32>, hero_image_height: Option<i32>, section_id: i32, status: String, is_featured: bool, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime, seo_title: String, seo_description: String, created_by: Option<i32>, revision: i32 });
+    copy_table!(from, to, copied, progress, article_bodies, [article_id], { article_id: i32, body_markdown: String, body_html: String });
+    copy_table!(from, to, copied, progress, article_authors, [article_id, author_id], { article_id: i32, author_id: i32, position: i32, listed_at: Option<NaiveDateTime> });
+    copy_table!(from, to, copied, progress, article_tags, [article_id, tag_id], { article_id: i32, tag_id: i32, listed_at: Option<NaiveDateTime> });
+    copy_table!(from, to, copied, progress, article_revisions, [id], { id: i32, article_id: i32, number: i32, user_id: Option<i32>, headline: String, slug: String, dek: String, body_markdown: String, settings: String, created_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, article_slug_history, [slug], { slug: String, article_id: i32, created_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, article_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
+    copy_table!(from, to, copied, progress, article_pinned_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
+    copy_table!(from, to, copied, progress, audit_log, [id], { id: i32, at: NaiveDateTime, user_id: Option<i32>, action: String, subject: String, detail: String, address: String });
+    copy_table!(from, to, copied, progress, article_daily_views, [article_id, day], { article_id: i32, day: NaiveDate, views: i32 });
+    copy_table!(from, to, copied, progress, article_autosaves, [article_id, user_id], { article_id: i32, user_id: i32, form: String, base_revision: i32, saved_at: NaiveDateTime });
+    Ok(copied)
+}
+
+/// What the target already holds of a newsroom, described ("" when empty).
+fn existing_newsroom(to: &mut DbConnection) -> QueryResult<String> {
+    let mut held = Vec::new();
+    for table in ["sections", "authors", "articles", "users", "media"] {
+        let rows = count(to, table)?;
+        if rows > 0 {
+            held.push(format!("{rows} {table}"));
+        }
+    }
+    Ok(held.join(", "))
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Rows in `table` (one of the fixed names above, never input).
+fn count(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
+    Ok(
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(conn)?
+            .n,
+    )
+}
+
+/// PostgreSQL hands out ids from a sequence, which explicit ids do not advance: each starts
+/// after the highest copied id, so the next article saved does not collide. (SQLite takes the
+/// highest id plus one by itself.)
+fn continue_numbering(to: &mut DbConnection, copied: &Copied) -> QueryResult<()> {
+    if let DbConnection::Postgres(_) = to {
+        for (table, _) in &copied.tables {
+            if matches!(
+                *table,
+                "sections"
+                    | "authors"
+                    | "tags"
+                    | "users"
+                    | "media"
+                    | "articles"
+                    | "article_revisions"
+                    | "audit_log"
+            ) {
+                diesel::sql_query(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                                   GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL)
+                     FROM {table}"
+                ))
+                .execute(to)?;
+            }
+        }
+    }
+    Ok(())
+}
