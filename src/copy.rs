@@ -92,9 +92,14 @@ pub fn copy(
         crate::db::write_transaction(to, |to| {
             let copied = copy_tables(from, to, &mut progress)?;
             continue_numbering(to, &copied)?;
-            // Search index, vocabulary and sitemap dates, derived on the target.
-            let mut changes = ChangeSet::bulk(now).with_progress(progress);
+            // Search index and vocabulary, derived on the target.
+            let mut changes = ChangeSet::bulk(now).with_progress(Box::new(&mut progress));
             changes.record(to, Change::ArchiveLoaded)?;
+            drop(changes);
+            // Sitemap dates record when a listing last changed (an article leaving it, say),
+            // which the articles alone do not tell: the source's replace the ones derived.
+            let mut copied = copied;
+            copy_sitemap_dates(from, to, &mut copied, &mut progress)?;
             Ok(copied)
         })
     })?;
@@ -135,6 +140,20 @@ fn copy_tables(
     copy_table!(from, to, copied, progress, article_daily_views, [article_id, day], { article_id: i32, day: NaiveDate, views: i32 });
     copy_table!(from, to, copied, progress, article_autosaves, [article_id, user_id], { article_id: i32, user_id: i32, form: String, base_revision: i32, saved_at: NaiveDateTime });
     Ok(copied)
+}
+
+fn copy_sitemap_dates(
+    from: &mut DbConnection,
+    to: &mut DbConnection,
+    copied: &mut Copied,
+    progress: &mut Progress<'_>,
+) -> QueryResult<()> {
+    use crate::schema::{listing_dates, sitemap_chunk_dates};
+    diesel::delete(listing_dates::table).execute(to)?;
+    diesel::delete(sitemap_chunk_dates::table).execute(to)?;
+    copy_table!(from, to, copied, progress, listing_dates, [listing], { listing: String, last_modified: NaiveDateTime });
+    copy_table!(from, to, copied, progress, sitemap_chunk_dates, [chunk_size, number], { chunk_size: i64, number: i64, last_modified: NaiveDateTime });
+    Ok(())
 }
 
 /// What the target already holds of a newsroom, described ("" when empty).

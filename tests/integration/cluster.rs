@@ -49,10 +49,13 @@ fn a_save_on_one_server_drops_the_page_on_every_server() {
         .unwrap()
         .unwrap();
     let path = "/article/harbour-reopens";
-    // The second server has the page and the home page cached.
+    // The second server has the pages cached (search in its own cache).
+    let pages = ["/", "/section/world", "/search?q=harbour", "/feed.xml"];
     for _ in 0..2 {
         assert!(second.get(path).body.contains("Harbour reopens"));
-        assert!(second.get("/").body.contains("Harbour reopens"));
+        for page in pages {
+            assert!(second.get(page).body.contains("Harbour reopens"), "{page}");
+        }
     }
 
     let world = gazette::models::Section::find_by_slug(&mut conn, "world").unwrap();
@@ -60,7 +63,12 @@ fn a_save_on_one_server_drops_the_page_on_every_server() {
     let input = Newsroom::input("Harbour reopens at dawn", &world, &[&ana], &[], 2);
     let saved = first.store(Some(article.id), &input);
 
-    assert!(eventually_shows(&second, "/", "Harbour reopens at dawn"));
+    for page in pages {
+        assert!(
+            eventually_shows(&second, page, "Harbour reopens at dawn"),
+            "{page}"
+        );
+    }
     // The new headline brought a new address; the old one now redirects there.
     assert!(eventually_shows(
         &second,

@@ -25,7 +25,11 @@ fn headlines(app: &TestApp, path: &str) -> Vec<String> {
 
 #[test]
 fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
-    let source = TestApp::with_demo();
+    // Page views stay uncounted meanwhile, so "Most read" is the same on every site.
+    let quiet = |config: &mut gazette::config::Config| {
+        config.views_flush_interval = std::time::Duration::from_secs(3600);
+    };
+    let source = TestApp::with_demo_config(quiet);
     source.add_staff("editor@example.com", Role::Editor);
     let mut conn = source.db();
     let section = Section::find_by_slug(&mut conn, "world").unwrap();
@@ -59,7 +63,7 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
     assert!(stdout.contains("articles"), "{stdout}");
     assert!(stdout.contains("counted on both sides"), "{stdout}");
 
-    let copy = TestApp::on_database(target, |_| {});
+    let copy = TestApp::on_database(target, quiet);
     for path in ["/", "/section/world", "/search?q=harbour", "/sitemap.xml"] {
         assert_eq!(copy.get(path).status, 200, "{path}");
         let (mut shown, mut copied) = (headlines(&source, path), headlines(&copy, path));
@@ -89,6 +93,52 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
     let old = copy.get(&format!("/article/{}", first.slug));
     assert_eq!(old.status, 301);
     assert_eq!(old.header("location"), Some(article.as_str()));
+    // And back again: the three sites serve the same public pages, byte for byte but for
+    // their own addresses (each test server has its own port).
+    if let Location::Postgres(_) = &copy.database {
+        let back = dir.path().join("back.db");
+        let output = gazette_copy(&target_url, back.to_str().unwrap());
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let returned = TestApp::on_database(Location::Sqlite(back), quiet);
+        let home = source.get("/");
+        let author = home.attrs("a[href^='/author/']", "href");
+        let other = home.attrs("a[href^='/article/']", "href");
+        assert!(!author.is_empty() && !other.is_empty());
+        let tag: Vec<String> = other
+            .iter()
+            .flat_map(|path| source.get(path).attrs("a[href^='/tag/']", "href"))
+            .take(1)
+            .collect();
+        assert!(!tag.is_empty(), "a front-page article has tags");
+        for path in [
+            "/",
+            "/section/world",
+            article.as_str(),
+            author[0].as_str(),
+            other[0].as_str(),
+            tag[0].as_str(),
+            "/feed.xml",
+            "/sitemap.xml",
+            "/sitemaps/articles-1.xml",
+            "/sitemaps/news.xml",
+            "/sitemaps/pages.xml",
+        ] {
+            let expected = same_origin(&source, path);
+            let on_postgres = same_origin(&copy, path);
+            assert_same(&on_postgres, &expected, &format!("{path} on PostgreSQL"));
+            let back_on_sqlite = same_origin(&returned, path);
+            assert_same(
+                &back_on_sqlite,
+                &expected,
+                &format!("{path} back on SQLite"),
+            );
+        }
+    }
+
     // Staff log in with the passwords they had; new articles get new ids.
     copy.login("editor@example.com");
     let added = copy.store(
@@ -104,6 +154,33 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(stderr.contains("already holds a newsroom"), "{stderr}");
     assert!(copy.get("/").body.contains("Written after the move"));
+}
+
+/// Equal texts, or a failure naming the first line that differs.
+fn assert_same(found: &str, expected: &str, what: &str) {
+    if found != expected {
+        let (line, (a, b)) = found
+            .lines()
+            .zip(expected.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .unwrap_or((0, ("(lengths differ)", "")));
+        panic!(
+            "{what} differs at line {}:\n  found:    {a}\n  expected: {b}",
+            line + 1
+        );
+    }
+}
+
+/// The page's body with the server's own address written as "ORIGIN".
+fn same_origin(app: &TestApp, path: &str) -> String {
+    let response = app.get(path);
+    assert_eq!(response.status, 200, "{path}");
+    let encoded = app.base_url.replace(':', "%3A").replace('/', "%2F");
+    response
+        .body
+        .replace(&app.base_url, "ORIGIN")
+        .replace(&encoded, "ORIGIN")
 }
 
 fn first_article_slug(app: &TestApp) -> String {

@@ -42,9 +42,10 @@ impl ScratchDatabase {
         }
     }
 
-    /// The database's URL. Without TLS: tests talk to a server on this machine, and when the
-    /// test process exits, OpenSSL's exit handlers free what server threads still running
-    /// may be using (an occasional SIGSEGV after every test passed).
+    /// The database's URL. Without TLS or GSSAPI: tests talk to a server on this machine, and
+    /// when the test process exits, OpenSSL's and Kerberos' exit handlers free what server
+    /// threads still running (connecting, listening) may be using: an occasional SIGSEGV or
+    /// abort after every test passed.
     pub fn url(&self) -> String {
         let base = self
             .server
@@ -52,7 +53,7 @@ impl ScratchDatabase {
             .next()
             .and_then(|url| url.rsplit_once('/'))
             .map_or(self.server.as_str(), |(b, _)| b);
-        format!("{base}/{}?sslmode=disable", self.name)
+        format!("{base}/{}?sslmode=disable&gssencmode=disable", self.name)
     }
 }
 

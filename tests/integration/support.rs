@@ -102,6 +102,11 @@ impl TestApp {
         TestApp::start(true, |_| {}, |_| {})
     }
 
+    /// The demo newsroom with settings changed by `configure`.
+    pub fn with_demo_config(configure: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::start(true, |_| {}, configure)
+    }
+
     /// An empty database filled by `fixtures` before the server starts.
     pub fn with(fixtures: impl FnOnce(&mut DbConnection)) -> TestApp {
         TestApp::start(false, fixtures, |_| {})
