@@ -103,6 +103,9 @@ pub fn copy(
             Ok(copied)
         })
     })?;
+    // Fresh statistics for the query planner (either backend): PostgreSQL planned a freshly
+    // filled table as if it held a few rows, and sorted a section's every article per page.
+    diesel::sql_query("ANALYZE").execute(to)?;
     for (table, rows) in &copied.tables {
         let found = count(to, table)?;
         if found != *rows {
