@@ -172,7 +172,11 @@ impl<'a> ChangeSet<'a> {
         let mut dependencies = BTreeSet::new();
         match &change {
             Change::ArticleSaved { before, after } if self.bulk => {
-                dependencies.extend(article_saved(before.as_ref(), after));
+                // Only noted: the closing ArchiveLoaded indexes, dates the sitemaps and tells
+                // the other servers, once for the whole load.
+                let touched = article_saved(before.as_ref(), after);
+                self.effects.dependencies.extend(touched);
+                return Ok(());
             }
             Change::ArticleSaved { before, after } => {
                 search::index_article(conn, after.id)?;
