@@ -32,7 +32,9 @@ fn eventually_shows(app: &TestApp, path: &str, text: &str) -> bool {
 
 fn skip() -> bool {
     if !on_postgres() {
-        eprintln!("(PostgreSQL only: run with GAZETTE_TEST_BACKEND=postgres, as .ci/run does)");
+        eprintln!(
+            "(PostgreSQL only: runs in the integration_postgres target when GAZETTE_TEST_POSTGRES is set, as in .ci/run)"
+        );
     }
     !on_postgres()
 }

@@ -1,10 +1,12 @@
-//! Integration tests: the real server over HTTP on a temporary SQLite file, or with
-//! `GAZETTE_TEST_BACKEND=postgres` on a fresh PostgreSQL database per app (see `support`).
+//! Integration tests: the real server over HTTP on a temporary SQLite file, or (built again as
+//! the `integration_postgres` target) on a fresh PostgreSQL database per app (see `support`).
 
-mod scratch;
-mod support;
+// pub(crate): tests/integration_postgres.rs nests this suite a level down and re-exports these
+// four at its root, where the suite's `crate::support` paths look for them.
+pub(crate) mod scratch;
+pub(crate) mod support;
 
-mod admin;
+pub(crate) mod admin;
 mod browser;
 mod changes;
 mod cli;
@@ -12,7 +14,7 @@ mod cluster;
 mod copy;
 mod crash;
 mod crawl;
-mod crawlers;
+pub(crate) mod crawlers;
 mod errors;
 mod hostile;
 mod load;

@@ -86,7 +86,9 @@ fn status_within(app: &TestApp, path: &str, wanted: u16, patience: Duration) -> 
 #[test]
 fn a_lost_database_gets_503_pages_and_the_site_recovers_without_a_restart() {
     let Some(server) = scratch::server().filter(|_| on_postgres()) else {
-        eprintln!("(PostgreSQL only: run with GAZETTE_TEST_BACKEND=postgres, as .ci/run does)");
+        eprintln!(
+            "(PostgreSQL only: runs in the integration_postgres target when GAZETTE_TEST_POSTGRES is set, as in .ci/run)"
+        );
         return;
     };
     let database = ScratchDatabase::create(&server);

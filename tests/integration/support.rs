@@ -1,5 +1,5 @@
 //! `TestApp`: starts the same server as `gazette serve` on a free port with its own database
-//! (a SQLite file, or with `GAZETTE_TEST_BACKEND=postgres` a fresh PostgreSQL database on the
+//! (a SQLite file, or in the `integration_postgres` target a fresh PostgreSQL database on the
 //! server `GAZETTE_TEST_POSTGRES` names), and gives tests an HTTP client and a database
 //! connection for fixtures.
 
@@ -32,8 +32,12 @@ pub struct TestApp {
     _scratch: Option<ScratchDatabase>,
 }
 
-/// True when this run's test apps use PostgreSQL (`GAZETTE_TEST_BACKEND=postgres`).
+/// True when this run's test apps use PostgreSQL: in the `integration_postgres` test target,
+/// or with `GAZETTE_TEST_BACKEND=postgres` (to run the `integration` target on it by hand).
 pub fn on_postgres() -> bool {
+    if env!("CARGO_CRATE_NAME") == "integration_postgres" {
+        return true;
+    }
     match std::env::var("GAZETTE_TEST_BACKEND").as_deref() {
         Ok("postgres") => true,
         Ok("sqlite") | Ok("") | Err(_) => false,
@@ -153,7 +157,7 @@ impl TestApp {
         };
         let scratch = (on_postgres() && shared.is_none()).then(|| {
             let server = crate::scratch::server()
-                .expect("GAZETTE_TEST_BACKEND=postgres needs GAZETTE_TEST_POSTGRES (a server URL)");
+                .expect("the PostgreSQL run needs GAZETTE_TEST_POSTGRES (a server URL)");
             ScratchDatabase::create(&server)
         });
         let database = match (&scratch, shared) {
