@@ -28,19 +28,20 @@ fn published_in_list(
     list_table: &str,
     article_id: i32,
 ) -> QueryResult<Vec<i32>> {
-    Ok(diesel::sql_query(crate::db::sql(
+    let text = crate::db::sql(
         conn,
         &format!(
             "SELECT l.related_id AS id FROM {list_table} l
          JOIN articles a ON a.id = l.related_id AND a.status = 'published'
          WHERE l.article_id = ? ORDER BY l.position"
         ),
-    ))
-    .bind::<Integer, _>(article_id)
-    .load::<IdRow>(conn)?
-    .into_iter()
-    .map(|row| row.id)
-    .collect())
+    );
+    let rows = crate::on_each_backend!(conn, |conn| {
+        diesel::sql_query(&text)
+            .bind::<Integer, _>(article_id)
+            .load::<IdRow>(conn)
+    })?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
 }
 
 /// How many articles carry each tag, counted once per use: a bulk run over the archive counts

@@ -190,12 +190,16 @@ impl Article {
     }
 
     /// The article at this slug, whatever its status.
+    /// On the hot path of every article page: run on the backend's own connection (see
+    /// [`crate::on_each_backend`]).
     pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Article>> {
-        Article::with_body()
-            .filter(articles::slug.eq(slug))
-            .select(Article::as_select())
-            .first(conn)
-            .optional()
+        crate::on_each_backend!(conn, |conn| {
+            Article::with_body()
+                .filter(articles::slug.eq(slug))
+                .select(Article::as_select())
+                .first(conn)
+                .optional()
+        })
     }
 
     /// The current slug of the article that used to live at `old_slug`, if any.

@@ -21,12 +21,14 @@ pub fn links_for_articles(
     conn: &mut DbConnection,
     article_ids: &[i32],
 ) -> QueryResult<HashMap<i32, Vec<AuthorLink>>> {
-    let rows: Vec<(i32, AuthorLink)> = article_authors::table
-        .inner_join(authors::table)
-        .filter(article_authors::article_id.eq_any(article_ids))
-        .order((article_authors::article_id, article_authors::position))
-        .select((article_authors::article_id, AuthorLink::as_select()))
-        .load(conn)?;
+    let rows: Vec<(i32, AuthorLink)> = crate::on_each_backend!(conn, |conn| {
+        article_authors::table
+            .inner_join(authors::table)
+            .filter(article_authors::article_id.eq_any(article_ids))
+            .order((article_authors::article_id, article_authors::position))
+            .select((article_authors::article_id, AuthorLink::as_select()))
+            .load(conn)
+    })?;
     let mut by_article: HashMap<i32, Vec<AuthorLink>> = HashMap::new();
     for (article_id, link) in rows {
         by_article.entry(article_id).or_default().push(link);
@@ -36,12 +38,14 @@ pub fn links_for_articles(
 
 /// The full profiles of an article's authors, in credit order (for author boxes).
 pub fn authors_of_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<Vec<Author>> {
-    article_authors::table
-        .inner_join(authors::table)
-        .filter(article_authors::article_id.eq(article_id))
-        .order(article_authors::position)
-        .select(Author::as_select())
-        .load(conn)
+    crate::on_each_backend!(conn, |conn| {
+        article_authors::table
+            .inner_join(authors::table)
+            .filter(article_authors::article_id.eq(article_id))
+            .order(article_authors::position)
+            .select(Author::as_select())
+            .load(conn)
+    })
 }
 
 /// Replaces an article's bylines with these authors, credited in the given order.

@@ -17,17 +17,19 @@ pub enum Listing {
     Tagged(i32),
 }
 
-type BoxedArticles<'a> = articles::BoxedQuery<'a, crate::db::MultiBackend>;
-
-/// A section's or the whole site's published articles (their own indexes order them).
-fn published_in(section_id: Option<i32>) -> BoxedArticles<'static> {
-    let query = articles::table
-        .filter(articles::status.eq(ArticleStatus::Published))
-        .into_boxed();
-    match section_id {
-        Some(section_id) => query.filter(articles::section_id.eq(section_id)),
-        None => query,
-    }
+/// A section's or the whole site's published articles (their own indexes order them), as a
+/// query boxed for the backend of the `on_each_backend!` arm it is written in: every reader
+/// page lists articles, so these run on the backend's own connection.
+macro_rules! published_in {
+    ($section_id:expr) => {{
+        let query = articles::table
+            .filter(articles::status.eq(ArticleStatus::Published))
+            .into_boxed();
+        match $section_id {
+            Some(section_id) => query.filter(articles::section_id.eq(section_id)),
+            None => query,
+        }
+    }};
 }
 
 /// Newest or oldest first.
@@ -42,25 +44,27 @@ enum Direction {
 /// index orders the list, so a page costs the same for an author of ten articles or of
 /// fifty thousand.
 macro_rules! joined_page {
-    ($conn:expr, $table:ident, $key:ident, $id:expr, $excluding:expr, $limit:expr, $offset:expr, $direction:expr) => {{
-        let mut query = $table::table
-            .filter($table::$key.eq($id))
-            .filter($table::listed_at.is_not_null())
-            .select($table::article_id)
-            .into_boxed();
-        if let Some(excluded) = $excluding {
-            query = query.filter($table::article_id.ne(excluded));
-        }
-        query = match $direction {
-            Direction::NewestFirst => {
-                query.order(($table::listed_at.desc(), $table::article_id.desc()))
+    ($conn:expr, $table:ident, $key:ident, $id:expr, $excluding:expr, $limit:expr, $offset:expr, $direction:expr) => {
+        crate::on_each_backend!($conn, |conn| {
+            let mut query = $table::table
+                .filter($table::$key.eq($id))
+                .filter($table::listed_at.is_not_null())
+                .select($table::article_id)
+                .into_boxed();
+            if let Some(excluded) = $excluding {
+                query = query.filter($table::article_id.ne(excluded));
             }
-            Direction::OldestFirst => {
-                query.order(($table::listed_at.asc(), $table::article_id.asc()))
-            }
-        };
-        query.limit($limit).offset($offset).load::<i32>($conn)
-    }};
+            query = match $direction {
+                Direction::NewestFirst => {
+                    query.order(($table::listed_at.desc(), $table::article_id.desc()))
+                }
+                Direction::OldestFirst => {
+                    query.order(($table::listed_at.asc(), $table::article_id.asc()))
+                }
+            };
+            query.limit($limit).offset($offset).load::<i32>(conn)
+        })
+    };
 }
 
 impl Listing {
@@ -111,20 +115,24 @@ impl Listing {
             Listing::InSection(section_id) => Some(section_id),
             Listing::Everything => None,
         };
-        let mut ids = published_in(section_id);
-        if let Some(id) = excluding {
-            ids = ids.filter(articles::id.ne(id));
-        }
-        ids = match direction {
-            Direction::NewestFirst => {
-                ids.order((articles::published_at.desc(), articles::id.desc()))
+        crate::on_each_backend!(conn, |conn| {
+            let mut ids = published_in!(section_id);
+            if let Some(id) = excluding {
+                ids = ids.filter(articles::id.ne(id));
             }
-            Direction::OldestFirst => ids.order((articles::published_at.asc(), articles::id.asc())),
-        };
-        ids.select(articles::id)
-            .limit(limit)
-            .offset(offset)
-            .load(conn)
+            ids = match direction {
+                Direction::NewestFirst => {
+                    ids.order((articles::published_at.desc(), articles::id.desc()))
+                }
+                Direction::OldestFirst => {
+                    ids.order((articles::published_at.asc(), articles::id.asc()))
+                }
+            };
+            ids.select(articles::id)
+                .limit(limit)
+                .offset(offset)
+                .load(conn)
+        })
     }
 
     /// One page of a list of `total` articles, newest first. SQLite walks an index to an
@@ -155,7 +163,7 @@ impl Listing {
 
     /// How many published articles the list holds (for pagination).
     pub fn count(self, conn: &mut DbConnection) -> QueryResult<i64> {
-        match self {
+        crate::on_each_backend!(conn, |conn| match self {
             Listing::ByAuthor(author_id) => article_authors::table
                 .filter(article_authors::author_id.eq(author_id))
                 .filter(article_authors::listed_at.is_not_null())
@@ -167,10 +175,10 @@ impl Listing {
                 .count()
                 .get_result(conn),
             Listing::InSection(section_id) => {
-                published_in(Some(section_id)).count().get_result(conn)
+                published_in!(Some(section_id)).count().get_result(conn)
             }
-            Listing::Everything => published_in(None).count().get_result(conn),
-        }
+            Listing::Everything => published_in!(None::<i32>).count().get_result(conn),
+        })
     }
 }
 
@@ -222,13 +230,18 @@ pub fn latest_ids_per_section(
     let one_section = "SELECT * FROM (SELECT section_id, id FROM articles
                         WHERE section_id = ? AND status = 'published'
                         ORDER BY published_at DESC, id DESC LIMIT ?) AS newest";
-    let sql = vec![one_section; section_ids.len()].join(" UNION ALL ");
-    let mut query = diesel::sql_query(crate::db::sql(conn, &sql)).into_boxed();
-    for section_id in section_ids {
-        query = query
-            .bind::<Integer, _>(*section_id)
-            .bind::<BigInt, _>(per_section);
-    }
-    let rows: Vec<SectionIdRow> = query.load(conn)?;
+    let sql = crate::db::sql(
+        conn,
+        &vec![one_section; section_ids.len()].join(" UNION ALL "),
+    );
+    let rows: Vec<SectionIdRow> = crate::on_each_backend!(conn, |conn| {
+        let mut query = diesel::sql_query(&sql).into_boxed();
+        for section_id in section_ids {
+            query = query
+                .bind::<Integer, _>(*section_id)
+                .bind::<BigInt, _>(per_section);
+        }
+        query.load(conn)
+    })?;
     Ok(rows.into_iter().map(|r| (r.section_id, r.id)).collect())
 }

@@ -38,10 +38,12 @@ impl Section {
     }
 
     pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Section> {
-        sections::table
-            .find(id)
-            .select(Section::as_select())
-            .first(conn)
+        crate::on_each_backend!(conn, |conn| {
+            sections::table
+                .find(id)
+                .select(Section::as_select())
+                .first(conn)
+        })
     }
 
     pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Section> {

@@ -45,12 +45,14 @@ impl Tag {
 
     /// An article's tags, alphabetically.
     pub fn for_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<Vec<Tag>> {
-        tags::table
-            .inner_join(article_tags::table)
-            .filter(article_tags::article_id.eq(article_id))
-            .order(tags::name.asc())
-            .select(Tag::as_select())
-            .load(conn)
+        crate::on_each_backend!(conn, |conn| {
+            tags::table
+                .inner_join(article_tags::table)
+                .filter(article_tags::article_id.eq(article_id))
+                .order(tags::name.asc())
+                .select(Tag::as_select())
+                .load(conn)
+        })
     }
 
     /// Replaces an article's tags with these.

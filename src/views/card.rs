@@ -98,11 +98,13 @@ impl ArticleCard {
         }
         // The status is checked here rather than in SQL: given `status = ?` as well, SQLite
         // may walk the status index over the whole archive instead of looking up a few ids.
-        let rows: Vec<(CardRow, ArticleStatus)> = articles::table
-            .inner_join(sections::table)
-            .filter(articles::id.eq_any(ids))
-            .select((CardRow::as_select(), articles::status))
-            .load(conn)?;
+        let rows: Vec<(CardRow, ArticleStatus)> = crate::on_each_backend!(conn, |conn| {
+            articles::table
+                .inner_join(sections::table)
+                .filter(articles::id.eq_any(ids))
+                .select((CardRow::as_select(), articles::status))
+                .load(conn)
+        })?;
         let rows: Vec<CardRow> = rows
             .into_iter()
             .filter(|(_, status)| *status == ArticleStatus::Published)
