@@ -26,6 +26,10 @@ pub struct Config {
     pub site_name: String,
     /// The site's logo, a file under the static folder (its size is read at start).
     pub site_logo: String,
+    /// The image pages without a picture of their own show search engines and social networks:
+    /// a file under the static folder, or `/media/NAME` for one in the media library (see
+    /// `site_image`).
+    pub site_image: String,
     /// The newsroom's profiles elsewhere, linked from every page's footer.
     pub social_profiles: Vec<SocialProfile>,
     /// How often counted page views are written to the database.
@@ -89,6 +93,7 @@ impl Config {
             media_dir,
             site_name: "The Gazette".to_string(),
             site_logo: "img/logo.png".to_string(),
+            site_image: crate::site_image::BUNDLED.to_string(),
             social_profiles: Config::parse_social_profiles(DEMO_SOCIAL_PROFILES)
                 .expect("the demo profiles parse"),
             views_flush_interval: Duration::from_secs(30),

@@ -87,7 +87,14 @@ pub struct PageMeta {
 }
 
 impl PageMeta {
-    pub fn new(config: &Config, title: &str, description: &str, path: &str) -> PageMeta {
+    /// `image`: what the page shows when shared, unless it names one of its own.
+    pub fn new(
+        config: &Config,
+        title: &str,
+        description: &str,
+        path: &str,
+        image: SocialImage,
+    ) -> PageMeta {
         let full_title = if title.is_empty() {
             config.site_name.clone()
         } else {
@@ -104,12 +111,7 @@ impl PageMeta {
             canonical_url: format!("{}{path}", config.base_url),
             site_name: config.site_name.clone(),
             og_type: "website",
-            image: SocialImage {
-                url: format!("{}/static/img/og-default.jpg", config.base_url),
-                width: 1200,
-                height: 630,
-                alt: config.site_name.clone(),
-            },
+            image,
             article: None,
             feeds: vec![FeedLink {
                 title: format!("{}: latest articles", config.site_name),

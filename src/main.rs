@@ -174,6 +174,11 @@ struct ServeArgs {
     /// The site's logo: a file under the static folder.
     #[arg(long, env = "GAZETTE_SITE_LOGO", default_value = "img/logo.png")]
     site_logo: String,
+    /// The picture of pages without one of their own (search engines, social networks): a file
+    /// under the static folder, or `/media/NAME` for an image in the media library. Cut at
+    /// start to 16:9, 4:3 and 1:1 at 1,200 px wide.
+    #[arg(long, env = "GAZETTE_SITE_IMAGE", default_value = gazette::site_image::BUNDLED)]
+    site_image: String,
     /// The newsroom's profiles linked from the footer: `Label=https://…` pairs, comma-separated
     /// (empty: none).
     #[arg(long, env = "GAZETTE_SOCIAL_PROFILES", default_value = gazette::config::DEMO_SOCIAL_PROFILES)]
@@ -212,6 +217,7 @@ impl ServeArgs {
         }
         config.site_name = self.site_name;
         config.site_logo = self.site_logo;
+        config.site_image = self.site_image;
         config.social_profiles =
             Config::parse_social_profiles(&self.social_profiles).map_err(|e| e.to_string())?;
         config.workers = self.workers;

@@ -46,7 +46,8 @@ pub fn render(source: &str) -> RenderedBody {
     RenderedBody { html, word_count }
 }
 
-/// The words of a Markdown body without its markup, for the search index.
+/// The words of a Markdown body without its markup (inline HTML dropped, its text kept), for
+/// the search index and descriptions.
 pub fn plain_text(source: &str) -> String {
     let mut text = String::with_capacity(source.len());
     for event in Parser::new_ext(
@@ -54,10 +55,18 @@ pub fn plain_text(source: &str) -> String {
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
     ) {
         match event {
-            Event::Text(t) | Event::Code(t) => {
-                text.push_str(&t);
-                text.push(' ');
-            }
+            // Text comes in pieces that may split a word (at an escape or an entity): they are
+            // joined as they are. Emphasis and links end without a space ("**bold**." stays
+            // "bold."); the end of a block or a line break separates words.
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
             _ => {}
         }

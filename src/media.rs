@@ -112,7 +112,7 @@ pub struct StoredImage {
     pub bytes: i32,
 }
 
-fn encode(image: &DynamicImage, extension: &str) -> Result<Vec<u8>, UploadError> {
+pub(crate) fn encode(image: &DynamicImage, extension: &str) -> Result<Vec<u8>, UploadError> {
     let mut out = Cursor::new(Vec::new());
     let result = if extension == "png" {
         image.write_to(&mut out, ImageFormat::Png)
@@ -124,7 +124,7 @@ fn encode(image: &DynamicImage, extension: &str) -> Result<Vec<u8>, UploadError>
     Ok(out.into_inner())
 }
 
-fn centre_crop(image: &DynamicImage, ratio_w: u32, ratio_h: u32) -> DynamicImage {
+pub(crate) fn centre_crop(image: &DynamicImage, ratio_w: u32, ratio_h: u32) -> DynamicImage {
     let (width, height) = image.dimensions();
     let (crop_w, crop_h) = if width * ratio_h > height * ratio_w {
         (height * ratio_w / ratio_h, height)
@@ -143,7 +143,7 @@ fn centre_crop(image: &DynamicImage, ratio_w: u32, ratio_h: u32) -> DynamicImage
 /// read from the header and checked before any pixel is decoded, and the decoder may not take
 /// more than `DECODE_MEMORY`. The picture is turned the way its EXIF orientation says (phone
 /// photos are stored sideways), since re-encoding drops EXIF.
-fn decode(data: &[u8]) -> Result<(DynamicImage, ImageFormat), UploadError> {
+pub(crate) fn decode(data: &[u8]) -> Result<(DynamicImage, ImageFormat), UploadError> {
     let reader = || {
         ImageReader::new(Cursor::new(data))
             .with_guessed_format()

@@ -231,6 +231,7 @@ diesel::table! {
         id -> Integer,
         name -> Text,
         slug -> Text,
+        description -> Text,
     }
 }
 

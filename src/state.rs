@@ -14,6 +14,7 @@ use crate::layout::{Layout, PageMeta, SocialImage};
 use crate::models::Section;
 use crate::page_cache::PageCache;
 use crate::readership::Readership;
+use crate::site_image::SiteImage;
 use crate::structured_data::Publisher;
 use crate::views::SectionLink;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     pub image_work: tokio::sync::Semaphore,
     /// The site logo's width and height, read from its file at start.
     logo_size: (i32, i32),
+    /// The picture of pages without one of their own, prepared at start.
+    pub site_image: SiteImage,
 }
 
 /// The bundled logo's size, used when the configured file cannot be read.
@@ -67,6 +70,7 @@ impl AppState {
     pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
         AppState {
             logo_size: logo_size(&config),
+            site_image: SiteImage::prepare(&config),
             page_cache: PageCache::new(config.page_cache_bytes),
             // Most searches are never repeated: only the second asking of a query is kept.
             search_cache: PageCache::admitting_on_second_request(
@@ -216,8 +220,28 @@ impl AppState {
         }
     }
 
-    /// Title, description and canonical URL of the page at `path` (a site-relative path).
+    /// Title, description and canonical URL of the page at `path` (a site-relative path),
+    /// with the site image as its sharing image.
     pub fn meta(&self, title: &str, description: &str, path: &str) -> PageMeta {
-        PageMeta::new(&self.config, title, description, path)
+        PageMeta::new(
+            &self.config,
+            title,
+            description,
+            path,
+            self.default_social_image(),
+        )
+    }
+
+    /// The site image's 16:9 shape, as `og:image` names it (the logo if there is none).
+    pub fn default_social_image(&self) -> SocialImage {
+        match self.site_image.wide() {
+            Some(wide) => SocialImage {
+                url: self.absolute(&wide.url),
+                width: wide.width,
+                height: wide.height,
+                alt: self.site_image.alt.clone(),
+            },
+            None => self.publisher().logo,
+        }
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::layout::SocialImage;
+use crate::media::ImageVariant;
 
 const CONTEXT: &str = "https://schema.org";
 /// Google truncates longer NewsArticle headlines.
@@ -38,8 +39,9 @@ pub struct NewsArticle<'a> {
     pub url: &'a str,
     pub headline: &'a str,
     pub description: &'a str,
-    /// Absolute URLs of the hero image in 16:9, 4:3 and 1:1 where available.
-    pub images: Vec<String>,
+    /// The hero image in 16:9, 4:3 and 1:1 where available (else the site image's), with
+    /// absolute URLs.
+    pub images: Vec<ImageVariant>,
     pub date_published: String,
     pub date_modified: String,
     pub authors: Vec<Person>,
@@ -79,7 +81,16 @@ pub fn news_article(article: &NewsArticle, publisher: &Publisher) -> Value {
         "@type": "NewsArticle",
         "headline": headline_for_search(article.headline),
         "description": article.description,
-        "image": article.images,
+        "image": article
+            .images
+            .iter()
+            .map(|image| json!({
+                "@type": "ImageObject",
+                "url": image.url,
+                "width": image.width,
+                "height": image.height,
+            }))
+            .collect::<Vec<Value>>(),
         "datePublished": article.date_published,
         "dateModified": article.date_modified,
         "author": authors,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Draws the demo newsroom's hero illustrations into static/img/demo/ (1200x675 JPEG).
 
-Run once by hand (needs Pillow: pip install pillow); the images are committed, so neither the
+Also the brand images beside them (logo, site image); `site-image` as
+the only argument draws just the site image. Run once by hand (needs Pillow: pip install pillow); the images are committed, so neither the
 build nor the tests need Python. Deterministic: the same script gives the same pictures.
 """
 import math
@@ -205,7 +206,7 @@ def crops():
 
 
 def brand():
-    """The publisher logo (600x60, as Google asks for) and the default sharing image."""
+    """The publisher logo (600x60, as Google asks for)."""
     from PIL import ImageFont
     font_path = "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"
     red = (163, 18, 42)
@@ -217,14 +218,37 @@ def brand():
     d.text((66, 6), "The Gazette", font=ImageFont.truetype(font_path, 42), fill=(22, 24, 29))
     logo.save(OUT.parent / "logo.png", optimize=True)
 
-    card = Image.new("RGB", (1200, 630), red)
+
+def site_image():
+    """The bundled site image (1600x1200): what pages without a picture of their own show
+    search engines and social networks. Gazette cuts it to 16:9, 4:3 and 1:1 at 1,200 px wide
+    at start (src/site_image.rs), so the words sit inside the centre 1200x900."""
+    from PIL import ImageFont
+    fonts = [
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+    ]
+    font_path = next(f for f in fonts if Path(f).exists())
+    red, white = (163, 18, 42), (255, 255, 255)
+    card = Image.new("RGB", (1600 * S, 1200 * S), red)
     d = ImageDraw.Draw(card)
-    d.text((600, 270), "The Gazette", font=ImageFont.truetype(font_path, 120), fill=(255, 255, 255), anchor="mm")
-    d.text((600, 390), "Independent news, every day", font=ImageFont.truetype(font_path, 44), fill=(255, 220, 225), anchor="mm")
-    card.save(OUT.parent / "og-default.jpg", "JPEG", quality=85, optimize=True)
+    # The logo's mark, large, above the name.
+    cx, top = 800 * S, 330 * S
+    d.rounded_rectangle([cx - 90 * S, top, cx + 90 * S, top + 180 * S], radius=34 * S, fill=white)
+    d.arc([cx - 52 * S, top + 38 * S, cx + 52 * S, top + 142 * S], 20, 330, fill=red, width=18 * S)
+    d.line([(cx, top + 92 * S), (cx + 46 * S, top + 92 * S)], fill=red, width=18 * S)
+    d.text((cx, 650 * S), "The Gazette", font=ImageFont.truetype(font_path, 132 * S), fill=white, anchor="mm")
+    d.text((cx, 780 * S), "Independent news, every day", font=ImageFont.truetype(font_path, 48 * S), fill=(255, 220, 225), anchor="mm")
+    card = card.resize((1600, 1200), Image.LANCZOS)
+    card.save(OUT.parent / "site-image.jpg", "JPEG", quality=88, optimize=True)
 
 
 if __name__ == "__main__":
-    scenes()
-    crops()
-    brand()
+    import sys
+    if sys.argv[1:] == ["site-image"]:
+        site_image()
+    else:
+        scenes()
+        crops()
+        brand()
+        site_image()

@@ -9,13 +9,15 @@ use crate::error::AppError;
 use crate::forms::slug_from;
 use crate::models::{Tag, audit};
 
-/// Renames a tag (and its address). Err carries the message for the editor.
-pub fn rename(
+/// Renames a tag (and its address), and sets its description when one is given (None leaves
+/// it as it is). Err carries the message for the editor.
+pub fn update(
     conn: &mut DbConnection,
     changes: &mut ChangeSet,
     id: i32,
     name: &str,
     typed_slug: &str,
+    description: Option<&str>,
 ) -> Result<Result<(), String>, AppError> {
     let name = name.trim();
     let slug = slug_from(typed_slug, name);
@@ -27,6 +29,9 @@ pub fn rename(
     }
     Tag::find(conn, id)?;
     Tag::rename(conn, id, name, &slug)?;
+    if let Some(description) = description {
+        Tag::set_description(conn, id, description.trim())?;
+    }
     let articles = Tag::article_ids(conn, id)?;
     changes.record(conn, Change::TagRenamed { id, articles })?;
     Ok(Ok(()))

@@ -12,6 +12,8 @@ pub struct Tag {
     pub id: i32,
     pub name: String,
     pub slug: String,
+    /// For search engines; empty means the page describes itself (see `descriptions`).
+    pub description: String,
 }
 
 impl Tag {
@@ -119,6 +121,13 @@ impl Tag {
     pub fn rename(conn: &mut DbConnection, id: i32, name: &str, slug: &str) -> QueryResult<()> {
         diesel::update(tags::table.find(id))
             .set((tags::name.eq(name), tags::slug.eq(slug)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn set_description(conn: &mut DbConnection, id: i32, description: &str) -> QueryResult<()> {
+        diesel::update(tags::table.find(id))
+            .set(tags::description.eq(description))
             .execute(conn)?;
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! pagination.
 
 use crate::db::DbConnection;
-
+use crate::descriptions::{self, ListingKind};
 use crate::error::AppError;
 use crate::models::Listing;
 use crate::pagination::{PER_PAGE, Pagination};
@@ -29,6 +29,56 @@ impl ListingPage {
             articles,
             pagination,
         })
+    }
+
+    /// The page's description: the record's own (`own`), else one built from `name` and the
+    /// newest headline (on page 1), with the page number after page 1.
+    pub fn description(
+        &self,
+        own: &str,
+        kind: ListingKind<'_>,
+        name: &str,
+        site_name: &str,
+    ) -> String {
+        let newest = match self.pagination.page {
+            1 => self.articles.first().map(|card| card.headline.as_str()),
+            _ => None,
+        };
+        descriptions::for_listing_page(
+            own,
+            || descriptions::listing_fallback(kind, name, site_name, newest),
+            self.pagination.page,
+            self.pagination.total_pages,
+        )
+    }
+
+    /// What page 1 of `listing` says of itself while its record has no description (the
+    /// admin forms show it); `listing` is None for a record not saved yet.
+    pub fn fallback_description(
+        conn: &mut DbConnection,
+        listing: Option<Listing>,
+        kind: ListingKind<'_>,
+        name: &str,
+        site_name: &str,
+    ) -> Result<String, AppError> {
+        let newest = match listing {
+            Some(listing) => {
+                let ids = listing.ids(conn, None, 1, 0)?;
+                ArticleCard::by_ids(conn, &ids)?.into_iter().next()
+            }
+            None => None,
+        };
+        let name = if name.trim().is_empty() {
+            "(name)"
+        } else {
+            name
+        };
+        Ok(descriptions::listing_fallback(
+            kind,
+            name,
+            site_name,
+            newest.as_ref().map(|card| card.headline.as_str()),
+        ))
     }
 
     /// The page's title: `name`, with the page number after page 1.

@@ -16,6 +16,7 @@ mod crash;
 mod crawl;
 pub(crate) mod crawlers;
 mod errors;
+mod fallbacks;
 mod hostile;
 mod load;
 mod logins;

@@ -7,13 +7,15 @@ use serde::Deserialize;
 
 use crate::auth::{CsrfProtected, Editor, Protected};
 use crate::db;
+use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::forms::FieldError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
 use crate::management::authors::{self, AuthorDraft};
-use crate::models::Author;
+use crate::models::{Author, Listing};
 use crate::state::AppState;
+use crate::views::listing_page::ListingPage;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -62,6 +64,8 @@ pub struct AuthorsTemplate {
     pub editing: Option<i32>,
     pub form: AuthorForm,
     pub errors: Vec<FieldError>,
+    /// What the author's page says of itself while the biography is empty.
+    pub description_fallback: String,
 }
 
 impl AuthorsTemplate {
@@ -78,7 +82,21 @@ async fn authors_page(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let authors = db::run(&state.pool, |conn| Ok(Author::all_with_counts(conn)?)).await?;
+    let (name, job_title) = (form.name.clone(), form.job_title.clone());
+    let site_name = state.config.site_name.clone();
+    let (authors, description_fallback) = db::run(&state.pool, move |conn| {
+        let fallback = ListingPage::fallback_description(
+            conn,
+            editing.map(Listing::ByAuthor),
+            ListingKind::Author {
+                job_title: &job_title,
+            },
+            &name,
+            &site_name,
+        )?;
+        Ok((Author::all_with_counts(conn)?, fallback))
+    })
+    .await?;
     render_admin(
         &AuthorsTemplate {
             layout: AdminLayout::new(state, &editor.0, "authors"),
@@ -86,6 +104,7 @@ async fn authors_page(
             editing,
             form,
             errors,
+            description_fallback,
         },
         status,
     )

@@ -8,13 +8,15 @@ use serde::Deserialize;
 
 use crate::auth::{Admin, CsrfProtected, Protected};
 use crate::db;
+use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::forms::FieldError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
 use crate::management::sections::{self, SectionDraft};
-use crate::models::Section;
+use crate::models::{Listing, Section};
 use crate::state::AppState;
+use crate::views::listing_page::ListingPage;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -43,6 +45,8 @@ pub struct SectionsTemplate {
     pub editing: Option<i32>,
     pub form: SectionForm,
     pub errors: Vec<FieldError>,
+    /// What the section's page says of itself while its description is empty.
+    pub description_fallback: String,
 }
 
 impl SectionsTemplate {
@@ -59,7 +63,19 @@ async fn page(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let sections = db::run(&state.pool, |conn| Ok(Section::all_with_counts(conn)?)).await?;
+    let name = form.name.clone();
+    let site_name = state.config.site_name.clone();
+    let (sections, description_fallback) = db::run(&state.pool, move |conn| {
+        let fallback = ListingPage::fallback_description(
+            conn,
+            editing.map(Listing::InSection),
+            ListingKind::Section,
+            &name,
+            &site_name,
+        )?;
+        Ok((Section::all_with_counts(conn)?, fallback))
+    })
+    .await?;
     render_admin(
         &SectionsTemplate {
             layout: AdminLayout::new(state, &admin.0, "sections"),
@@ -67,6 +83,7 @@ async fn page(
             editing,
             form,
             errors,
+            description_fallback,
         },
         status,
     )

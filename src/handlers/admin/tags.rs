@@ -1,4 +1,4 @@
-//! `/admin/tags`: editors rename and remove topics (rules in `management::tags`).
+//! `/admin/tags`: editors rename, describe and remove topics (rules in `management::tags`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -7,12 +7,14 @@ use serde::Deserialize;
 
 use crate::auth::{CsrfProtected, Editor, Protected};
 use crate::db;
+use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
 use crate::management::tags;
-use crate::models::Tag;
+use crate::models::{Listing, Tag};
 use crate::state::AppState;
+use crate::views::listing_page::ListingPage;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -20,6 +22,8 @@ pub struct TagForm {
     csrf_token: String,
     pub name: String,
     pub slug: String,
+    /// None when the form has no such field (a rename from the list).
+    pub description: Option<String>,
 }
 
 impl CsrfProtected for TagForm {
@@ -34,30 +38,76 @@ pub struct TagsTemplate {
     pub layout: AdminLayout,
     pub tags: Vec<(Tag, i64)>,
     pub problem: Option<String>,
+    /// The tag being edited, with its form.
+    pub editing: Option<(i32, TagForm)>,
+    /// What the tag's page says of itself while its description is empty.
+    pub description_fallback: String,
 }
 
 async fn tags_page(
     state: &AppState,
     editor: &Editor,
     problem: Option<String>,
+    editing: Option<(i32, TagForm)>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let tags = db::run(&state.pool, |conn| Ok(Tag::all_with_counts(conn)?)).await?;
+    let name = editing.as_ref().map(|(_, form)| form.name.clone());
+    let edited = editing.as_ref().map(|(id, _)| *id);
+    let site_name = state.config.site_name.clone();
+    let (tags, description_fallback) = db::run(&state.pool, move |conn| {
+        let fallback = match edited {
+            Some(id) => ListingPage::fallback_description(
+                conn,
+                Some(Listing::Tagged(id)),
+                ListingKind::Tag,
+                name.as_deref().unwrap_or_default(),
+                &site_name,
+            )?,
+            None => String::new(),
+        };
+        Ok((Tag::all_with_counts(conn)?, fallback))
+    })
+    .await?;
     render_admin(
         &TagsTemplate {
             layout: AdminLayout::new(state, &editor.0, "tags"),
             tags,
             problem,
+            editing,
+            description_fallback,
         },
         status,
     )
 }
 
-pub async fn list(state: web::Data<AppState>, editor: Editor) -> Result<HttpResponse, AppError> {
-    tags_page(&state, &editor, None, StatusCode::OK).await
+#[derive(Debug, Deserialize, Default)]
+pub struct EditQuery {
+    edit: Option<i32>,
 }
 
-/// Renames a tag (and its address); its articles are re-indexed under the new name.
+pub async fn list(
+    state: web::Data<AppState>,
+    editor: Editor,
+    query: web::Query<EditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let editing = match query.edit {
+        Some(id) => {
+            let tag = db::run(&state.pool, move |conn| Ok(Tag::find(conn, id)?)).await?;
+            let form = TagForm {
+                name: tag.name,
+                slug: tag.slug,
+                description: Some(tag.description),
+                ..TagForm::default()
+            };
+            Some((id, form))
+        }
+        None => None,
+    };
+    tags_page(&state, &editor, None, editing, StatusCode::OK).await
+}
+
+/// Renames a tag (and its address), and describes it; its articles are re-indexed under the
+/// new name.
 pub async fn update(
     state: web::Data<AppState>,
     editor: Editor,
@@ -66,14 +116,26 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let form = form.0;
+    let posted = form.clone();
     let outcome = state
-        .write(move |conn, changes| tags::rename(conn, changes, id, &form.name, &form.slug))
+        .write(move |conn, changes| {
+            tags::update(
+                conn,
+                changes,
+                id,
+                &form.name,
+                &form.slug,
+                form.description.as_deref(),
+            )
+        })
         .await?;
     match outcome {
         Ok(()) => Ok(see_other("/admin/tags")),
         Err(message) => {
+            // The form comes back with what was typed.
+            let editing = posted.description.is_some().then_some((id, posted));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            tags_page(&state, &editor, Some(message), status).await
+            tags_page(&state, &editor, Some(message), editing, status).await
         }
     }
 }

@@ -5,6 +5,7 @@ use askama::Template;
 
 use crate::changes::Dependency;
 use crate::db;
+use crate::descriptions::{self, ListingKind};
 use crate::error::AppError;
 use crate::handlers::crawl::document;
 use crate::handlers::{listing_shows, with_last_modified};
@@ -38,13 +39,15 @@ pub struct RssFeed {
 }
 
 impl RssFeed {
-    /// Builds the feed from cards; `base_url` makes every link absolute.
+    /// Builds the feed from cards; `base_url` makes every link absolute. An article without a
+    /// picture of its own carries `fallback_image` (the site image), when there is one.
     pub fn new(
         title: String,
         description: String,
         base_url: &str,
         path: &str,
         cards: Vec<ArticleCard>,
+        fallback_image: Option<(String, i32, i32)>,
     ) -> RssFeed {
         let last_build_date = cards
             .first()
@@ -61,7 +64,8 @@ impl RssFeed {
                 category: card.section.name.clone(),
                 image: card
                     .image
-                    .map(|i| (format!("{base_url}{}", i.url), i.width, i.height)),
+                    .map(|i| (format!("{base_url}{}", i.url), i.width, i.height))
+                    .or_else(|| fallback_image.clone()),
             })
             .collect();
         RssFeed {
@@ -88,7 +92,18 @@ async fn listing_feed(
     .await?;
     let newest = cards.iter().map(|card| card.published_at).max();
     let shows = listing_shows(listing, &cards).with(Dependency::Feeds);
-    let feed = RssFeed::new(title, description, &state.config.base_url, path, cards);
+    let fallback_image = state
+        .site_image
+        .wide()
+        .map(|wide| (state.absolute(&wide.url), wide.width, wide.height));
+    let feed = RssFeed::new(
+        title,
+        description,
+        &state.config.base_url,
+        path,
+        cards,
+        fallback_image,
+    );
     let response = document("application/rss+xml; charset=utf-8", feed.render()?);
     Ok(shows.attach(match newest {
         Some(at) => with_last_modified(response, &at),
@@ -116,7 +131,19 @@ pub async fn section(
     listing_feed(
         &state,
         format!("{}: {}", state.config.site_name, section.name),
-        section.description.clone(),
+        descriptions::for_listing_page(
+            &section.description,
+            || {
+                descriptions::listing_fallback(
+                    ListingKind::Section,
+                    &section.name,
+                    &state.config.site_name,
+                    None,
+                )
+            },
+            1,
+            1,
+        ),
         &format!("/section/{}/feed.xml", section.slug),
         Listing::InSection(section.id),
     )

@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use crate::changes::Dependency;
 use crate::dates;
 use crate::db;
+use crate::descriptions;
 use crate::error::AppError;
 use crate::handlers::{render_page, with_last_modified};
 use crate::layout::{ArticleMeta, Layout, PageMeta, SocialImage};
@@ -133,7 +134,7 @@ fn article_meta(
 ) -> PageMeta {
     let article = &page.article;
     let section_url = state.absolute(&format!("/section/{}", page.section.slug));
-    let variants = match (
+    let hero_variants = match (
         &article.hero_image_url,
         article.hero_image_width,
         article.hero_image_height,
@@ -147,13 +148,13 @@ fn article_meta(
     } else {
         &article.seo_title
     };
-    let description = if article.seo_description.is_empty() {
-        &article.dek
-    } else {
-        &article.seo_description
-    };
-    let mut meta = state.meta(title, description, path);
-    if let Some(original) = variants.first() {
+    let description = descriptions::for_article(
+        &article.seo_description,
+        &article.dek,
+        &article.body_markdown,
+    );
+    let mut meta = state.meta(title, &description, path);
+    if let Some(original) = hero_variants.first() {
         meta = meta.with_image(SocialImage {
             url: state.absolute(&original.url),
             width: original.width,
@@ -161,14 +162,28 @@ fn article_meta(
             alt: article.hero_image_alt.clone(),
         });
     }
+    // Without a hero of its own, the article shows the site image's shapes (og:image already
+    // names its 16:9 one): Google wants an image for every article.
+    let images = if hero_variants.is_empty() {
+        state.site_image.shapes.clone()
+    } else {
+        hero_variants
+    };
+    let standfirst = descriptions::for_article("", &article.dek, &article.body_markdown);
     let modified = article.updated_at.max(*published);
     let tag_names: Vec<String> = page.tags.iter().map(|t| t.name.clone()).collect();
     let news_article = structured_data::news_article(
         &structured_data::NewsArticle {
             url: &meta.canonical_url,
             headline: &article.headline,
-            description: &article.dek,
-            images: variants.iter().map(|v| state.absolute(&v.url)).collect(),
+            description: &standfirst,
+            images: images
+                .into_iter()
+                .map(|image| media::ImageVariant {
+                    url: state.absolute(&image.url),
+                    ..image
+                })
+                .collect(),
             date_published: dates::iso(published),
             date_modified: dates::iso(&modified),
             authors: page

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db;
+use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
@@ -43,11 +44,14 @@ pub async fn show(
     .await?;
 
     let title = listing.title(&author.name);
-    let description = if author.bio.is_empty() {
-        format!("Articles by {}", author.name)
-    } else {
-        author.bio.clone()
-    };
+    let description = listing.description(
+        &author.bio,
+        ListingKind::Author {
+            job_title: &author.job_title,
+        },
+        &author.name,
+        &state.config.site_name,
+    );
     let social_links = author.social_links();
     let author_url = state.absolute(&format!("/author/{}", author.slug));
     let meta = state

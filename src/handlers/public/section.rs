@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db;
+use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
@@ -41,11 +42,13 @@ pub async fn show(
     .await?;
 
     let title = listing.title(&section.name);
-    let meta = state.meta(
-        &title,
+    let description = listing.description(
         &section.description,
-        &listing.pagination.current_path(),
+        ListingKind::Section,
+        &section.name,
+        &state.config.site_name,
     );
+    let meta = state.meta(&title, &description, &listing.pagination.current_path());
     let canonical_url = meta.canonical_url.clone();
     let section_url = state.absolute(&format!("/section/{}", section.slug));
     let meta = meta
@@ -55,7 +58,7 @@ pub async fn show(
         )
         .with_json_ld(structured_data::collection_page(
             &section.name,
-            &section.description,
+            &description,
             &canonical_url,
         ))
         .with_json_ld(structured_data::breadcrumbs(&[

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db;
+use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::handlers::{listing_shows, render_page};
 use crate::layout::{Layout, PageMeta};
@@ -44,7 +45,12 @@ pub async fn show(
     .await?;
 
     let title = listing.title(&format!("Topic: {}", tag.name));
-    let description = format!("The latest articles tagged {}.", tag.name);
+    let description = listing.description(
+        &tag.description,
+        ListingKind::Tag,
+        &tag.name,
+        &state.config.site_name,
+    );
     let shows = listing_shows(Listing::Tagged(tag.id), &listing.articles);
     let page = render_page(&TagTemplate {
         layout: state.layout(None),
