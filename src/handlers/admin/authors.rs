@@ -10,7 +10,7 @@ use crate::db;
 use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::forms::FieldError;
-use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::admin::{AdminLayout, EditQuery, render_admin};
 use crate::handlers::see_other;
 use crate::management::authors::{self, AuthorDraft};
 use crate::models::{Author, Listing};
@@ -108,11 +108,6 @@ async fn authors_page(
         },
         status,
     )
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct EditQuery {
-    edit: Option<i32>,
 }
 
 pub async fn list(

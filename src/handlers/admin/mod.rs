@@ -60,6 +60,12 @@ pub fn render_admin(page: &impl Template, status: StatusCode) -> Result<HttpResp
         .body(page.render()?))
 }
 
+/// `?edit=ID` on a list page (sections, authors, tags): which item's form to show below the list.
+#[derive(Debug, Deserialize, Default)]
+pub struct EditQuery {
+    pub edit: Option<i32>,
+}
+
 /// A form with nothing but its CSRF token (logout, restore, …).
 #[derive(Debug, Deserialize)]
 pub struct TokenOnly {

@@ -11,7 +11,7 @@ use crate::db;
 use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::forms::FieldError;
-use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::admin::{AdminLayout, EditQuery, render_admin};
 use crate::handlers::see_other;
 use crate::management::sections::{self, SectionDraft};
 use crate::models::{Listing, Section};
@@ -87,11 +87,6 @@ async fn page(
         },
         status,
     )
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct EditQuery {
-    edit: Option<i32>,
 }
 
 pub async fn list(

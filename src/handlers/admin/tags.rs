@@ -9,7 +9,7 @@ use crate::auth::{CsrfProtected, Editor, Protected};
 use crate::db;
 use crate::descriptions::ListingKind;
 use crate::error::AppError;
-use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::admin::{AdminLayout, EditQuery, render_admin};
 use crate::handlers::see_other;
 use crate::management::tags;
 use crate::models::{Listing, Tag};
@@ -78,11 +78,6 @@ async fn tags_page(
         },
         status,
     )
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct EditQuery {
-    edit: Option<i32>,
 }
 
 pub async fn list(
