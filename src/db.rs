@@ -230,9 +230,13 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
         // PostgreSQL's autovacuum keeps its statistics current.
         DbConnection::Postgres(_) => None,
     };
-    if let Some(statistics) = statistics {
-        conn.batch_execute(statistics)
-            .map_err(|e| format!("database statistics: {e}"))?;
+    // Statistics only make plans better: a refresh that loses a race for the write lock (a
+    // command run while the site saves, SQLite's "database is locked" when a read upgrades to a
+    // write) is left for the next start rather than failing the command.
+    if let Some(statistics) = statistics
+        && let Err(error) = conn.batch_execute(statistics)
+    {
+        tracing::warn!(%error, "database statistics not refreshed");
     }
     Ok(applied)
 }
