@@ -24,6 +24,9 @@ pub struct Config {
     pub media_dir: PathBuf,
     /// Name shown in the masthead, titles and feeds.
     pub site_name: String,
+    /// What the site says of itself: the front page's description for search engines and
+    /// sharing cards.
+    pub site_description: String,
     /// The site's logo, a file under the static folder (its size is read at start).
     pub site_logo: String,
     /// The image pages without a picture of their own show search engines and social networks:
@@ -68,6 +71,10 @@ pub const DEMO_SOCIAL_PROFILES: &str = "X=https://x.com/gazettenews, \
 Facebook=https://www.facebook.com/gazettenews, Instagram=https://www.instagram.com/gazettenews, \
 Mastodon=https://mastodon.social/@gazette, YouTube=https://www.youtube.com/@gazettenews";
 
+/// The demo newsroom's description of itself: what `GAZETTE_SITE_DESCRIPTION` holds unless set.
+pub const DEMO_SITE_DESCRIPTION: &str =
+    "Independent reporting on the world, politics, business, science, culture and sport.";
+
 /// A setting that cannot be used, explained for the person who set it.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -93,6 +100,7 @@ impl Config {
             media_dir,
             site_name: "The Gazette".to_string(),
             site_logo: "img/logo.png".to_string(),
+            site_description: DEMO_SITE_DESCRIPTION.to_string(),
             site_image: crate::site_image::BUNDLED.to_string(),
             social_profiles: Config::parse_social_profiles(DEMO_SOCIAL_PROFILES)
                 .expect("the demo profiles parse"),

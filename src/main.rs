@@ -171,6 +171,9 @@ struct ServeArgs {
     /// Minutes a staff session may stay unused before it ends (1 to 720).
     #[arg(long, env = "GAZETTE_SESSION_IDLE_MINUTES", default_value_t = 30)]
     session_idle_minutes: i64,
+    /// What the site says of itself: the front page's description for search engines.
+    #[arg(long, env = "GAZETTE_SITE_DESCRIPTION", default_value = gazette::config::DEMO_SITE_DESCRIPTION)]
+    site_description: String,
     /// The site's logo: a file under the static folder.
     #[arg(long, env = "GAZETTE_SITE_LOGO", default_value = "img/logo.png")]
     site_logo: String,
@@ -217,6 +220,7 @@ impl ServeArgs {
         }
         config.site_name = self.site_name;
         config.site_logo = self.site_logo;
+        config.site_description = self.site_description;
         config.site_image = self.site_image;
         config.social_profiles =
             Config::parse_social_profiles(&self.social_profiles).map_err(|e| e.to_string())?;

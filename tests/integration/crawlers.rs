@@ -213,6 +213,12 @@ fn article_pages_carry_article_properties_and_news_article_json_ld() {
 fn home_author_and_section_pages_describe_themselves() {
     let app = newsroom_with(50_000);
     let base = app.base_url.clone();
+    assert_eq!(
+        meta(&app.get("/"), "description"),
+        [
+            "The Gazette: Independent reporting on the world, politics, business, science, culture and sport."
+        ]
+    );
     let home = json_ld(&app.get("/"));
     let website = of_type(&home, "WebSite");
     assert_eq!(website["url"], format!("{base}/"));

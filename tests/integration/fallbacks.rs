@@ -266,3 +266,15 @@ fn the_admin_forms_show_the_description_a_page_falls_back_to() {
         "Every lamp on the coast, and the people who keep them."
     );
 }
+
+#[test]
+fn the_front_page_describes_the_site_as_its_setting_says() {
+    let app = TestApp::with_config(
+        |_| {},
+        |config| config.site_description = "News from the north shore, every morning.".into(),
+    );
+    assert_eq!(
+        description(&app, "/"),
+        "The Gazette: News from the north shore, every morning."
+    );
+}

@@ -32,8 +32,8 @@ pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
 
 fn render_home(state: &AppState, page: FrontPage) -> Result<HttpResponse, AppError> {
     let description = format!(
-        "{}: independent reporting on the world, politics, business, science, culture and sport.",
-        state.config.site_name
+        "{}: {}",
+        state.config.site_name, state.config.site_description
     );
     let shown = page
         .lead
