@@ -34,15 +34,13 @@ pub fn cut_at_word(text: &str, max: usize) -> String {
     )
 }
 
-/// An article's description: the editor's SEO description, else its standfirst, else the
-/// start of its body without markup.
-pub fn for_article(seo_description: &str, standfirst: &str, body_markdown: &str) -> String {
-    [seo_description, standfirst]
-        .into_iter()
-        .map(str::trim)
-        .find(|text| !text.is_empty())
-        .map(|text| text.to_string())
-        .unwrap_or_else(|| cut_at_word(&crate::markdown::plain_text(body_markdown), MAX_CHARS))
+/// What an article says of itself: its standfirst, else the start of its body without markup.
+/// (The editor's SEO description, when set, overrides it in the page's head.)
+pub fn for_article(standfirst: &str, body_markdown: &str) -> String {
+    match standfirst.trim() {
+        "" => cut_at_word(&crate::markdown::plain_text(body_markdown), MAX_CHARS),
+        standfirst => standfirst.to_string(),
+    }
 }
 
 /// The kind of listing a fallback description speaks of.
@@ -123,13 +121,13 @@ mod tests {
 
     #[test]
     fn an_article_without_standfirst_is_described_by_its_body() {
-        assert_eq!(for_article("SEO words", "Standfirst", "Body"), "SEO words");
-        assert_eq!(for_article(" ", "Standfirst", "Body"), "Standfirst");
+        assert_eq!(for_article("Standfirst", "Body"), "Standfirst");
+        assert_eq!(for_article(" ", "Body"), "Body");
         let body =
             "## A heading\n\nThe **council** met [today](https://example.com) <b>late</b>.\n\n"
                 .to_string()
                 + &"More words follow here. ".repeat(20);
-        let described = for_article("", "", &body);
+        let described = for_article("", &body);
         assert!(
             described.starts_with("A heading The council met today late."),
             "{described}"

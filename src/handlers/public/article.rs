@@ -148,12 +148,13 @@ fn article_meta(
     } else {
         &article.seo_title
     };
-    let description = descriptions::for_article(
-        &article.seo_description,
-        &article.dek,
-        &article.body_markdown,
-    );
-    let mut meta = state.meta(title, &description, path);
+    let standfirst = descriptions::for_article(&article.dek, &article.body_markdown);
+    let description = if article.seo_description.is_empty() {
+        &standfirst
+    } else {
+        &article.seo_description
+    };
+    let mut meta = state.meta(title, description, path);
     if let Some(original) = hero_variants.first() {
         meta = meta.with_image(SocialImage {
             url: state.absolute(&original.url),
@@ -169,7 +170,6 @@ fn article_meta(
     } else {
         hero_variants
     };
-    let standfirst = descriptions::for_article("", &article.dek, &article.body_markdown);
     let modified = article.updated_at.max(*published);
     let tag_names: Vec<String> = page.tags.iter().map(|t| t.name.clone()).collect();
     let news_article = structured_data::news_article(
