@@ -44,6 +44,9 @@ pub enum Change {
     AuthorSaved { id: i32, articles: Vec<i32> },
     /// An author without bylines was deleted.
     AuthorDeleted { id: i32 },
+    /// A standalone page was created, edited, published, withdrawn or deleted. `menu_changed`:
+    /// the footer menu every page shows is different now (a title, a place, a publication).
+    PageSaved { id: i32, menu_changed: bool },
     /// Many articles were written in bulk (a seeder or an importer, a reindex): the search
     /// index is rebuilt for the whole archive at once (far cheaper than one at a time), and
     /// every published article without a related list gets one.
@@ -59,11 +62,13 @@ pub enum Dependency {
     Section(i32),
     Author(i32),
     Tag(i32),
+    /// A standalone page (About, Contact, …).
+    Page(i32),
     Home,
     Feeds,
     Sitemaps,
     Search,
-    /// The section navigation, on every page.
+    /// The section navigation and the footer menu, on every page.
     Navigation,
 }
 
@@ -74,6 +79,7 @@ impl fmt::Display for Dependency {
             Dependency::Section(id) => write!(f, "section:{id}"),
             Dependency::Author(id) => write!(f, "author:{id}"),
             Dependency::Tag(id) => write!(f, "tag:{id}"),
+            Dependency::Page(id) => write!(f, "page:{id}"),
             Dependency::Home => f.write_str("home"),
             Dependency::Feeds => f.write_str("feeds"),
             Dependency::Sitemaps => f.write_str("sitemaps"),
@@ -94,6 +100,7 @@ impl std::str::FromStr for Dependency {
             Some(("section", n)) => Dependency::Section(id(n)?),
             Some(("author", n)) => Dependency::Author(id(n)?),
             Some(("tag", n)) => Dependency::Tag(id(n)?),
+            Some(("page", n)) => Dependency::Page(id(n)?),
             None if text == "home" => Dependency::Home,
             None if text == "feeds" => Dependency::Feeds,
             None if text == "sitemaps" => Dependency::Sitemaps,
@@ -234,6 +241,12 @@ impl<'a> ChangeSet<'a> {
             Change::AuthorDeleted { id } => {
                 dependencies.extend([Dependency::Author(*id), Dependency::Sitemaps]);
             }
+            Change::PageSaved { id, menu_changed } => {
+                dependencies.extend([Dependency::Page(*id), Dependency::Sitemaps]);
+                if *menu_changed {
+                    dependencies.insert(Dependency::Navigation);
+                }
+            }
             Change::ArchiveLoaded => {
                 listing::sync_listed_at(conn, None)?;
                 let progress = &mut self.progress;
@@ -310,7 +323,9 @@ fn date_sitemap_entries(
             Dependency::Section(id) => sitemap::touch_listing(conn, ListingKey::Section(id), now)?,
             Dependency::Author(id) => sitemap::touch_listing(conn, ListingKey::Author(id), now)?,
             Dependency::Tag(id) => sitemap::touch_listing(conn, ListingKey::Tag(id), now)?,
-            Dependency::Feeds
+            // A standalone page's sitemap date is its own `updated_at`.
+            Dependency::Page(_)
+            | Dependency::Feeds
             | Dependency::Sitemaps
             | Dependency::Search
             | Dependency::Navigation => {}
@@ -352,6 +367,7 @@ mod tests {
             Dependency::Section(3),
             Dependency::Author(7),
             Dependency::Tag(9),
+            Dependency::Page(4),
             Dependency::Home,
             Dependency::Feeds,
             Dependency::Sitemaps,
@@ -366,6 +382,7 @@ mod tests {
                 "section:3",
                 "author:7",
                 "tag:9",
+                "page:4",
                 "home",
                 "feeds",
                 "sitemaps"

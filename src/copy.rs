@@ -1,9 +1,9 @@
 //! `gazette copy --from … --to …`: a whole newsroom moved between databases (SQLite to
 //! PostgreSQL when it outgrows one machine, or back): sections, authors, tags, staff accounts
 //! with their password hashes, media records, articles with their text, bylines, tags,
-//! revisions, former addresses, related lists, the audit log, view counts and editors'
-//! autosaves. Not sessions or login throttling (staff log in again). What is derived from the
-//! articles (search index, vocabulary, sitemap dates) is rebuilt on the target through the
+//! revisions, former addresses, related lists, the audit log, view counts, editors'
+//! autosaves, standalone pages with their revisions, and redirects. Not sessions or login
+//! throttling (staff log in again). What is derived from the articles (search index, vocabulary, sitemap dates) is rebuilt on the target through the
 //! change path, and every table's rows are counted on both sides at the end.
 //!
 //! The source is read in one transaction (a consistent snapshot while the site serves); the
@@ -149,6 +149,9 @@ fn copy_tables(
     copy_table!(from, to, copied, progress, audit_log, [id], { id: i32, at: NaiveDateTime, user_id: Option<i32>, action: String, subject: String, detail: String, address: String });
     copy_table!(from, to, copied, progress, article_daily_views, [article_id, day], { article_id: i32, day: NaiveDate, views: i32 });
     copy_table!(from, to, copied, progress, article_autosaves, [article_id, user_id], { article_id: i32, user_id: i32, form: String, base_revision: i32, saved_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, pages, [id], { id: i32, title: String, slug: String, body_markdown: String, body_html: String, seo_title: String, seo_description: String, status: String, menu_position: Option<i32>, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, page_revisions, [id], { id: i32, page_id: i32, number: i32, user_id: Option<i32>, title: String, slug: String, body_markdown: String, seo_title: String, seo_description: String, status: String, created_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, redirects, [id], { id: i32, from_path: String, to_path: String, origin: String, created_at: NaiveDateTime });
     Ok(copied)
 }
 
@@ -209,6 +212,9 @@ fn continue_numbering(to: &mut DbConnection, copied: &Copied) -> QueryResult<()>
                     | "articles"
                     | "article_revisions"
                     | "audit_log"
+                    | "pages"
+                    | "page_revisions"
+                    | "redirects"
             ) {
                 diesel::sql_query(format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'),

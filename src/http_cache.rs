@@ -139,12 +139,23 @@ pub async fn canonical_urls(
             "" => canonical,
             query => format!("{canonical}?{query}"),
         };
-        let response = HttpResponse::MovedPermanently()
+        let mut response = HttpResponse::MovedPermanently()
             .insert_header((LOCATION, location))
             .finish();
+        // Marked, so the redirects can send an old address's variant straight to its target.
+        response.extensions_mut().insert(NonCanonical);
         return Ok(request.into_response(response));
     }
     Ok(next.call(request).await?.map_into_boxed_body())
+}
+
+/// Marks the 301 `canonical_urls` answers for a path that is not in its canonical form.
+#[derive(Debug, Clone, Copy)]
+pub struct NonCanonical;
+
+/// The canonical form of a path (see `canonical_path`).
+pub fn canonical_form(path: &str) -> String {
+    canonical_path(path).unwrap_or_else(|| path.to_string())
 }
 
 /// The canonical form of a path, or None when it already is canonical. Percent-escapes keep

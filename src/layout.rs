@@ -6,12 +6,15 @@ use std::sync::Arc;
 use chrono::Datelike;
 
 use crate::config::{Config, SocialProfile};
+use crate::models::page::MenuLink;
 use crate::state::AppState;
 use crate::views::SectionLink;
 
 pub struct Layout {
     pub site_name: String,
     pub navigation: Arc<Vec<SectionLink>>,
+    /// The standalone pages admins put in the footer menu (About, Contact, …).
+    pub footer_menu: Arc<Vec<MenuLink>>,
     /// Slug of the section the page belongs to, or empty.
     pub active_section: String,
     pub stylesheet_url: String,
@@ -26,6 +29,7 @@ impl Layout {
         Layout {
             site_name: state.config.site_name.clone(),
             navigation: state.navigation(),
+            footer_menu: state.footer_menu(),
             active_section: active_section.unwrap_or_default().to_string(),
             stylesheet_url: state.assets.url("css/site.css"),
             favicon_url: state.assets.url("img/favicon.svg"),

@@ -32,6 +32,7 @@ pub mod pagination;
 mod properties;
 pub mod purge;
 pub mod readership;
+pub mod redirects;
 pub mod related;
 pub mod request_id;
 pub mod routes;
@@ -203,6 +204,9 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             .wrap(from_fn(page_cache::serve_cached))
             .wrap(default_headers(https))
             .wrap(from_fn(http_cache::canonical_urls))
+            // Outside the URL correction: a 404, or a corrected address, that an old address
+            // explains becomes one 301 to where it lives now.
+            .wrap(from_fn(redirects::before_not_found))
             .wrap(from_fn(request_id::assign))
             .wrap(
                 // The client address as a trusted proxy names it (see `client`), and the

@@ -12,7 +12,7 @@ use actix_web::{Route, guard, web};
 
 use crate::handlers::crawl::{feed, robots, sitemap};
 use crate::handlers::errors;
-use crate::handlers::public::{article, author, home, search, section, tag};
+use crate::handlers::public::{article, author, home, page, search, section, tag};
 use crate::handlers::{self, admin};
 use crate::state::AppState;
 
@@ -47,6 +47,15 @@ async fn static_cache_policy(
     }
     Ok(response)
 }
+
+/// First path segments this table gives to something other than a standalone page (and a few
+/// kept for what a site moving in may need, such as WordPress's `/feed`): a page may not take
+/// one as its slug, since the route would shadow it. Slugs hold only letters, digits and
+/// hyphens, so `robots.txt`, `feed.xml` and `sitemap.xml` cannot collide.
+pub const RESERVED_FIRST_SEGMENTS: &[&str] = &[
+    "admin", "article", "author", "feed", "healthz", "media", "search", "section", "sitemaps",
+    "static", "tag",
+];
 
 /// A route for reading: GET, and HEAD wherever GET works.
 fn read() -> Route {
@@ -126,6 +135,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                     "/authors/{id}/delete",
                     web::post().to(admin::authors::delete),
                 )
+                .route("/pages", web::get().to(admin::pages::list))
+                .route("/pages", web::post().to(admin::pages::create))
+                .route("/pages/new", web::get().to(admin::pages::new))
+                .route("/pages/menu", web::post().to(admin::pages::set_menu))
+                .route("/pages/{id}", web::get().to(admin::pages::edit))
+                .route("/pages/{id}", web::post().to(admin::pages::update))
+                .route("/pages/{id}/delete", web::post().to(admin::pages::delete))
+                .route("/redirects", web::get().to(admin::redirects::list))
+                .route("/redirects", web::post().to(admin::redirects::save))
+                .route(
+                    "/redirects/{id}/delete",
+                    web::post().to(admin::redirects::delete),
+                )
                 .route("/tags", web::get().to(admin::tags::list))
                 .route("/tags/{id}", web::post().to(admin::tags::update))
                 .route("/tags/{id}/delete", web::post().to(admin::tags::delete))
@@ -164,5 +186,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                         .use_last_modified(true),
                 ),
         )
+        // Last, so every other route comes first (RESERVED_FIRST_SEGMENTS keeps pages off them).
+        .route("/{slug}", read().to(page::show))
         .default_service(web::to(errors::not_found));
 }

@@ -181,6 +181,49 @@ diesel::table! {
 }
 
 diesel::table! {
+    pages (id) {
+        id -> Integer,
+        title -> Text,
+        slug -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        seo_title -> Text,
+        seo_description -> Text,
+        status -> Text,
+        menu_position -> Nullable<Integer>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    page_revisions (id) {
+        id -> Integer,
+        page_id -> Integer,
+        number -> Integer,
+        user_id -> Nullable<Integer>,
+        title -> Text,
+        slug -> Text,
+        body_markdown -> Text,
+        seo_title -> Text,
+        seo_description -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    redirects (id) {
+        id -> Integer,
+        from_path -> Text,
+        to_path -> Text,
+        origin -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sections (id) {
         id -> Integer,
         name -> Text,
@@ -246,6 +289,8 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(article_revisions -> users (user_id));
 diesel::joinable!(articles -> sections (section_id));
+diesel::joinable!(page_revisions -> pages (page_id));
+diesel::joinable!(page_revisions -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> authors (author_id));
 
@@ -267,6 +312,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     listing_dates,
     login_throttle,
     media,
+    page_revisions,
+    pages,
+    redirects,
     search_vocabulary,
     sections,
     sessions,

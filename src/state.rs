@@ -12,6 +12,7 @@ use crate::db::{self, DbConnection, DbPool};
 use crate::error::AppError;
 use crate::layout::{Layout, PageMeta, SocialImage};
 use crate::models::Section;
+use crate::models::page::{MenuLink, Page};
 use crate::page_cache::PageCache;
 use crate::readership::Readership;
 use crate::site_image::SiteImage;
@@ -28,9 +29,9 @@ pub struct AppState {
     pub page_cache: PageCache,
     /// Rendered search results, dropped on any change to what is published.
     pub search_cache: PageCache,
-    /// Sections in navigation order. Every page shows them, so they are kept in memory and
-    /// reloaded whenever sections change.
-    navigation: RwLock<Arc<Vec<SectionLink>>>,
+    /// Every page shows the sections and the footer menu, so they are kept in memory and
+    /// reloaded whenever a change touches `Dependency::Navigation`.
+    navigation: RwLock<Navigation>,
     /// Password checks running at once: each takes ~20 MB and tens of milliseconds of a core
     /// (argon2id), so a flood of logins queues here instead of exhausting memory and threads.
     pub password_checks: tokio::sync::Semaphore,
@@ -40,6 +41,30 @@ pub struct AppState {
     logo_size: (i32, i32),
     /// The picture of pages without one of their own, prepared at start.
     pub site_image: SiteImage,
+}
+
+/// What every page links to: the sections (masthead and footer) and the footer menu's pages.
+#[derive(Default)]
+struct Navigation {
+    sections: Arc<Vec<SectionLink>>,
+    footer: Arc<Vec<MenuLink>>,
+}
+
+impl Navigation {
+    fn load(conn: &mut DbConnection) -> diesel::QueryResult<Navigation> {
+        let sections = Section::all_in_nav_order(conn)?
+            .into_iter()
+            .map(|s| SectionLink {
+                id: s.id,
+                name: s.name,
+                slug: s.slug,
+            })
+            .collect();
+        Ok(Navigation {
+            sections: Arc::new(sections),
+            footer: Arc::new(Page::menu(conn)?),
+        })
+    }
 }
 
 /// The bundled logo's size, used when the configured file cannot be read.
@@ -82,7 +107,7 @@ impl AppState {
             readership: Readership::default(),
             assets,
             clock,
-            navigation: RwLock::new(Arc::new(Vec::new())),
+            navigation: RwLock::new(Navigation::default()),
             password_checks: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
             image_work: tokio::sync::Semaphore::new(CONCURRENT_IMAGE_DECODES),
         }
@@ -98,23 +123,11 @@ impl AppState {
         )
     }
 
-    /// Reloads the section navigation from the database.
+    /// Reloads the section navigation and the footer menu from the database.
     pub fn reload_navigation(&self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
-        let sections = Section::all_in_nav_order(conn)?;
-        self.set_navigation(sections);
+        let navigation = Navigation::load(conn)?;
+        *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = navigation;
         Ok(())
-    }
-
-    fn set_navigation(&self, sections: Vec<Section>) {
-        let links = sections
-            .into_iter()
-            .map(|s| SectionLink {
-                id: s.id,
-                name: s.name,
-                slug: s.slug,
-            })
-            .collect();
-        *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(links);
     }
 
     /// Runs a writer's `work` in one write transaction, with the change set it reports its
@@ -151,9 +164,11 @@ impl AppState {
         // The navigation first, so no page rendered after the drop shows the old one; the drop
         // happens even if the reload failed (an old page must never outlive its change).
         let reloaded = if effects.navigation_changed() {
-            db::run(&self.pool, |conn| Ok(Section::all_in_nav_order(conn)?))
+            db::run(&self.pool, |conn| Ok(Navigation::load(conn)?))
                 .await
-                .map(|sections| self.set_navigation(sections))
+                .map(|navigation| {
+                    *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = navigation;
+                })
         } else {
             Ok(())
         };
@@ -171,12 +186,13 @@ impl AppState {
     pub fn apply_remote_change(&self, dependencies: Option<&BTreeSet<Dependency>>) {
         let everything = dependencies.is_none_or(|d| d.contains(&Dependency::Navigation));
         if everything {
-            match self.pool.get() {
-                Ok(mut conn) => match Section::all_in_nav_order(&mut conn) {
-                    Ok(sections) => self.set_navigation(sections),
-                    Err(error) => tracing::warn!(%error, "navigation not reloaded"),
-                },
-                Err(error) => tracing::warn!(%error, "navigation not reloaded"),
+            let reloaded = self
+                .pool
+                .get()
+                .map_err(|e| e.to_string())
+                .and_then(|mut conn| self.reload_navigation(&mut conn).map_err(|e| e.to_string()));
+            if let Err(error) = reloaded {
+                tracing::warn!(%error, "navigation not reloaded");
             }
         }
         match dependencies {
@@ -188,10 +204,21 @@ impl AppState {
         self.search_cache.clear();
     }
 
+    /// The sections, in navigation order.
     pub fn navigation(&self) -> Arc<Vec<SectionLink>> {
         self.navigation
             .read()
             .unwrap_or_else(|p| p.into_inner())
+            .sections
+            .clone()
+    }
+
+    /// The pages in the footer menu, in order.
+    pub fn footer_menu(&self) -> Arc<Vec<MenuLink>> {
+        self.navigation
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .footer
             .clone()
     }
 

@@ -160,6 +160,17 @@ pub fn profile_page(profile: &Profile) -> Value {
     })
 }
 
+/// A standalone page (About, Contact, …).
+pub fn web_page(name: &str, description: &str, url: &str) -> Value {
+    json!({
+        "@context": CONTEXT,
+        "@type": "WebPage",
+        "name": name,
+        "description": description,
+        "url": url,
+    })
+}
+
 pub fn collection_page(name: &str, description: &str, url: &str) -> Value {
     json!({
         "@context": CONTEXT,

@@ -3,5 +3,7 @@
 //! HTTP; the admin handlers parse forms and render pages around it.
 
 pub mod authors;
+pub mod pages;
+pub mod redirects;
 pub mod sections;
 pub mod tags;

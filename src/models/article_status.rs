@@ -1,10 +1,10 @@
 //! An article's place in the editorial workflow, stored as text.
 
-use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::deserialize::FromSqlRow;
 use diesel::expression::AsExpression;
-use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
+
+use super::stored_as_text::stored_as_text;
 
 /// Where an article is in the editorial workflow. Only `Published` is visible to readers.
 /// Stored as its `as_str` text (the migrations' CHECK constraint lists the same words).
@@ -57,29 +57,4 @@ impl ArticleStatus {
     }
 }
 
-impl std::fmt::Display for ArticleStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<DB> ToSql<Text, DB> for ArticleStatus
-where
-    DB: Backend,
-    str: ToSql<Text, DB>,
-{
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.as_str().to_sql(out)
-    }
-}
-
-impl<DB> FromSql<Text, DB> for ArticleStatus
-where
-    DB: Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        let raw = String::from_sql(bytes)?;
-        ArticleStatus::parse(&raw).ok_or_else(|| format!("unknown article status {raw:?}").into())
-    }
-}
+stored_as_text!(ArticleStatus, "article status");

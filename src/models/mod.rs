@@ -9,11 +9,14 @@ pub mod byline;
 pub mod daily_views;
 pub mod listing;
 pub mod media_item;
+pub mod page;
 pub mod pinned;
+pub mod redirect;
 pub mod revision;
 pub mod section;
 pub mod session;
 pub mod sitemap;
+mod stored_as_text;
 pub mod tag;
 pub mod user;
 

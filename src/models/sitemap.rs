@@ -12,6 +12,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::models::ArticleStatus;
+use crate::models::page::Page;
 use crate::schema::{
     article_authors, article_tags, articles, authors, listing_dates, sections, sitemap_chunk_dates,
     tags,
@@ -185,6 +186,21 @@ pub fn articles_in_chunk(
             last_modified: Some(updated),
         })
         .collect())
+}
+
+/// Everything the pages sitemap lists: the listing pages, then the published standalone pages
+/// (About, Contact, …) with when each was last saved.
+pub fn pages(conn: &mut DbConnection) -> QueryResult<Vec<SitemapUrl>> {
+    let mut urls = listing_pages(conn)?;
+    urls.extend(
+        Page::published(conn)?
+            .into_iter()
+            .map(|(slug, updated_at)| SitemapUrl {
+                path: format!("/{slug}"),
+                last_modified: Some(updated_at),
+            }),
+    );
+    Ok(urls)
 }
 
 /// Home, section, author and tag pages that have published articles, each with when it last

@@ -1,13 +1,12 @@
 //! Staff accounts: who can log in to `/admin`, with which role.
 
 use chrono::NaiveDateTime;
-use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::deserialize::FromSqlRow;
 use diesel::expression::AsExpression;
 use diesel::prelude::*;
-use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
+use super::stored_as_text::stored_as_text;
 use crate::db::DbConnection;
 use crate::schema::{articles, users};
 
@@ -40,32 +39,7 @@ impl Role {
     }
 }
 
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<DB> ToSql<Text, DB> for Role
-where
-    DB: Backend,
-    str: ToSql<Text, DB>,
-{
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.as_str().to_sql(out)
-    }
-}
-
-impl<DB> FromSql<Text, DB> for Role
-where
-    DB: Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        let raw = String::from_sql(bytes)?;
-        Role::parse(&raw).ok_or_else(|| format!("unknown role {raw:?}").into())
-    }
-}
+stored_as_text!(Role, "role");
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]

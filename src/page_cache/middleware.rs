@@ -33,6 +33,10 @@ fn cache_for<'a>(state: &'a AppState, request: &ServiceRequest) -> Option<(&'a P
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.trim().to_string())
     };
+    // `/?p=123`: an old WordPress address, looked up in the redirects, not the front page.
+    if path == "/" && crate::redirects::names_old_object(request.query_string()) {
+        return None;
+    }
     if path == "/search" {
         let key = serde_urlencoded::to_string(
             ["q", "section", "author", "from", "to", "page"]

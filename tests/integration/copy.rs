@@ -9,7 +9,7 @@ use gazette::db::Location;
 use gazette::models::{Article, Role, Section};
 
 use crate::scratch::{self, ScratchDatabase};
-use crate::support::{Newsroom, TestApp, on_postgres};
+use crate::support::{Newsroom, TestApp, now, on_postgres};
 
 fn gazette_copy(from: &str, to: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gazette"))
@@ -40,6 +40,22 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
         Some(first.id),
         &Newsroom::input("A headline renamed before the move", &section, &[], &[], 1),
     );
+    // A standalone page in the footer menu, and an old address kept by a redirect.
+    let about = gazette::models::page::PageInput {
+        title: "About the paper".into(),
+        slug: "about".into(),
+        body_markdown: "Founded in **1851**.".into(),
+        body_html: gazette::markdown::render("Founded in **1851**.").html,
+        seo_title: String::new(),
+        seo_description: String::new(),
+        status: gazette::models::page::PageStatus::Published,
+    };
+    let about_id = gazette::models::page::Page::create(&mut conn, &about, now()).unwrap();
+    gazette::models::page::Page::set_menu(&mut conn, &[(about_id, Some(1))]).unwrap();
+    gazette::models::redirect::Redirect::put(&mut conn, "/who-we-are", "/about", "admin", now())
+        .unwrap();
+    // Written behind the server's back: it reloads its menu and forgets its pages.
+    source.state.apply_remote_change(None);
 
     let dir = tempfile::tempdir().unwrap();
     let (target, _scratch) = match (on_postgres(), scratch::server()) {
@@ -89,6 +105,12 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
         related,
         "related lists"
     );
+    assert_eq!(copy.get("/about").texts("h1"), vec!["About the paper"]);
+    assert_eq!(
+        copy.get("/").texts(".site-footer__pages a"),
+        vec!["About the paper"]
+    );
+    assert_eq!(copy.get("/who-we-are").header("location"), Some("/about"));
     // The old address still leads to the renamed article.
     let old = copy.get(&format!("/article/{}", first.slug));
     assert_eq!(old.status, 301);
@@ -126,6 +148,7 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
             "/sitemaps/articles-1.xml",
             "/sitemaps/news.xml",
             "/sitemaps/pages.xml",
+            "/about",
         ] {
             let expected = same_origin(&source, path);
             let on_postgres = same_origin(&copy, path);

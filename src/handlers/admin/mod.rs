@@ -7,6 +7,8 @@ pub mod audit;
 pub mod authors;
 pub mod dashboard;
 pub mod media;
+pub mod pages;
+pub mod redirects;
 pub mod sections;
 pub mod session;
 pub mod tags;

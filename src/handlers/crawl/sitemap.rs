@@ -73,7 +73,7 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, AppError>
     let (chunks, pages, news) = db::run(&state.pool, move |conn| {
         Ok((
             sitemap::article_chunks(conn, size)?,
-            sitemap::listing_pages(conn)?,
+            sitemap::pages(conn)?,
             sitemap::news_since(conn, since, 1)?,
         ))
     })
@@ -123,7 +123,7 @@ pub async fn articles(
 }
 
 pub async fn pages(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let urls = db::run(&state.pool, |conn| Ok(sitemap::listing_pages(conn)?)).await?;
+    let urls = db::run(&state.pool, |conn| Ok(sitemap::pages(conn)?)).await?;
     let shows = Shows::new([Dependency::Sitemaps]);
     Ok(shows.attach(document(XML, url_set(&state, urls).render()?)))
 }

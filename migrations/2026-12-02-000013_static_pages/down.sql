@@ -1,0 +1,2 @@
+DROP TABLE page_revisions;
+DROP TABLE pages;
