@@ -2,6 +2,7 @@
 //! empty database so a fresh checkout serves a complete news site.
 
 mod newsroom;
+mod pages;
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -10,6 +11,7 @@ use crate::changes::{Change, ChangeSet};
 use crate::db::DbConnection;
 use crate::editorial;
 use crate::models::article::{ArticleInput, HeroImageInput};
+use crate::models::page::{Page, PageInput, PageRevision, PageStatus};
 use crate::models::{ArticleStatus, Author, NewAuthor, NewSection, Section};
 use crate::schema::{articles, sections};
 
@@ -102,9 +104,30 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
                 input.published_at.unwrap_or(now),
             )?;
         }
+        add_pages(conn, now)?;
         changes.record(conn, Change::ArchiveLoaded)?;
         Ok(ARTICLES.len())
     })
+}
+
+/// The demo's About, Contact, Corrections and Privacy pages, published and in the footer menu.
+fn add_pages(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<()> {
+    let mut menu = Vec::new();
+    for (place, page) in pages::PAGES.iter().enumerate() {
+        let input = PageInput {
+            title: page.title.into(),
+            slug: page.slug.into(),
+            body_markdown: page.body.into(),
+            body_html: crate::markdown::render(page.body).html,
+            seo_title: String::new(),
+            seo_description: page.seo_description.into(),
+            status: PageStatus::Published,
+        };
+        let id = Page::create(conn, &input, now)?;
+        PageRevision::record(conn, id, None, &input, now)?;
+        menu.push((id, Some(place as i32 + 1)));
+    }
+    Page::set_menu(conn, &menu)
 }
 
 /// Publication time of the article ranked `age_rank` (0 = newest): roughly one and a half days

@@ -255,3 +255,29 @@ fn admins_order_the_footer_menu_and_every_page_shows_it_at_once() {
     assert_eq!(footer_links(&app, "/"), vec!["About the paper"]);
     assert_eq!(app.get("/privacy").status, 200);
 }
+
+#[test]
+fn the_demo_newsroom_has_the_plain_pages_every_news_site_has() {
+    let app = TestApp::with_demo();
+    let home = app.get("/");
+    assert_eq!(
+        home.texts(".site-footer__pages a"),
+        vec![
+            "About the Gazette",
+            "Contact the newsroom",
+            "Corrections policy",
+            "Privacy policy"
+        ]
+    );
+    for path in home.attrs(".site-footer__pages a", "href") {
+        let page = app.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(page.texts("main h1").len(), 1, "{path}");
+        assert!(
+            app.get("/sitemaps/pages.xml")
+                .body
+                .contains(&format!("{}{path}</loc>", app.base_url)),
+            "{path} in the pages sitemap"
+        );
+    }
+}
