@@ -2,9 +2,11 @@
 //! PostgreSQL when it outgrows one machine, or back): sections, authors, tags, staff accounts
 //! with their password hashes, media records, articles with their text, bylines, tags,
 //! revisions, former addresses, related lists, the audit log, view counts, editors'
-//! autosaves, standalone pages with their revisions, and redirects. Not sessions or login
-//! throttling (staff log in again). What is derived from the articles (search index, vocabulary, sitemap dates) is rebuilt on the target through the
-//! change path, and every table's rows are counted on both sides at the end.
+//! autosaves, standalone pages with their revisions, redirects and what importers made of
+//! each object they brought in. Not sessions or login throttling (staff log in again). What
+//! is derived from the articles (search index, vocabulary, sitemap dates) is rebuilt on the
+//! target through the change path, and every table's rows are counted on both sides at the
+//! end.
 //!
 //! The source is read in one transaction (a consistent snapshot while the site serves); the
 //! target is written in one, so a failed copy leaves it empty. The target must be empty.
@@ -152,6 +154,7 @@ fn copy_tables(
     copy_table!(from, to, copied, progress, pages, [id], { id: i32, title: String, slug: String, body_markdown: String, body_html: String, seo_title: String, seo_description: String, status: String, menu_position: Option<i32>, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
     copy_table!(from, to, copied, progress, page_revisions, [id], { id: i32, page_id: i32, number: i32, user_id: Option<i32>, title: String, slug: String, body_markdown: String, seo_title: String, seo_description: String, status: String, created_at: NaiveDateTime });
     copy_table!(from, to, copied, progress, redirects, [id], { id: i32, from_path: String, to_path: String, origin: String, created_at: NaiveDateTime });
+    copy_table!(from, to, copied, progress, import_origins, [source, kind, source_id], { source: String, kind: String, source_id: String, target_id: i32 });
     Ok(copied)
 }
 

@@ -20,6 +20,7 @@ pub mod forms;
 pub mod handlers;
 pub mod http_cache;
 pub mod illustrations;
+pub mod import;
 pub mod layout;
 pub mod maintenance;
 pub mod management;

@@ -47,6 +47,33 @@ enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Bring a newsroom in from another system.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A WordPress export (Tools → Export, WXR 1.1/1.2): authors, categories, tags, posts and
+    /// pages, with every old address kept as a redirect. Running it again adds nothing twice.
+    Wordpress(WordpressArgs),
+}
+
+#[derive(Args, Clone)]
+struct WordpressArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Folder for uploaded images (default: `media` beside the database file).
+    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
+    /// A copy of the site's `wp-content/uploads` folder: its images join the media library.
+    #[arg(long)]
+    uploads: Option<PathBuf>,
+    /// Report what the import would do, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The export file (.xml).
+    file: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -288,6 +315,7 @@ fn main() -> ExitCode {
         Some(Command::Backup(args)) => backup(args),
         Some(Command::Check(args)) => check(args),
         Some(Command::Copy(args)) => copy(args),
+        Some(Command::Import(ImportCommand::Wordpress(args))) => import_wordpress(args),
         Some(Command::User(UserCommand::Add(args))) => user_add(args),
         Some(Command::User(UserCommand::Passwd(args))) => user_passwd(args),
         Some(Command::User(UserCommand::List(args))) => user_list(args),
@@ -459,6 +487,37 @@ fn copy(args: CopyArgs) -> Result<(), String> {
         args.to,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let started = Instant::now();
+    let options = gazette::import::Options {
+        uploads: args.uploads.clone(),
+        media_dir: args
+            .media_dir
+            .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir),
+        dry_run: args.dry_run,
+    };
+    if let Some(uploads) = &options.uploads
+        && !uploads.is_dir()
+    {
+        return Err(format!("--uploads {} is not a folder", uploads.display()));
+    }
+    let stages = std::cell::RefCell::new(Stages::default());
+    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
+    let outcome = gazette::import::wordpress(
+        &mut conn,
+        &args.file,
+        &options,
+        Clock::system().now(),
+        Box::new(report),
+    );
+    stages.borrow_mut().finish();
+    let report = outcome.map_err(|e| format!("{}: {e}", args.file.display()))?;
+    print!("{report}");
+    println!("in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -236,6 +236,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    import_origins (source, kind, source_id) {
+        source -> Text,
+        kind -> Text,
+        source_id -> Text,
+        target_id -> Integer,
+    }
+}
+
+diesel::table! {
     listing_dates (listing) {
         listing -> Text,
         last_modified -> Timestamp,
@@ -309,6 +318,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     audit_log,
     authors,
+    import_origins,
     listing_dates,
     login_throttle,
     media,

@@ -16,9 +16,17 @@ fn internal_urls(body: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn every_internal_link_of_the_demo_site_works() {
-    let app = TestApp::with_demo();
+/// What a crawl from the front page over every internal link found.
+pub(crate) struct Crawl {
+    /// Every internal URL linked from a page reached.
+    pub seen: BTreeSet<String>,
+    /// HTML pages reached.
+    pub pages: usize,
+    /// Links that answered 4xx or 5xx, with the status.
+    pub broken: Vec<String>,
+}
+
+pub(crate) fn crawl(app: &TestApp) -> Crawl {
     let mut queue = VecDeque::from(["/".to_string()]);
     let mut seen = BTreeSet::from(["/".to_string()]);
     let mut broken = Vec::new();
@@ -42,6 +50,21 @@ fn every_internal_link_of_the_demo_site_works() {
             }
         }
     }
+    Crawl {
+        seen,
+        pages,
+        broken,
+    }
+}
+
+#[test]
+fn every_internal_link_of_the_demo_site_works() {
+    let app = TestApp::with_demo();
+    let Crawl {
+        seen,
+        pages,
+        broken,
+    } = crawl(&app);
     assert!(broken.is_empty(), "broken links: {broken:#?}");
     // 6 sections, 7 authors, 81 articles and their tags: the crawl must have reached them.
     assert!(pages > 130, "only {pages} pages reached");

@@ -2,7 +2,7 @@
 //! the `integration_postgres` target) on a fresh PostgreSQL database per app (see `support`).
 
 // pub(crate): tests/integration_postgres.rs nests this suite a level down and re-exports these
-// four at its root, where the suite's `crate::support` paths look for them.
+// five at its root, where the suite's `crate::support` paths look for them.
 pub(crate) mod scratch;
 pub(crate) mod support;
 
@@ -13,7 +13,7 @@ mod cli;
 mod cluster;
 mod copy;
 mod crash;
-mod crawl;
+pub(crate) mod crawl;
 pub(crate) mod crawlers;
 mod errors;
 mod fallbacks;
@@ -32,3 +32,4 @@ mod related;
 mod search;
 mod sitemaps;
 mod trust;
+mod wordpress;

@@ -1,0 +1,818 @@
+//! `gazette import wordpress FILE.xml`: a WordPress site's export brought in whole, through
+//! the one change path (as a bulk load: the search index and related lists are built once at
+//! the end), with every old address kept as a redirect to the new one.
+//!
+//! The file is checked whole before anything is written (a broken file stops with its line
+//! and column); the import runs in one transaction (a failure leaves the database as it was);
+//! `--dry-run` runs it all and rolls back, so its report is exactly what an import would do.
+//! Each object's WordPress id is stored (`import_origins`): running the same import again
+//! finds what it made and adds nothing.
+
+pub mod body;
+pub mod wxr;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::changes::{Change, ChangeSet, Progress};
+use crate::db::{DbConnection, write_transaction};
+use crate::models::article::{ArticleInput, HeroImageInput};
+use crate::models::media_item::{MediaItem, NewMediaItem};
+use crate::models::page::{Page, PageInput, PageRevision, PageStatus};
+use crate::models::redirect::Redirect;
+use crate::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section, Tag};
+use crate::redirects::normalize;
+use crate::schema::import_origins;
+use wxr::{Record, WpItem, WpTerm};
+
+const SOURCE: &str = "wordpress";
+
+pub struct Options {
+    /// A copy of the site's `wp-content/uploads`, to take images from.
+    pub uploads: Option<PathBuf>,
+    /// Where the media library keeps its files.
+    pub media_dir: PathBuf,
+    pub dry_run: bool,
+}
+
+/// What an import did (or, dry, would do).
+#[derive(Debug, Default)]
+pub struct Report {
+    pub dry_run: bool,
+    pub imported: BTreeMap<&'static str, usize>,
+    pub already_there: BTreeMap<&'static str, usize>,
+    pub skipped: BTreeMap<String, usize>,
+    pub redirects: usize,
+    /// Each with the post or term it concerns.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    fn count(map: &mut BTreeMap<&'static str, usize>, what: &'static str) {
+        *map.entry(what).or_default() += 1;
+    }
+
+    fn skip(&mut self, what: String) {
+        *self.skipped.entry(what).or_default() += 1;
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |map: &BTreeMap<&'static str, usize>| {
+            map.iter()
+                .map(|(what, n)| format!("{n} {what}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let verb = if self.dry_run {
+            "would import"
+        } else {
+            "imported"
+        };
+        writeln!(f, "{verb}: {}", list(&self.imported).if_empty("nothing"))?;
+        if !self.already_there.is_empty() {
+            writeln!(f, "already imported: {}", list(&self.already_there))?;
+        }
+        if !self.skipped.is_empty() {
+            let skipped: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(what, n)| format!("{n} {what}"))
+                .collect();
+            writeln!(f, "skipped: {}", skipped.join(", "))?;
+        }
+        writeln!(f, "redirects from old addresses: {}", self.redirects)?;
+        if !self.warnings.is_empty() {
+            writeln!(f, "warnings ({}):", self.warnings.len())?;
+            for warning in &self.warnings {
+                writeln!(f, "  - {warning}")?;
+            }
+        }
+        if self.dry_run {
+            writeln!(f, "dry run: nothing was written")?;
+        }
+        Ok(())
+    }
+}
+
+trait IfEmpty {
+    fn if_empty(self, fallback: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, fallback: &str) -> String {
+        if self.is_empty() {
+            fallback.to_string()
+        } else {
+            self
+        }
+    }
+}
+
+/// Imports the export at `path`.
+pub fn wordpress(
+    conn: &mut DbConnection,
+    path: &Path,
+    options: &Options,
+    now: NaiveDateTime,
+    mut progress: Progress<'_>,
+) -> Result<Report, String> {
+    let total = wxr::check(path)?;
+    let site = Site::read(path)?;
+    let mut report = Report {
+        dry_run: options.dry_run,
+        ..Report::default()
+    };
+    let outcome = write_transaction(conn, |conn| -> Result<(), ImportFailure> {
+        let mut changes = ChangeSet::bulk(now);
+        let mut importer = Importer {
+            conn,
+            options,
+            now,
+            site: &site,
+            report: &mut report,
+            authors: HashMap::new(),
+            sections: HashMap::new(),
+            media: HashMap::new(),
+        };
+        importer.redirect("/feed/", "/feed.xml")?;
+        importer.redirect("/?feed=rss2", "/feed.xml")?;
+        importer.authors()?;
+        importer.sections()?;
+        importer.tags()?;
+        let mut records = wxr::open(path)?;
+        let mut done = 0;
+        while let Some(record) = records.next_record().map_err(|e| e.to_string())? {
+            if let Record::Item(item) = record {
+                importer.item(&item, &mut changes)?;
+                done += 1;
+                progress("posts and pages", done, total as u64);
+            }
+        }
+        if importer.report.imported.values().sum::<usize>() > 0 {
+            changes.record(importer.conn, Change::ArchiveLoaded)?;
+        }
+        if options.dry_run {
+            return Err(ImportFailure::DryRun);
+        }
+        Ok(())
+    });
+    match outcome {
+        Ok(()) | Err(ImportFailure::DryRun) => Ok(report),
+        Err(ImportFailure::Message(message)) => Err(message),
+    }
+}
+
+enum ImportFailure {
+    /// Everything ran; rolled back on purpose.
+    DryRun,
+    Message(String),
+}
+
+impl From<diesel::result::Error> for ImportFailure {
+    fn from(error: diesel::result::Error) -> ImportFailure {
+        ImportFailure::Message(format!("the database refused the import: {error}"))
+    }
+}
+
+impl From<String> for ImportFailure {
+    fn from(message: String) -> ImportFailure {
+        ImportFailure::Message(message)
+    }
+}
+
+/// What the export says before its items: authors, terms, and where each attachment lives.
+struct Site {
+    authors: Vec<wxr::WpAuthor>,
+    categories: Vec<WpTerm>,
+    tags: Vec<WpTerm>,
+    /// Attachment id → file address.
+    attachments: HashMap<String, String>,
+    /// Attachment id → alternative text.
+    attachment_alts: HashMap<String, String>,
+}
+
+impl Site {
+    fn read(path: &Path) -> Result<Site, String> {
+        let mut site = Site {
+            authors: Vec::new(),
+            categories: Vec::new(),
+            tags: Vec::new(),
+            attachments: HashMap::new(),
+            attachment_alts: HashMap::new(),
+        };
+        let mut records = wxr::open(path)?;
+        while let Some(record) = records.next_record().map_err(|e| e.to_string())? {
+            match record {
+                Record::Author(author) => site.authors.push(author),
+                Record::Category(term) => site.categories.push(term),
+                Record::Tag(term) => site.tags.push(term),
+                Record::Item(item) if item.post_type == "attachment" => {
+                    if let Some(alt) = item.meta("_wp_attachment_image_alt") {
+                        site.attachment_alts
+                            .insert(item.post_id.clone(), alt.to_string());
+                    }
+                    site.attachments
+                        .insert(item.post_id.clone(), item.attachment_url.clone());
+                }
+                Record::Item(_) => {}
+            }
+        }
+        Ok(site)
+    }
+}
+
+struct Importer<'a, 'c> {
+    conn: &'c mut DbConnection,
+    options: &'a Options,
+    now: NaiveDateTime,
+    site: &'a Site,
+    report: &'a mut Report,
+    /// Login → author id.
+    authors: HashMap<String, i32>,
+    /// Category slug → section id.
+    sections: HashMap<String, i32>,
+    /// Old image address → new one (None: could not be brought over).
+    media: HashMap<String, Option<(String, i32, i32)>>,
+}
+
+fn origin(conn: &mut DbConnection, kind: &str, source_id: &str) -> QueryResult<Option<i32>> {
+    import_origins::table
+        .filter(import_origins::source.eq(SOURCE))
+        .filter(import_origins::kind.eq(kind))
+        .filter(import_origins::source_id.eq(source_id))
+        .select(import_origins::target_id)
+        .first(conn)
+        .optional()
+}
+
+fn remember(conn: &mut DbConnection, kind: &str, source_id: &str, id: i32) -> QueryResult<()> {
+    diesel::insert_into(import_origins::table)
+        .values((
+            import_origins::source.eq(SOURCE),
+            import_origins::kind.eq(kind),
+            import_origins::source_id.eq(source_id),
+            import_origins::target_id.eq(id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A free slug like `wanted` (`wanted-2`, `wanted-3`, … when taken), checked by `taken`.
+fn free_slug(
+    wanted: &str,
+    mut taken: impl FnMut(&str) -> QueryResult<bool>,
+) -> QueryResult<String> {
+    let base = match slug::slugify(wanted) {
+        empty if empty.is_empty() => "untitled".to_string(),
+        slug => slug,
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken(&candidate)? {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// WordPress's GMT date (`2024-05-12 08:30:00`; `0000-00-00 00:00:00` for drafts).
+fn wordpress_date(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S").ok()
+}
+
+impl Importer<'_, '_> {
+    fn redirect(&mut self, from: &str, to: &str) -> QueryResult<()> {
+        let Some(from) = normalize(from) else {
+            return Ok(());
+        };
+        if from == "/" || normalize(to).as_deref() == Some(from.as_str()) {
+            return Ok(());
+        }
+        Redirect::put(self.conn, &from, to, SOURCE, self.now)?;
+        self.report.redirects += 1;
+        Ok(())
+    }
+
+    fn authors(&mut self) -> QueryResult<()> {
+        for author in &self.site.authors {
+            if let Some(id) = origin(self.conn, "author", &author.login)? {
+                self.authors.insert(author.login.clone(), id);
+                Report::count(&mut self.report.already_there, "authors");
+                continue;
+            }
+            let name = match author.display_name.trim() {
+                "" => author.login.trim(),
+                name => name,
+            };
+            let conn = &mut *self.conn;
+            let slug = free_slug(&author.login, |s| {
+                Ok(Author::id_for_slug(conn, s)?.is_some())
+            })?;
+            // The e-mail address stays out: author pages are public.
+            let created = Author::insert(
+                self.conn,
+                &NewAuthor {
+                    name,
+                    slug: &slug,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    ..NewAuthor::default()
+                },
+            )?;
+            remember(self.conn, "author", &author.login, created.id)?;
+            self.authors.insert(author.login.clone(), created.id);
+            Report::count(&mut self.report.imported, "authors");
+            let login = slug::slugify(&author.login);
+            self.redirect(&format!("/author/{login}/"), &format!("/author/{slug}"))?;
+            self.redirect(
+                &format!("/author/{login}/feed/"),
+                &format!("/author/{slug}/feed.xml"),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The path of a category as WordPress writes it: its ancestors' slugs, then its own.
+    fn category_path(&self, term: &WpTerm) -> String {
+        let mut path = vec![term.slug.clone()];
+        let mut parent = term.parent.clone();
+        while !parent.is_empty() && path.len() < 10 {
+            path.insert(0, parent.clone());
+            parent = self
+                .site
+                .categories
+                .iter()
+                .find(|c| c.slug == parent)
+                .map(|c| c.parent.clone())
+                .unwrap_or_default();
+        }
+        path.join("/")
+    }
+
+    fn sections(&mut self) -> QueryResult<()> {
+        let mut position = Section::all_in_nav_order(self.conn)?.len() as i32;
+        for term in &self.site.categories {
+            if let Some(id) = origin(self.conn, "category", &term.term_id)? {
+                self.sections.insert(term.slug.clone(), id);
+                Report::count(&mut self.report.already_there, "sections");
+                continue;
+            }
+            let name = if term.name.trim().is_empty() {
+                &term.slug
+            } else {
+                &term.name
+            };
+            let conn = &mut *self.conn;
+            let slug = free_slug(&term.slug, |s| Ok(Section::id_for_slug(conn, s)?.is_some()))?;
+            let created = Section::insert(
+                self.conn,
+                &NewSection {
+                    name,
+                    slug: &slug,
+                    description: term.description.trim(),
+                    position,
+                    created_at: self.now,
+                    updated_at: self.now,
+                },
+            )?;
+            position += 1;
+            remember(self.conn, "category", &term.term_id, created.id)?;
+            self.sections.insert(term.slug.clone(), created.id);
+            Report::count(&mut self.report.imported, "sections");
+            if !term.parent.is_empty() {
+                self.report.warnings.push(format!(
+                    "category “{name}” sat under “{}”: it is a section of its own now",
+                    term.parent
+                ));
+            }
+            let old = self.category_path(term);
+            self.redirect(&format!("/category/{old}/"), &format!("/section/{slug}"))?;
+            self.redirect(
+                &format!("/category/{old}/feed/"),
+                &format!("/section/{slug}/feed.xml"),
+            )?;
+            self.redirect(
+                &format!("/?cat={}", term.term_id),
+                &format!("/section/{slug}"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn tags(&mut self) -> QueryResult<()> {
+        for term in &self.site.tags {
+            if origin(self.conn, "tag", &term.term_id)?.is_some() {
+                Report::count(&mut self.report.already_there, "tags");
+                continue;
+            }
+            let name = if term.name.trim().is_empty() {
+                &term.slug
+            } else {
+                &term.name
+            };
+            let tag = Tag::find_or_create(self.conn, name.trim())?;
+            if !term.description.trim().is_empty() {
+                Tag::set_description(self.conn, tag.id, term.description.trim())?;
+            }
+            remember(self.conn, "tag", &term.term_id, tag.id)?;
+            Report::count(&mut self.report.imported, "tags");
+            self.redirect(
+                &format!("/tag/{}/", term.slug),
+                &format!("/tag/{}", tag.slug),
+            )?;
+            self.redirect(
+                &format!("/tag/{}/feed/", term.slug),
+                &format!("/tag/{}/feed.xml", tag.slug),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn item(&mut self, item: &WpItem, changes: &mut ChangeSet) -> Result<(), ImportFailure> {
+        match item.post_type.as_str() {
+            "post" => self.post(item, changes),
+            "page" => Ok(self.page(item)?),
+            "attachment" => Ok(()),
+            other => {
+                let what = match other {
+                    "nav_menu_item" => "menu items".to_string(),
+                    "revision" => "revisions".to_string(),
+                    other => format!("items of type “{other}”"),
+                };
+                self.report.skip(what);
+                Ok(())
+            }
+        }
+    }
+
+    fn describe(item: &WpItem) -> String {
+        format!("post {} “{}”", item.post_id, item.title.trim())
+    }
+
+    fn post(&mut self, item: &WpItem, changes: &mut ChangeSet) -> Result<(), ImportFailure> {
+        if item.comments > 0 {
+            *self.report.skipped.entry("comments".into()).or_default() += item.comments;
+        }
+        let status = match item.status.as_str() {
+            "publish" => ArticleStatus::Published,
+            "future" => ArticleStatus::Scheduled,
+            "draft" | "auto-draft" => ArticleStatus::Draft,
+            "pending" => ArticleStatus::InReview,
+            other => {
+                self.report.skip(format!("posts with status “{other}”"));
+                return Ok(());
+            }
+        };
+        if let Some(id) = origin(self.conn, "post", &item.post_id)? {
+            Report::count(&mut self.report.already_there, "articles");
+            self.post_redirects(item, id)?;
+            return Ok(());
+        }
+        let headline = match item.title.trim() {
+            "" => {
+                self.report.warnings.push(format!(
+                    "{}: no title; imported as “Untitled”",
+                    Self::describe(item)
+                ));
+                "Untitled".to_string()
+            }
+            title => title.chars().take(200).collect(),
+        };
+        let author_ids = match self.authors.get(item.creator.trim()) {
+            Some(id) => vec![*id],
+            None => {
+                self.report.warnings.push(format!(
+                    "{}: unknown author “{}”; imported without a byline",
+                    Self::describe(item),
+                    item.creator
+                ));
+                Vec::new()
+            }
+        };
+        let section_id = self.section_of(item)?;
+        let tags: Vec<String> = item
+            .terms
+            .iter()
+            .filter(|t| t.domain == "post_tag")
+            .map(|t| t.name.trim().to_string())
+            .filter(|name| !name.is_empty())
+            .collect();
+        let published_at = wordpress_date(&item.post_date_gmt)
+            .or_else(|| wordpress_date(&item.post_date))
+            .filter(|_| status.is_live_or_scheduled());
+        let conn = &mut *self.conn;
+        let wanted = if item.post_name.trim().is_empty() {
+            &headline
+        } else {
+            &item.post_name
+        };
+        let slug = free_slug(wanted, |s| {
+            Ok(Article::id_for_slug(conn, s)?.is_some()
+                || Article::former_owner_of(conn, s)?.is_some())
+        })?;
+        if slug != slug::slugify(wanted) {
+            self.report.warnings.push(format!(
+                "{}: the address /article/{} was taken; it is /article/{slug}",
+                Self::describe(item),
+                slug::slugify(wanted)
+            ));
+        }
+        let body = {
+            let mut images = ImageMover {
+                importer: self,
+                post: Self::describe(item),
+            };
+            body::convert(&item.content, &mut images)
+        };
+        let hero_image = self.hero(item)?;
+        let seo = |keys: [&str; 2]| {
+            keys.iter()
+                .find_map(|key| item.meta(key))
+                .map(|text| text.trim().to_string())
+                .unwrap_or_default()
+        };
+        let input = ArticleInput {
+            headline,
+            slug,
+            dek: crate::markdown::plain_text(&item.excerpt)
+                .trim()
+                .to_string(),
+            body_markdown: body,
+            hero_image,
+            section_id,
+            status,
+            is_featured: item.meta("_is_featured").is_some(),
+            published_at,
+            author_ids,
+            tags,
+            seo_title: seo(["_yoast_wpseo_title", "rank_math_title"]),
+            seo_description: seo(["_yoast_wpseo_metadesc", "rank_math_description"]),
+        };
+        let article = crate::editorial::store(self.conn, changes, None, &input, self.now)?;
+        remember(self.conn, "post", &item.post_id, article.id)?;
+        Report::count(&mut self.report.imported, "articles");
+        self.post_redirects(item, article.id)?;
+        Ok(())
+    }
+
+    fn post_redirects(&mut self, item: &WpItem, article_id: i32) -> QueryResult<()> {
+        let slug = Article::find(self.conn, article_id)?.slug;
+        let to = format!("/article/{slug}");
+        if !item.link.trim().is_empty() {
+            self.redirect(&item.link, &to)?;
+        }
+        self.redirect(&format!("/?p={}", item.post_id), &to)
+    }
+
+    /// The section: Yoast's primary category, else the first category, else "Uncategorized".
+    fn section_of(&mut self, item: &WpItem) -> QueryResult<i32> {
+        let categories: Vec<&str> = item
+            .terms
+            .iter()
+            .filter(|t| t.domain == "category")
+            .map(|t| t.slug.as_str())
+            .collect();
+        let primary = item
+            .meta("_yoast_wpseo_primary_category")
+            .or_else(|| item.meta("rank_math_primary_category"))
+            .and_then(|term_id| self.site.categories.iter().find(|c| c.term_id == term_id))
+            .map(|c| c.slug.as_str());
+        if let Some(id) = primary
+            .into_iter()
+            .chain(categories)
+            .find_map(|slug| self.sections.get(slug).copied())
+        {
+            return Ok(id);
+        }
+        if let Some(id) = Section::id_for_slug(self.conn, "uncategorized")? {
+            return Ok(id);
+        }
+        let position = Section::all_in_nav_order(self.conn)?.len() as i32;
+        let created = Section::insert(
+            self.conn,
+            &NewSection {
+                name: "Uncategorized",
+                slug: "uncategorized",
+                description: "",
+                position,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )?;
+        Report::count(&mut self.report.imported, "sections");
+        Ok(created.id)
+    }
+
+    fn hero(&mut self, item: &WpItem) -> QueryResult<Option<HeroImageInput>> {
+        let Some(id) = item.meta("_thumbnail_id") else {
+            return Ok(None);
+        };
+        let Some(url) = self.site.attachments.get(id).cloned() else {
+            self.report.warnings.push(format!(
+                "{}: its featured image (attachment {id}) is not in the export",
+                Self::describe(item)
+            ));
+            return Ok(None);
+        };
+        let describe = Self::describe(item);
+        let Some((new_url, width, height)) = self.bring_image(&url, &describe)? else {
+            return Ok(None);
+        };
+        let alt = self
+            .site
+            .attachment_alts
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| item.title.trim().to_string());
+        Ok(Some(HeroImageInput {
+            url: new_url,
+            alt,
+            width,
+            height,
+            ..HeroImageInput::default()
+        }))
+    }
+
+    /// Takes the image at `url` from the uploads folder into the media library (once per
+    /// address), through the same pipeline as an upload. None, reported, when it cannot.
+    fn bring_image(
+        &mut self,
+        url: &str,
+        concerning: &str,
+    ) -> QueryResult<Option<(String, i32, i32)>> {
+        if let Some(known) = self.media.get(url) {
+            return Ok(known.clone());
+        }
+        let placed = self.store_image(url, concerning)?;
+        self.media.insert(url.to_string(), placed.clone());
+        Ok(placed)
+    }
+
+    fn store_image(
+        &mut self,
+        url: &str,
+        concerning: &str,
+    ) -> QueryResult<Option<(String, i32, i32)>> {
+        let relative = url
+            .split_once("/wp-content/uploads/")
+            .map(|(_, rest)| rest.split(['?', '#']).next().unwrap_or_default());
+        let file = match (&self.options.uploads, relative) {
+            (Some(folder), Some(relative)) if !relative.contains("..") => folder.join(relative),
+            (None, Some(_)) => {
+                self.report.warnings.push(format!(
+                    "{concerning}: image {url} left out (no --uploads folder given)"
+                ));
+                return Ok(None);
+            }
+            _ => {
+                self.report.warnings.push(format!(
+                    "{concerning}: image {url} left out (not in the site's uploads)"
+                ));
+                return Ok(None);
+            }
+        };
+        let Ok(data) = std::fs::read(&file) else {
+            self.report.warnings.push(format!(
+                "{concerning}: image {url} left out (not found at {})",
+                file.display()
+            ));
+            return Ok(None);
+        };
+        if self.options.dry_run {
+            return Ok(Some((url.to_string(), 0, 0)));
+        }
+        let stem = format!(
+            "{}-{}",
+            self.now.format("%Y%m%d"),
+            &crate::auth::random_token()[..12]
+        );
+        let stored = match crate::media::store_upload(&data, &self.options.media_dir, &stem) {
+            Ok(stored) => stored,
+            Err(error) => {
+                self.report
+                    .warnings
+                    .push(format!("{concerning}: image {url} left out ({error})"));
+                return Ok(None);
+            }
+        };
+        let original_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let item = MediaItem::insert(
+            self.conn,
+            &NewMediaItem {
+                stem: &stored.stem,
+                extension: stored.extension,
+                original_name: &original_name,
+                width: stored.width,
+                height: stored.height,
+                bytes: stored.bytes,
+                alt: "",
+                credit: "",
+                uploaded_by: None,
+                created_at: self.now,
+            },
+        )?;
+        Report::count(&mut self.report.imported, "images");
+        Ok(Some((item.url(), stored.width, stored.height)))
+    }
+
+    fn page(&mut self, item: &WpItem) -> QueryResult<()> {
+        let status = match item.status.as_str() {
+            "publish" => PageStatus::Published,
+            "draft" | "pending" | "future" => PageStatus::Draft,
+            other => {
+                self.report.skip(format!("pages with status “{other}”"));
+                return Ok(());
+            }
+        };
+        let id = match origin(self.conn, "page", &item.post_id)? {
+            Some(id) => {
+                Report::count(&mut self.report.already_there, "pages");
+                id
+            }
+            None => {
+                let title = match item.title.trim() {
+                    "" => "Untitled".to_string(),
+                    title => title.chars().take(200).collect(),
+                };
+                let wanted = if item.post_name.trim().is_empty() {
+                    &title
+                } else {
+                    &item.post_name
+                };
+                let conn = &mut *self.conn;
+                let slug = free_slug(wanted, |s| {
+                    Ok(crate::routes::RESERVED_FIRST_SEGMENTS.contains(&s)
+                        || Page::id_for_slug(conn, s)?.is_some())
+                })?;
+                let body = {
+                    let mut images = ImageMover {
+                        importer: self,
+                        post: Self::describe(item),
+                    };
+                    body::convert(&item.content, &mut images)
+                };
+                let input = PageInput {
+                    title,
+                    slug,
+                    body_html: crate::markdown::render(&body).html,
+                    body_markdown: body,
+                    seo_title: item
+                        .meta("_yoast_wpseo_title")
+                        .unwrap_or_default()
+                        .trim()
+                        .into(),
+                    seo_description: item
+                        .meta("_yoast_wpseo_metadesc")
+                        .unwrap_or_default()
+                        .trim()
+                        .into(),
+                    status,
+                };
+                let id = Page::create(self.conn, &input, self.now)?;
+                PageRevision::record(self.conn, id, None, &input, self.now)?;
+                remember(self.conn, "page", &item.post_id, id)?;
+                Report::count(&mut self.report.imported, "pages");
+                id
+            }
+        };
+        let to = Page::find(self.conn, id)?.path();
+        if !item.link.trim().is_empty() {
+            self.redirect(&item.link, &to)?;
+        }
+        self.redirect(&format!("/?page_id={}", item.post_id), &to)
+    }
+}
+
+/// The body converter's view of the importer: images go through `bring_image`.
+struct ImageMover<'i, 'a, 'c> {
+    importer: &'i mut Importer<'a, 'c>,
+    post: String,
+}
+
+impl body::Images for ImageMover<'_, '_, '_> {
+    fn place(&mut self, old_url: &str) -> Option<String> {
+        match self.importer.bring_image(old_url, &self.post) {
+            Ok(placed) => placed.map(|(url, _, _)| url),
+            Err(error) => {
+                self.importer
+                    .report
+                    .warnings
+                    .push(format!("{}: image {old_url} left out ({error})", self.post));
+                None
+            }
+        }
+    }
+
+    fn attachment_url(&self, id: &str) -> Option<String> {
+        self.importer.site.attachments.get(id).cloned()
+    }
+}
