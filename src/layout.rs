@@ -12,6 +12,8 @@ use crate::views::SectionLink;
 
 pub struct Layout {
     pub site_name: String,
+    /// What the newsroom says of itself (a setting), under "About" in the footer.
+    pub site_description: String,
     pub navigation: Arc<Vec<SectionLink>>,
     /// The standalone pages admins put in the footer menu (About, Contact, …).
     pub footer_menu: Arc<Vec<MenuLink>>,
@@ -28,6 +30,7 @@ impl Layout {
     pub fn new(state: &AppState, active_section: Option<&str>) -> Layout {
         Layout {
             site_name: state.config.site_name.clone(),
+            site_description: state.config.site_description.clone(),
             navigation: state.navigation(),
             footer_menu: state.footer_menu(),
             active_section: active_section.unwrap_or_default().to_string(),

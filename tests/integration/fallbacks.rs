@@ -278,3 +278,17 @@ fn the_front_page_describes_the_site_as_its_setting_says() {
         "The Gazette: News from the north shore, every morning."
     );
 }
+
+#[test]
+fn the_footer_says_what_the_site_description_says() {
+    let app = TestApp::with_demo_config(|config| {
+        config.site_description = "Local news for the lighthouse coast.".into();
+    });
+    for path in ["/", "/about", "/no-such-page"] {
+        assert_eq!(
+            app.get(path).texts(".site-footer__about p:first-of-type"),
+            vec!["Local news for the lighthouse coast."],
+            "{path}"
+        );
+    }
+}
