@@ -128,33 +128,43 @@ pub fn copy(
     Ok(copied)
 }
 
+/// Every table of a newsroom with its columns and their Rust types (from `schema.rs`), in an
+/// order that puts referenced tables before the tables that reference them: the one list that
+/// `gazette copy`, `gazette export` and `gazette import gazette` all go through. Calls
+/// `$action!($args, table, [key columns], { column: Type, … })` for each.
+macro_rules! newsroom_tables {
+    ($action:ident, $($args:tt)*) => {{
+        $action!($($args)*, sections, [id], { id: i32, name: String, slug: String, description: String, position: i32, created_at: NaiveDateTime, updated_at: NaiveDateTime });
+        $action!($($args)*, authors, [id], { id: i32, name: String, slug: String, job_title: String, bio: String, avatar_url: Option<String>, website_url: Option<String>, email: Option<String>, x_handle: Option<String>, mastodon_url: Option<String>, linkedin_url: Option<String>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
+        $action!($($args)*, tags, [id], { id: i32, name: String, slug: String, description: String });
+        $action!($($args)*, users, [id], { id: i32, email: String, name: String, role: String, password_hash: String, author_id: Option<i32>, created_at: NaiveDateTime, updated_at: NaiveDateTime, must_change_password: bool });
+        $action!($($args)*, media, [id], { id: i32, stem: String, extension: String, original_name: String, width: i32, height: i32, bytes: i32, alt: String, credit: String, uploaded_by: Option<i32>, created_at: NaiveDateTime });
+        $action!($($args)*, articles, [id], { id: i32, headline: String, slug: String, dek: String, word_count: i32, hero_image_url: Option<String>, hero_image_alt: String, hero_image_caption: String, hero_image_credit: String, hero_image_width: Option<i32>, hero_image_height: Option<i32>, section_id: i32, status: String, is_featured: bool, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime, seo_title: String, seo_description: String, created_by: Option<i32>, revision: i32 });
+        $action!($($args)*, article_bodies, [article_id], { article_id: i32, body_markdown: String, body_html: String });
+        $action!($($args)*, article_authors, [article_id, author_id], { article_id: i32, author_id: i32, position: i32, listed_at: Option<NaiveDateTime> });
+        $action!($($args)*, article_tags, [article_id, tag_id], { article_id: i32, tag_id: i32, listed_at: Option<NaiveDateTime> });
+        $action!($($args)*, article_revisions, [id], { id: i32, article_id: i32, number: i32, user_id: Option<i32>, headline: String, slug: String, dek: String, body_markdown: String, settings: String, created_at: NaiveDateTime });
+        $action!($($args)*, article_slug_history, [slug], { slug: String, article_id: i32, created_at: NaiveDateTime });
+        $action!($($args)*, article_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
+        $action!($($args)*, article_pinned_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
+        $action!($($args)*, audit_log, [id], { id: i32, at: NaiveDateTime, user_id: Option<i32>, action: String, subject: String, detail: String, address: String });
+        $action!($($args)*, article_daily_views, [article_id, day], { article_id: i32, day: NaiveDate, views: i32 });
+        $action!($($args)*, article_autosaves, [article_id, user_id], { article_id: i32, user_id: i32, form: String, base_revision: i32, saved_at: NaiveDateTime });
+        $action!($($args)*, pages, [id], { id: i32, title: String, slug: String, body_markdown: String, body_html: String, seo_title: String, seo_description: String, status: String, menu_position: Option<i32>, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
+        $action!($($args)*, page_revisions, [id], { id: i32, page_id: i32, number: i32, user_id: Option<i32>, title: String, slug: String, body_markdown: String, seo_title: String, seo_description: String, status: String, created_at: NaiveDateTime });
+        $action!($($args)*, redirects, [id], { id: i32, from_path: String, to_path: String, origin: String, created_at: NaiveDateTime });
+        $action!($($args)*, import_origins, [source, kind, source_id], { source: String, kind: String, source_id: String, target_id: i32 });
+    }};
+}
+pub(crate) use newsroom_tables;
+
 fn copy_tables(
     from: &mut DbConnection,
     to: &mut DbConnection,
     progress: &mut Progress<'_>,
 ) -> QueryResult<Copied> {
     let mut copied = Copied::default();
-    // Referenced tables before the tables that reference them.
-    copy_table!(from, to, copied, progress, sections, [id], { id: i32, name: String, slug: String, description: String, position: i32, created_at: NaiveDateTime, updated_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, authors, [id], { id: i32, name: String, slug: String, job_title: String, bio: String, avatar_url: Option<String>, website_url: Option<String>, email: Option<String>, x_handle: Option<String>, mastodon_url: Option<String>, linkedin_url: Option<String>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, tags, [id], { id: i32, name: String, slug: String, description: String });
-    copy_table!(from, to, copied, progress, users, [id], { id: i32, email: String, name: String, role: String, password_hash: String, author_id: Option<i32>, created_at: NaiveDateTime, updated_at: NaiveDateTime, must_change_password: bool });
-    copy_table!(from, to, copied, progress, media, [id], { id: i32, stem: String, extension: String, original_name: String, width: i32, height: i32, bytes: i32, alt: String, credit: String, uploaded_by: Option<i32>, created_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, articles, [id], { id: i32, headline: String, slug: String, dek: String, word_count: i32, hero_image_url: Option<String>, hero_image_alt: String, hero_image_caption: String, hero_image_credit: String, hero_image_width: Option<i32>, hero_image_height: Option<i32>, section_id: i32, status: String, is_featured: bool, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime, seo_title: String, seo_description: String, created_by: Option<i32>, revision: i32 });
-    copy_table!(from, to, copied, progress, article_bodies, [article_id], { article_id: i32, body_markdown: String, body_html: String });
-    copy_table!(from, to, copied, progress, article_authors, [article_id, author_id], { article_id: i32, author_id: i32, position: i32, listed_at: Option<NaiveDateTime> });
-    copy_table!(from, to, copied, progress, article_tags, [article_id, tag_id], { article_id: i32, tag_id: i32, listed_at: Option<NaiveDateTime> });
-    copy_table!(from, to, copied, progress, article_revisions, [id], { id: i32, article_id: i32, number: i32, user_id: Option<i32>, headline: String, slug: String, dek: String, body_markdown: String, settings: String, created_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, article_slug_history, [slug], { slug: String, article_id: i32, created_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, article_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
-    copy_table!(from, to, copied, progress, article_pinned_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
-    copy_table!(from, to, copied, progress, audit_log, [id], { id: i32, at: NaiveDateTime, user_id: Option<i32>, action: String, subject: String, detail: String, address: String });
-    copy_table!(from, to, copied, progress, article_daily_views, [article_id, day], { article_id: i32, day: NaiveDate, views: i32 });
-    copy_table!(from, to, copied, progress, article_autosaves, [article_id, user_id], { article_id: i32, user_id: i32, form: String, base_revision: i32, saved_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, pages, [id], { id: i32, title: String, slug: String, body_markdown: String, body_html: String, seo_title: String, seo_description: String, status: String, menu_position: Option<i32>, published_at: Option<NaiveDateTime>, created_at: NaiveDateTime, updated_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, page_revisions, [id], { id: i32, page_id: i32, number: i32, user_id: Option<i32>, title: String, slug: String, body_markdown: String, seo_title: String, seo_description: String, status: String, created_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, redirects, [id], { id: i32, from_path: String, to_path: String, origin: String, created_at: NaiveDateTime });
-    copy_table!(from, to, copied, progress, import_origins, [source, kind, source_id], { source: String, kind: String, source_id: String, target_id: i32 });
+    newsroom_tables!(copy_table, from, to, copied, progress);
     Ok(copied)
 }
 
@@ -173,7 +183,7 @@ fn copy_sitemap_dates(
 }
 
 /// What the target already holds of a newsroom, described ("" when empty).
-fn existing_newsroom(to: &mut DbConnection) -> QueryResult<String> {
+pub(crate) fn existing_newsroom(to: &mut DbConnection) -> QueryResult<String> {
     let mut held = Vec::new();
     for table in ["sections", "authors", "articles", "users", "media"] {
         let rows = count(to, table)?;
@@ -202,7 +212,7 @@ fn count(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 /// PostgreSQL hands out ids from a sequence, which explicit ids do not advance: each starts
 /// after the highest copied id, so the next article saved does not collide. (SQLite takes the
 /// highest id plus one by itself.)
-fn continue_numbering(to: &mut DbConnection, copied: &Copied) -> QueryResult<()> {
+pub(crate) fn continue_numbering(to: &mut DbConnection, copied: &Copied) -> QueryResult<()> {
     if let DbConnection::Postgres(_) = to {
         for (table, _) in &copied.tables {
             if matches!(

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod descriptions;
 pub mod editorial;
 pub mod error;
+pub mod export;
 pub mod forms;
 pub mod handlers;
 pub mod http_cache;

@@ -47,9 +47,22 @@ enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Bring a newsroom in from another system.
+    /// Bring a newsroom in from another system, or from a Gazette export.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write the whole newsroom (JSON Lines per table, plus the media files) into a folder.
+    Export(ExportArgs),
+}
+
+#[derive(Args, Clone)]
+struct ExportArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Folder for uploaded images (default: `media` beside the database file).
+    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
+    /// A new or empty folder.
+    folder: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -57,6 +70,8 @@ enum ImportCommand {
     /// A WordPress export (Tools → Export, WXR 1.1/1.2): authors, categories, tags, posts and
     /// pages, with every old address kept as a redirect. Running it again adds nothing twice.
     Wordpress(WordpressArgs),
+    /// A folder written by `gazette export`, into an empty database.
+    Gazette(ExportArgs),
 }
 
 #[derive(Args, Clone)]
@@ -316,6 +331,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Copy(args)) => copy(args),
         Some(Command::Import(ImportCommand::Wordpress(args))) => import_wordpress(args),
+        Some(Command::Import(ImportCommand::Gazette(args))) => import_gazette(args),
+        Some(Command::Export(args)) => export(args),
         Some(Command::User(UserCommand::Add(args))) => user_add(args),
         Some(Command::User(UserCommand::Passwd(args))) => user_passwd(args),
         Some(Command::User(UserCommand::List(args))) => user_list(args),
@@ -487,6 +504,52 @@ fn copy(args: CopyArgs) -> Result<(), String> {
         args.to,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+fn export(args: ExportArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let media_dir = args
+        .media_dir
+        .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir);
+    let stages = std::cell::RefCell::new(Stages::default());
+    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
+    let written = gazette::export::export(
+        &mut conn,
+        &media_dir,
+        &args.folder,
+        Clock::system().now(),
+        Box::new(report),
+    )
+    .map_err(|e| e.to_string())?;
+    stages.borrow_mut().finish();
+    for (table, rows) in &written.tables {
+        println!("{rows:>10}  {table}");
+    }
+    println!("exported into {}", args.folder.display());
+    Ok(())
+}
+
+fn import_gazette(args: ExportArgs) -> Result<(), String> {
+    let mut conn = connect(&args.database)?;
+    let media_dir = args
+        .media_dir
+        .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir);
+    let stages = std::cell::RefCell::new(Stages::default());
+    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
+    let read = gazette::export::import(
+        &mut conn,
+        &args.folder,
+        &media_dir,
+        Clock::system().now(),
+        Box::new(report),
+    )
+    .map_err(|e| format!("{}: {e}", args.folder.display()))?;
+    stages.borrow_mut().finish();
+    for (table, rows) in &read.tables {
+        println!("{rows:>10}  {table}");
+    }
+    println!("imported {}", args.folder.display());
     Ok(())
 }
 

@@ -8,7 +8,7 @@ mod integration;
 
 // The suite's modules refer to each other from the crate root (`crate::support`).
 #[cfg(gazette_postgres_suite)]
-use integration::{admin, crawl, crawlers, scratch, support};
+use integration::{admin, copy, crawl, crawlers, scratch, support};
 
 #[cfg(not(gazette_postgres_suite))]
 #[test]

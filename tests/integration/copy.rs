@@ -187,7 +187,7 @@ fn a_copied_newsroom_serves_the_same_pages_on_the_other_backend() {
 }
 
 /// Equal texts, or a failure naming the first line that differs.
-fn assert_same(found: &str, expected: &str, what: &str) {
+pub(crate) fn assert_same(found: &str, expected: &str, what: &str) {
     if found != expected {
         let (line, (a, b)) = found
             .lines()
@@ -203,7 +203,7 @@ fn assert_same(found: &str, expected: &str, what: &str) {
 }
 
 /// The page's body with the server's own address written as "ORIGIN".
-fn same_origin(app: &TestApp, path: &str) -> String {
+pub(crate) fn same_origin(app: &TestApp, path: &str) -> String {
     let response = app.get(path);
     assert_eq!(response.status, 200, "{path}");
     let encoded = app.base_url.replace(':', "%3A").replace('/', "%2F");

@@ -2,7 +2,7 @@
 //! the `integration_postgres` target) on a fresh PostgreSQL database per app (see `support`).
 
 // pub(crate): tests/integration_postgres.rs nests this suite a level down and re-exports these
-// five at its root, where the suite's `crate::support` paths look for them.
+// modules they share at its root, where the suite's `crate::support` paths look for them.
 pub(crate) mod scratch;
 pub(crate) mod support;
 
@@ -11,11 +11,12 @@ mod browser;
 mod changes;
 mod cli;
 mod cluster;
-mod copy;
+pub(crate) mod copy;
 mod crash;
 pub(crate) mod crawl;
 pub(crate) mod crawlers;
 mod errors;
+mod export;
 mod fallbacks;
 mod hostile;
 mod load;
