@@ -120,16 +120,21 @@ pub fn wordpress(
     path: &Path,
     options: &Options,
     now: NaiveDateTime,
-    mut progress: Progress<'_>,
+    progress: Progress<'_>,
 ) -> Result<Report, String> {
     let total = wxr::check(path)?;
+    // One reporter for the posts and for the bulk work at the end (search index, related).
+    let progress = std::cell::RefCell::new(progress);
+    let report_progress = |stage: &str, done: u64, total: u64| {
+        (progress.borrow_mut())(stage, done, total);
+    };
     let site = Site::read(path)?;
     let mut report = Report {
         dry_run: options.dry_run,
         ..Report::default()
     };
     let outcome = write_transaction(conn, |conn| -> Result<(), ImportFailure> {
-        let mut changes = ChangeSet::bulk(now);
+        let mut changes = ChangeSet::bulk(now).with_progress(Box::new(report_progress));
         let mut importer = Importer {
             conn,
             options,
@@ -151,7 +156,7 @@ pub fn wordpress(
             if let Record::Item(item) = record {
                 importer.item(&item, &mut changes)?;
                 done += 1;
-                progress("posts and pages", done, total as u64);
+                report_progress("posts and pages", done, total as u64);
             }
         }
         if importer.report.imported.values().sum::<usize>() > 0 {
@@ -471,7 +476,8 @@ impl Importer<'_, '_> {
         };
         if let Some(id) = origin(self.conn, "post", &item.post_id)? {
             Report::count(&mut self.report.already_there, "articles");
-            self.post_redirects(item, id)?;
+            let slug = Article::find(self.conn, id)?.slug;
+            self.post_redirects(item, &slug)?;
             return Ok(());
         }
         let headline = match item.title.trim() {
@@ -557,12 +563,11 @@ impl Importer<'_, '_> {
         let article = crate::editorial::store(self.conn, changes, None, &input, self.now)?;
         remember(self.conn, "post", &item.post_id, article.id)?;
         Report::count(&mut self.report.imported, "articles");
-        self.post_redirects(item, article.id)?;
+        self.post_redirects(item, &article.slug)?;
         Ok(())
     }
 
-    fn post_redirects(&mut self, item: &WpItem, article_id: i32) -> QueryResult<()> {
-        let slug = Article::find(self.conn, article_id)?.slug;
+    fn post_redirects(&mut self, item: &WpItem, slug: &str) -> QueryResult<()> {
         let to = format!("/article/{slug}");
         if !item.link.trim().is_empty() {
             self.redirect(&item.link, &to)?;
