@@ -5,7 +5,9 @@
 //!
 //! Block comments (`<!-- wp:… -->`) go; `[caption]` becomes a figure with its caption, a
 //! `[gallery]` the figures of its images, `[embed]` and a lone URL a link; other shortcodes
-//! are removed with their inner text kept.
+//! are removed with their inner text kept. Footnotes (the block editor's, kept in the post's
+//! `footnotes` meta, and the `[efn_note]`/`[ref]` shortcodes of classic-editor plugins) become
+//! the numbered, linked notes `markdown::render` writes for a Markdown body.
 
 /// An image found in the content: its address as written, and what the importer made of it.
 pub trait Images {
@@ -74,12 +76,59 @@ const CONTAINERS: &[&str] = &[
     "details",
 ];
 
-/// Converts one post's content.
-pub fn convert(content: &str, images: &mut dyn Images) -> String {
+/// Converts one post's content; `footnotes` is its `footnotes` meta (block-editor notes, JSON).
+pub fn convert(content: &str, footnotes: Option<&str>, images: &mut dyn Images) -> String {
+    let mut notes = Vec::new();
     let without_comments = remove_comments(&content.replace("\r\n", "\n"));
-    let with_shortcodes = shortcodes(&without_comments, images);
+    let with_notes = block_footnotes(&without_comments, footnotes, &mut notes);
+    let with_shortcodes = shortcodes(&with_notes, images, &mut notes);
     let with_images = images_placed(&with_shortcodes, images);
-    paragraphs(&with_images)
+    let mut body = paragraphs(&with_images);
+    for (index, note) in notes.iter().enumerate() {
+        let number = index + 1;
+        body.push_str(&format!(
+            "\n\n{}\n<p>{note}</p>\n{}",
+            crate::markdown::footnote_start(number),
+            crate::markdown::footnote_end(number)
+        ));
+    }
+    body
+}
+
+#[derive(serde::Deserialize)]
+struct BlockNote {
+    id: String,
+    content: String,
+}
+
+/// The block editor's footnote references (`<sup data-fn="ID" class="fn"><a …>1</a></sup>`)
+/// as numbered references, their texts (from the meta's JSON) added to `notes` in order.
+fn block_footnotes(text: &str, meta: Option<&str>, notes: &mut Vec<String>) -> String {
+    let listed: Vec<BlockNote> = meta
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<sup data-fn=") {
+        out.push_str(&rest[..start]);
+        let here = &rest[start..];
+        let Some(end) = here.find("</sup>") else {
+            out.push_str(here);
+            return out;
+        };
+        let id =
+            html_attribute(&here[..here.find('>').unwrap_or(0) + 1], "data-fn").unwrap_or_default();
+        let note = listed
+            .iter()
+            .find(|note| note.id == id)
+            .map(|note| note.content.clone())
+            .unwrap_or_default();
+        notes.push(note);
+        out.push_str(&crate::markdown::footnote_reference(notes.len()));
+        rest = &here[end + "</sup>".len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Removes every HTML comment (block-editor delimiters included).
@@ -139,7 +188,7 @@ fn link(url: &str) -> String {
     format!("\n\n<p><a href=\"{url}\">{url}</a></p>\n\n")
 }
 
-fn shortcodes(text: &str, images: &mut dyn Images) -> String {
+fn shortcodes(text: &str, images: &mut dyn Images, notes: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -161,7 +210,7 @@ fn shortcodes(text: &str, images: &mut dyn Images) -> String {
         match (body_end, self_closed) {
             (Some(end), false) => {
                 let inner = &here[length..length + end];
-                out.push_str(&enclosing(&name, &attributes, inner, images));
+                out.push_str(&enclosing(&name, &attributes, inner, images, notes));
                 rest = &here[length + end + closing.len()..];
             }
             _ if STANDALONE_SHORTCODES.contains(&name.as_str())
@@ -181,8 +230,19 @@ fn shortcodes(text: &str, images: &mut dyn Images) -> String {
     out
 }
 
-fn enclosing(name: &str, attributes: &str, inner: &str, images: &mut dyn Images) -> String {
+fn enclosing(
+    name: &str,
+    attributes: &str,
+    inner: &str,
+    images: &mut dyn Images,
+    notes: &mut Vec<String>,
+) -> String {
     match name {
+        "efn_note" | "ref" | "footnote" => {
+            let note = shortcodes(inner, images, notes);
+            notes.push(note.trim().to_string());
+            crate::markdown::footnote_reference(notes.len())
+        }
         "caption" | "wp_caption" => {
             // `<a><img></a> Caption text` or `<img> Caption text`; the caption may also be an
             // attribute (older exports).
@@ -201,7 +261,7 @@ fn enclosing(name: &str, attributes: &str, inner: &str, images: &mut dyn Images)
             format!("\n\n<figure>{image}<figcaption>{caption}</figcaption></figure>\n\n")
         }
         "embed" => link(inner),
-        _ => shortcodes(inner, images),
+        _ => shortcodes(inner, images, notes),
     }
 }
 
@@ -392,7 +452,33 @@ mod tests {
     }
 
     fn converted(content: &str) -> String {
-        convert(content, &mut Library)
+        convert(content, None, &mut Library)
+    }
+
+    #[test]
+    fn footnotes_become_numbered_linked_notes() {
+        let meta = r#"[{"content":"The council minutes, p. 4.","id":"aa-1"},{"content":"Since 1998.","id":"bb-2"}]"#;
+        let body = convert(
+            "<!-- wp:paragraph -->\n<p>Seven votes<sup data-fn=\"aa-1\" class=\"fn\"><a href=\"#aa-1\" id=\"aa-1-link\">1</a></sup> and a record<sup data-fn=\"bb-2\" class=\"fn\"><a href=\"#bb-2\" id=\"bb-2-link\">2</a></sup>.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:footnotes /-->",
+            Some(meta),
+            &mut Library,
+        );
+        let html = crate::markdown::render(&body).html;
+        assert!(
+            html.contains(
+                "Seven votes<sup class=\"footnote-ref\"><a href=\"#fn-note-1\" id=\"fn-ref-1\""
+            ),
+            "{html}"
+        );
+        assert!(html.contains("id=\"fn-note-2\""), "{html}");
+        assert!(html.contains("<p>Since 1998.</p>"), "{html}");
+        assert!(html.contains("href=\"#fn-ref-2\""), "{html}");
+        let classic = converted("A claim[efn_note]A source.[/efn_note] stands.");
+        assert!(
+            classic.contains("A claim<sup class=\"footnote-ref\">"),
+            "{classic}"
+        );
+        assert!(classic.contains("<p>A source.</p>"), "{classic}");
     }
 
     #[test]

@@ -534,7 +534,7 @@ impl Importer<'_, '_> {
                 importer: self,
                 post: Self::describe(item),
             };
-            body::convert(&item.content, &mut images)
+            body::convert(&item.content, item.meta("footnotes"), &mut images)
         };
         let hero_image = self.hero(item)?;
         let seo = |keys: [&str; 2]| {
@@ -763,7 +763,7 @@ impl Importer<'_, '_> {
                         importer: self,
                         post: Self::describe(item),
                     };
-                    body::convert(&item.content, &mut images)
+                    body::convert(&item.content, item.meta("footnotes"), &mut images)
                 };
                 let input = PageInput {
                     title,

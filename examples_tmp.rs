@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", gazette::markdown::render("Text[^1].\n\n[^1]: The note.").html);
+}
