@@ -9,10 +9,12 @@
 //! finds what it made and adds nothing.
 
 pub mod body;
+mod images;
+mod report;
+mod terms;
 pub mod wxr;
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
@@ -20,13 +22,14 @@ use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet, Progress};
 use crate::db::{DbConnection, write_transaction};
-use crate::models::article::{ArticleInput, HeroImageInput};
-use crate::models::media_item::{MediaItem, NewMediaItem};
+use crate::models::article::ArticleInput;
 use crate::models::page::{Page, PageInput, PageRevision, PageStatus};
 use crate::models::redirect::Redirect;
-use crate::models::{Article, ArticleStatus, Author, NewAuthor, NewSection, Section, Tag};
+use crate::models::{Article, ArticleStatus, NewSection, Section};
 use crate::redirects::normalize;
 use crate::schema::import_origins;
+use images::ImageMover;
+pub use report::Report;
 use wxr::{Record, WpItem, WpTerm};
 
 const SOURCE: &str = "wordpress";
@@ -37,81 +40,6 @@ pub struct Options {
     /// Where the media library keeps its files.
     pub media_dir: PathBuf,
     pub dry_run: bool,
-}
-
-/// What an import did (or, dry, would do).
-#[derive(Debug, Default)]
-pub struct Report {
-    pub dry_run: bool,
-    pub imported: BTreeMap<&'static str, usize>,
-    pub already_there: BTreeMap<&'static str, usize>,
-    pub skipped: BTreeMap<String, usize>,
-    pub redirects: usize,
-    /// Each with the post or term it concerns.
-    pub warnings: Vec<String>,
-}
-
-impl Report {
-    fn count(map: &mut BTreeMap<&'static str, usize>, what: &'static str) {
-        *map.entry(what).or_default() += 1;
-    }
-
-    fn skip(&mut self, what: String) {
-        *self.skipped.entry(what).or_default() += 1;
-    }
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |map: &BTreeMap<&'static str, usize>| {
-            map.iter()
-                .map(|(what, n)| format!("{n} {what}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let verb = if self.dry_run {
-            "would import"
-        } else {
-            "imported"
-        };
-        writeln!(f, "{verb}: {}", list(&self.imported).if_empty("nothing"))?;
-        if !self.already_there.is_empty() {
-            writeln!(f, "already imported: {}", list(&self.already_there))?;
-        }
-        if !self.skipped.is_empty() {
-            let skipped: Vec<String> = self
-                .skipped
-                .iter()
-                .map(|(what, n)| format!("{n} {what}"))
-                .collect();
-            writeln!(f, "skipped: {}", skipped.join(", "))?;
-        }
-        writeln!(f, "redirects from old addresses: {}", self.redirects)?;
-        if !self.warnings.is_empty() {
-            writeln!(f, "warnings ({}):", self.warnings.len())?;
-            for warning in &self.warnings {
-                writeln!(f, "  - {warning}")?;
-            }
-        }
-        if self.dry_run {
-            writeln!(f, "dry run: nothing was written")?;
-        }
-        Ok(())
-    }
-}
-
-trait IfEmpty {
-    fn if_empty(self, fallback: &str) -> String;
-}
-
-impl IfEmpty for String {
-    fn if_empty(self, fallback: &str) -> String {
-        if self.is_empty() {
-            fallback.to_string()
-        } else {
-            self
-        }
-    }
 }
 
 /// Imports the export at `path`.
@@ -304,141 +232,6 @@ impl Importer<'_, '_> {
         Ok(())
     }
 
-    fn authors(&mut self) -> QueryResult<()> {
-        for author in &self.site.authors {
-            if let Some(id) = origin(self.conn, "author", &author.login)? {
-                self.authors.insert(author.login.clone(), id);
-                Report::count(&mut self.report.already_there, "authors");
-                continue;
-            }
-            let name = match author.display_name.trim() {
-                "" => author.login.trim(),
-                name => name,
-            };
-            let conn = &mut *self.conn;
-            let slug = free_slug(&author.login, |s| {
-                Ok(Author::id_for_slug(conn, s)?.is_some())
-            })?;
-            // The e-mail address stays out: author pages are public.
-            let created = Author::insert(
-                self.conn,
-                &NewAuthor {
-                    name,
-                    slug: &slug,
-                    created_at: self.now,
-                    updated_at: self.now,
-                    ..NewAuthor::default()
-                },
-            )?;
-            remember(self.conn, "author", &author.login, created.id)?;
-            self.authors.insert(author.login.clone(), created.id);
-            Report::count(&mut self.report.imported, "authors");
-            let login = slug::slugify(&author.login);
-            self.redirect(&format!("/author/{login}/"), &format!("/author/{slug}"))?;
-            self.redirect(
-                &format!("/author/{login}/feed/"),
-                &format!("/author/{slug}/feed.xml"),
-            )?;
-        }
-        Ok(())
-    }
-
-    /// The path of a category as WordPress writes it: its ancestors' slugs, then its own.
-    fn category_path(&self, term: &WpTerm) -> String {
-        let mut path = vec![term.slug.clone()];
-        let mut parent = term.parent.clone();
-        while !parent.is_empty() && path.len() < 10 {
-            path.insert(0, parent.clone());
-            parent = self
-                .site
-                .categories
-                .iter()
-                .find(|c| c.slug == parent)
-                .map(|c| c.parent.clone())
-                .unwrap_or_default();
-        }
-        path.join("/")
-    }
-
-    fn sections(&mut self) -> QueryResult<()> {
-        let mut position = Section::all_in_nav_order(self.conn)?.len() as i32;
-        for term in &self.site.categories {
-            if let Some(id) = origin(self.conn, "category", &term.term_id)? {
-                self.sections.insert(term.slug.clone(), id);
-                Report::count(&mut self.report.already_there, "sections");
-                continue;
-            }
-            let name = if term.name.trim().is_empty() {
-                &term.slug
-            } else {
-                &term.name
-            };
-            let conn = &mut *self.conn;
-            let slug = free_slug(&term.slug, |s| Ok(Section::id_for_slug(conn, s)?.is_some()))?;
-            let created = Section::insert(
-                self.conn,
-                &NewSection {
-                    name,
-                    slug: &slug,
-                    description: term.description.trim(),
-                    position,
-                    created_at: self.now,
-                    updated_at: self.now,
-                },
-            )?;
-            position += 1;
-            remember(self.conn, "category", &term.term_id, created.id)?;
-            self.sections.insert(term.slug.clone(), created.id);
-            Report::count(&mut self.report.imported, "sections");
-            if !term.parent.is_empty() {
-                self.report.warnings.push(format!(
-                    "category “{name}” sat under “{}”: it is a section of its own now",
-                    term.parent
-                ));
-            }
-            let old = self.category_path(term);
-            self.redirect(&format!("/category/{old}/"), &format!("/section/{slug}"))?;
-            self.redirect(
-                &format!("/category/{old}/feed/"),
-                &format!("/section/{slug}/feed.xml"),
-            )?;
-            self.redirect(
-                &format!("/?cat={}", term.term_id),
-                &format!("/section/{slug}"),
-            )?;
-        }
-        Ok(())
-    }
-
-    fn tags(&mut self) -> QueryResult<()> {
-        for term in &self.site.tags {
-            if origin(self.conn, "tag", &term.term_id)?.is_some() {
-                Report::count(&mut self.report.already_there, "tags");
-                continue;
-            }
-            let name = if term.name.trim().is_empty() {
-                &term.slug
-            } else {
-                &term.name
-            };
-            let tag = Tag::find_or_create(self.conn, name.trim())?;
-            if !term.description.trim().is_empty() {
-                Tag::set_description(self.conn, tag.id, term.description.trim())?;
-            }
-            remember(self.conn, "tag", &term.term_id, tag.id)?;
-            Report::count(&mut self.report.imported, "tags");
-            self.redirect(
-                &format!("/tag/{}/", term.slug),
-                &format!("/tag/{}", tag.slug),
-            )?;
-            self.redirect(
-                &format!("/tag/{}/feed/", term.slug),
-                &format!("/tag/{}/feed.xml", tag.slug),
-            )?;
-        }
-        Ok(())
-    }
-
     fn item(&mut self, item: &WpItem, changes: &mut ChangeSet) -> Result<(), ImportFailure> {
         match item.post_type.as_str() {
             "post" => self.post(item, changes),
@@ -614,121 +407,6 @@ impl Importer<'_, '_> {
         Ok(created.id)
     }
 
-    fn hero(&mut self, item: &WpItem) -> QueryResult<Option<HeroImageInput>> {
-        let Some(id) = item.meta("_thumbnail_id") else {
-            return Ok(None);
-        };
-        let Some(url) = self.site.attachments.get(id).cloned() else {
-            self.report.warnings.push(format!(
-                "{}: its featured image (attachment {id}) is not in the export",
-                Self::describe(item)
-            ));
-            return Ok(None);
-        };
-        let describe = Self::describe(item);
-        let Some((new_url, width, height)) = self.bring_image(&url, &describe)? else {
-            return Ok(None);
-        };
-        let alt = self
-            .site
-            .attachment_alts
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| item.title.trim().to_string());
-        Ok(Some(HeroImageInput {
-            url: new_url,
-            alt,
-            width,
-            height,
-            ..HeroImageInput::default()
-        }))
-    }
-
-    /// Takes the image at `url` from the uploads folder into the media library (once per
-    /// address), through the same pipeline as an upload. None, reported, when it cannot.
-    fn bring_image(
-        &mut self,
-        url: &str,
-        concerning: &str,
-    ) -> QueryResult<Option<(String, i32, i32)>> {
-        if let Some(known) = self.media.get(url) {
-            return Ok(known.clone());
-        }
-        let placed = self.store_image(url, concerning)?;
-        self.media.insert(url.to_string(), placed.clone());
-        Ok(placed)
-    }
-
-    fn store_image(
-        &mut self,
-        url: &str,
-        concerning: &str,
-    ) -> QueryResult<Option<(String, i32, i32)>> {
-        let relative = url
-            .split_once("/wp-content/uploads/")
-            .map(|(_, rest)| rest.split(['?', '#']).next().unwrap_or_default());
-        let file = match (&self.options.uploads, relative) {
-            (Some(folder), Some(relative)) if !relative.contains("..") => folder.join(relative),
-            (None, Some(_)) => {
-                self.report.warnings.push(format!(
-                    "{concerning}: image {url} left out (no --uploads folder given)"
-                ));
-                return Ok(None);
-            }
-            _ => {
-                self.report.warnings.push(format!(
-                    "{concerning}: image {url} left out (not in the site's uploads)"
-                ));
-                return Ok(None);
-            }
-        };
-        let Ok(data) = std::fs::read(&file) else {
-            self.report.warnings.push(format!(
-                "{concerning}: image {url} left out (not found at {})",
-                file.display()
-            ));
-            return Ok(None);
-        };
-        if self.options.dry_run {
-            return Ok(Some((url.to_string(), 0, 0)));
-        }
-        let stem = format!(
-            "{}-{}",
-            self.now.format("%Y%m%d"),
-            &crate::auth::random_token()[..12]
-        );
-        let stored = match crate::media::store_upload(&data, &self.options.media_dir, &stem) {
-            Ok(stored) => stored,
-            Err(error) => {
-                self.report
-                    .warnings
-                    .push(format!("{concerning}: image {url} left out ({error})"));
-                return Ok(None);
-            }
-        };
-        let original_name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let item = MediaItem::insert(
-            self.conn,
-            &NewMediaItem {
-                stem: &stored.stem,
-                extension: stored.extension,
-                original_name: &original_name,
-                width: stored.width,
-                height: stored.height,
-                bytes: stored.bytes,
-                alt: "",
-                credit: "",
-                uploaded_by: None,
-                created_at: self.now,
-            },
-        )?;
-        Report::count(&mut self.report.imported, "images");
-        Ok(Some((item.url(), stored.width, stored.height)))
-    }
-
     fn page(&mut self, item: &WpItem) -> QueryResult<()> {
         let status = match item.status.as_str() {
             "publish" => PageStatus::Published,
@@ -794,30 +472,5 @@ impl Importer<'_, '_> {
             self.redirect(&item.link, &to)?;
         }
         self.redirect(&format!("/?page_id={}", item.post_id), &to)
-    }
-}
-
-/// The body converter's view of the importer: images go through `bring_image`.
-struct ImageMover<'i, 'a, 'c> {
-    importer: &'i mut Importer<'a, 'c>,
-    post: String,
-}
-
-impl body::Images for ImageMover<'_, '_, '_> {
-    fn place(&mut self, old_url: &str) -> Option<String> {
-        match self.importer.bring_image(old_url, &self.post) {
-            Ok(placed) => placed.map(|(url, _, _)| url),
-            Err(error) => {
-                self.importer
-                    .report
-                    .warnings
-                    .push(format!("{}: image {old_url} left out ({error})", self.post));
-                None
-            }
-        }
-    }
-
-    fn attachment_url(&self, id: &str) -> Option<String> {
-        self.importer.site.attachments.get(id).cloned()
     }
 }
