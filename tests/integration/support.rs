@@ -200,6 +200,9 @@ impl TestApp {
                 .expect("server runs");
         });
 
+        if let Location::Postgres(url) = &database {
+            wait_for_change_feed(url);
+        }
         let agent = ureq::AgentBuilder::new()
             .redirects(0)
             .timeout(Duration::from_secs(30))
@@ -403,6 +406,37 @@ impl TestApp {
 }
 
 /// Builds a small newsroom for tests: sections, authors and articles with sensible defaults.
+/// Waits until a new server's change-feed listener is listening. On connecting it drops every
+/// cached page (it cannot know what it missed), so a test that caches a page before then could
+/// see that page vanish at a moment it does not choose (seen under CI load).
+fn wait_for_change_feed(url: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Listening {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = diesel::PgConnection::establish(url).unwrap();
+    let query = format!(
+        "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = '{}'
+         AND datname = current_database() AND state = 'idle' AND query LIKE '%LISTEN%'",
+        gazette::change_feed::APPLICATION_NAME
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        let listening = diesel::sql_query(&query)
+            .get_result::<Listening>(&mut conn)
+            .unwrap();
+        if listening.n > 0 {
+            // The drop follows the LISTEN at once; leave it a moment to finish.
+            std::thread::sleep(Duration::from_millis(100));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the change feed did not start listening within 10 s");
+}
+
 pub struct Newsroom;
 
 pub fn now() -> NaiveDateTime {
