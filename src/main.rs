@@ -1,17 +1,18 @@
 //! The `gazette` command: serve the site (the default), or manage its database.
 
+#[path = "cli/newsroom.rs"]
+mod newsroom;
+
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use gazette::changes::{Change, ChangeSet};
 use gazette::clock::Clock;
 use gazette::config::Config;
 use gazette::db::{Location, PoolSettings};
-use indicatif::{ProgressBar, ProgressStyle};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -54,13 +55,36 @@ enum Command {
     Export(ExportArgs),
 }
 
+/// The media library's folder, for the commands that read or write it.
+#[derive(Args, Clone)]
+struct MediaArgs {
+    /// Folder for uploaded images (default: `media` beside the database file).
+    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
+    media_dir: Option<PathBuf>,
+}
+
+impl MediaArgs {
+    /// The folder given, or the one the server uses for `database` by default.
+    fn folder(&self, database: &DatabaseArgs) -> PathBuf {
+        self.media_dir
+            .clone()
+            .unwrap_or_else(|| Config::new(database.database.clone()).media_dir)
+    }
+}
+
+/// Rows per table, as the commands that move whole newsrooms print them.
+fn print_tables(tables: &[(&str, i64)]) {
+    for (table, rows) in tables {
+        println!("{rows:>10}  {table}");
+    }
+}
+
 #[derive(Args, Clone)]
 struct ExportArgs {
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder for uploaded images (default: `media` beside the database file).
-    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
-    media_dir: Option<PathBuf>,
+    #[command(flatten)]
+    media: MediaArgs,
     /// A new or empty folder.
     folder: PathBuf,
 }
@@ -78,9 +102,8 @@ enum ImportCommand {
 struct WordpressArgs {
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder for uploaded images (default: `media` beside the database file).
-    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
-    media_dir: Option<PathBuf>,
+    #[command(flatten)]
+    media: MediaArgs,
     /// A copy of the site's `wp-content/uploads` folder: its images join the media library.
     #[arg(long)]
     uploads: Option<PathBuf>,
@@ -105,9 +128,8 @@ struct CopyArgs {
 struct BackupArgs {
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Folder for uploaded images (default: `media` beside the database file).
-    #[arg(long, env = "GAZETTE_MEDIA_DIR")]
-    media_dir: Option<PathBuf>,
+    #[command(flatten)]
+    media: MediaArgs,
     /// An empty (or new) folder to write `gazette.db` and `media/` into.
     folder: PathBuf,
 }
@@ -325,14 +347,14 @@ fn main() -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(*args),
         Some(Command::Migrate(args)) => migrate(args),
-        Some(Command::Seed(args)) => seed(args),
-        Some(Command::Reindex(args)) => reindex(args),
-        Some(Command::Backup(args)) => backup(args),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Copy(args)) => copy(args),
-        Some(Command::Import(ImportCommand::Wordpress(args))) => import_wordpress(args),
-        Some(Command::Import(ImportCommand::Gazette(args))) => import_gazette(args),
-        Some(Command::Export(args)) => export(args),
+        Some(Command::Seed(args)) => newsroom::seed(args),
+        Some(Command::Reindex(args)) => newsroom::reindex(args),
+        Some(Command::Backup(args)) => newsroom::backup(args),
+        Some(Command::Check(args)) => newsroom::check(args),
+        Some(Command::Copy(args)) => newsroom::copy(args),
+        Some(Command::Import(ImportCommand::Wordpress(args))) => newsroom::import_wordpress(args),
+        Some(Command::Import(ImportCommand::Gazette(args))) => newsroom::import_gazette(args),
+        Some(Command::Export(args)) => newsroom::export(args),
         Some(Command::User(UserCommand::Add(args))) => user_add(args),
         Some(Command::User(UserCommand::Passwd(args))) => user_passwd(args),
         Some(Command::User(UserCommand::List(args))) => user_list(args),
@@ -381,228 +403,6 @@ fn open_one(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
     gazette::db::open_pool(&args.database, settings)?
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))
-}
-
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message(what.to_string());
-    bar
-}
-
-/// One progress bar per stage of a long job, each finished when the next begins; remembers
-/// how far each stage got.
-#[derive(Default)]
-struct Stages {
-    current: Option<(String, ProgressBar)>,
-    reached: Vec<(String, u64)>,
-}
-
-impl Stages {
-    fn report(&mut self, stage: &str, done: u64, total: u64) {
-        if self.current.as_ref().is_none_or(|(name, _)| name != stage) {
-            self.finish();
-            self.current = Some((stage.to_string(), progress_bar(total, stage)));
-            self.reached.push((stage.to_string(), 0));
-        }
-        if let Some((_, bar)) = &self.current {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-        if let Some((_, reached)) = self.reached.last_mut() {
-            *reached = done;
-        }
-    }
-
-    fn finish(&mut self) {
-        if let Some((_, bar)) = self.current.take() {
-            bar.finish();
-        }
-    }
-
-    fn reached(&self, stage: &str) -> u64 {
-        self.reached
-            .iter()
-            .find(|(name, _)| name == stage)
-            .map_or(0, |(_, n)| *n)
-    }
-}
-
-fn seed(args: SeedArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
-    let started = Instant::now();
-    let mut stages = Stages::default();
-    let count = gazette::synthetic::generate(
-        &mut conn,
-        args.articles as usize,
-        Clock::system().now(),
-        |stage, done, total| stages.report(stage, done, total),
-    )
-    .map_err(|e| format!("seeding failed: {e}"))?;
-    stages.finish();
-    println!(
-        "{count} articles added in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-/// Rebuilds the search index and computes the related lists articles lack.
-fn backup(args: BackupArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
-    let media_dir = args
-        .media_dir
-        .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir);
-    let done = gazette::maintenance::backup(&mut conn, &media_dir, &args.folder)?;
-    println!(
-        "backed up to {} ({} media files)",
-        done.database.display(),
-        done.media_files
-    );
-    Ok(())
-}
-
-fn check(args: DatabaseArgs) -> Result<(), String> {
-    let mut conn = connect(&args)?;
-    let findings = gazette::maintenance::check(&mut conn).map_err(|e| e.to_string())?;
-    for finding in &findings {
-        let mark = if finding.ok { "ok  " } else { "FAIL" };
-        println!("{mark} {}: {}", finding.what, finding.detail);
-    }
-    match findings.iter().filter(|f| !f.ok).count() {
-        0 => Ok(()),
-        failed => Err(format!("{failed} check(s) failed")),
-    }
-}
-
-fn copy(args: CopyArgs) -> Result<(), String> {
-    if args.from == args.to {
-        return Err("--from and --to name the same database".into());
-    }
-    let mut from = connect(&DatabaseArgs {
-        database: args.from.clone(),
-    })?;
-    let mut to = connect(&DatabaseArgs {
-        database: args.to.clone(),
-    })?;
-    let started = Instant::now();
-    let stages = std::cell::RefCell::new(Stages::default());
-    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
-    let copied = gazette::copy::copy(&mut from, &mut to, Clock::system().now(), Box::new(report))
-        .map_err(|e| e.to_string())?;
-    stages.borrow_mut().finish();
-    for (table, rows) in &copied.tables {
-        println!("{rows:>10}  {table}");
-    }
-    println!(
-        "copied {} to {} in {:.1} s; every table's rows counted on both sides",
-        args.from,
-        args.to,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-fn export(args: ExportArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
-    let media_dir = args
-        .media_dir
-        .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir);
-    let stages = std::cell::RefCell::new(Stages::default());
-    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
-    let written = gazette::export::export(
-        &mut conn,
-        &media_dir,
-        &args.folder,
-        Clock::system().now(),
-        Box::new(report),
-    )
-    .map_err(|e| e.to_string())?;
-    stages.borrow_mut().finish();
-    for (table, rows) in &written.tables {
-        println!("{rows:>10}  {table}");
-    }
-    println!("exported into {}", args.folder.display());
-    Ok(())
-}
-
-fn import_gazette(args: ExportArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
-    let media_dir = args
-        .media_dir
-        .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir);
-    let stages = std::cell::RefCell::new(Stages::default());
-    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
-    let read = gazette::export::import(
-        &mut conn,
-        &args.folder,
-        &media_dir,
-        Clock::system().now(),
-        Box::new(report),
-    )
-    .map_err(|e| format!("{}: {e}", args.folder.display()))?;
-    stages.borrow_mut().finish();
-    for (table, rows) in &read.tables {
-        println!("{rows:>10}  {table}");
-    }
-    println!("imported {}", args.folder.display());
-    Ok(())
-}
-
-fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
-    let started = Instant::now();
-    let options = gazette::import::Options {
-        uploads: args.uploads.clone(),
-        media_dir: args
-            .media_dir
-            .unwrap_or_else(|| Config::new(args.database.database.clone()).media_dir),
-        dry_run: args.dry_run,
-    };
-    if let Some(uploads) = &options.uploads
-        && !uploads.is_dir()
-    {
-        return Err(format!("--uploads {} is not a folder", uploads.display()));
-    }
-    let stages = std::cell::RefCell::new(Stages::default());
-    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
-    let outcome = gazette::import::wordpress(
-        &mut conn,
-        &args.file,
-        &options,
-        Clock::system().now(),
-        Box::new(report),
-    );
-    stages.borrow_mut().finish();
-    let report = outcome.map_err(|e| format!("{}: {e}", args.file.display()))?;
-    print!("{report}");
-    println!("in {:.1} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-fn reindex(args: DatabaseArgs) -> Result<(), String> {
-    let mut conn = connect(&args)?;
-    let started = Instant::now();
-    let stages = std::cell::RefCell::new(Stages::default());
-    let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
-    let mut changes = ChangeSet::new(Clock::system().now()).with_progress(Box::new(report));
-    changes
-        .record(&mut conn, Change::ArchiveLoaded)
-        .map_err(|e| format!("reindex failed: {e}"))?;
-    drop(changes);
-    let mut stages = stages.into_inner();
-    stages.finish();
-    println!(
-        "{} articles indexed and {} related lists computed in {:.1} s",
-        stages.reached("search index"),
-        stages.reached("related lists"),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
 }
 
 /// A new password: one line of standard input, or typed twice at a hidden prompt. Never a
