@@ -147,6 +147,7 @@ macro_rules! newsroom_tables {
         $action!($($args)*, article_slug_history, [slug], { slug: String, article_id: i32, created_at: NaiveDateTime });
         $action!($($args)*, article_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
         $action!($($args)*, article_pinned_related, [article_id, related_id], { article_id: i32, related_id: i32, position: i32 });
+        $action!($($args)*, article_trash, [article_id], { article_id: i32, trashed_at: NaiveDateTime, trashed_by: Option<i32> });
         $action!($($args)*, audit_log, [id], { id: i32, at: NaiveDateTime, user_id: Option<i32>, action: String, subject: String, detail: String, address: String });
         $action!($($args)*, article_daily_views, [article_id, day], { article_id: i32, day: NaiveDate, views: i32 });
         $action!($($args)*, article_autosaves, [article_id, user_id], { article_id: i32, user_id: i32, form: String, base_revision: i32, saved_at: NaiveDateTime });

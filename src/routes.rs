@@ -97,6 +97,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                 .route("/articles", web::get().to(admin::articles::list))
                 .route("/articles", web::post().to(admin::articles::create))
                 .route("/articles/new", web::get().to(admin::articles::new))
+                .route("/articles/bulk", web::post().to(admin::articles::bulk))
+                .route(
+                    "/articles/trash/empty",
+                    web::post().to(admin::articles::empty_trash),
+                )
                 .route("/articles/{id}", web::get().to(admin::articles::edit))
                 .route("/articles/{id}", web::post().to(admin::articles::update))
                 .route(

@@ -20,6 +20,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_trash (article_id) {
+        article_id -> Integer,
+        trashed_at -> Timestamp,
+        trashed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     article_bodies (article_id) {
         article_id -> Integer,
         body_markdown -> Text,
@@ -293,6 +301,7 @@ diesel::joinable!(article_authors -> authors (author_id));
 diesel::joinable!(article_daily_views -> articles (article_id));
 diesel::joinable!(article_slug_history -> articles (article_id));
 diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_trash -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(audit_log -> users (user_id));
@@ -304,6 +313,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> authors (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_trash,
     article_authors,
     article_bodies,
     article_autosaves,

@@ -6,8 +6,10 @@
 //! - `transitions`: which status changes each role may make
 //! - `saving`: saving with revisions and conflict detection, through the change path
 //! - `autosave`: work in progress kept per person, apart from the article
+//! - `bulk`: the article list's bulk actions and the trash, each article through `saving`
 
 mod autosave;
+mod bulk;
 mod form;
 mod saving;
 mod transitions;
@@ -15,6 +17,7 @@ mod validation;
 
 pub use crate::forms::FieldError;
 pub use autosave::{autosave, pending_autosave};
+pub use bulk::{BulkAction, BulkReport, apply as apply_bulk, empty_trash};
 pub use form::ArticleForm;
 pub use saving::{SaveOutcome, publish_due, save, store};
 pub use transitions::may_edit;

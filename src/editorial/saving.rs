@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::forms::FieldError;
 use crate::models::article::ArticleInput;
 use crate::models::revision::{NewRevision, Revision};
-use crate::models::{Article, ArticleStatus, User, audit, autosave, pinned};
+use crate::models::{Article, ArticleStatus, User, audit, autosave, pinned, trash};
 
 /// What happened to a save.
 pub enum SaveOutcome {
@@ -69,6 +69,15 @@ pub fn save(
             Ok(next) => next,
             Err(error) => return Ok(SaveOutcome::Invalid(vec![error])),
         };
+        if status.is_live_or_scheduled()
+            && let Some(article) = &existing
+            && trash::contains(conn, article.id)?
+        {
+            return Ok(SaveOutcome::Invalid(vec![FieldError {
+                field: "action",
+                message: "This article is in the trash: restore it before publishing it.".into(),
+            }]));
+        }
         checked.input.status = status;
         checked.input.published_at = published_at;
 

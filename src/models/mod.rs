@@ -18,6 +18,7 @@ pub mod session;
 pub mod sitemap;
 mod stored_as_text;
 pub mod tag;
+pub mod trash;
 pub mod user;
 
 pub use article::{Article, ArticleBody, ArticleFacts, ArticleStatus, NewArticle};

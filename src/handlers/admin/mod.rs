@@ -5,6 +5,7 @@ pub mod account;
 pub mod articles;
 pub mod audit;
 pub mod authors;
+pub mod confirm;
 pub mod dashboard;
 pub mod media;
 pub mod pages;

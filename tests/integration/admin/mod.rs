@@ -2,6 +2,7 @@
 
 mod access;
 mod articles;
+mod bulk;
 mod management;
 mod media;
 mod roles;

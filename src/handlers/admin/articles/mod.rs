@@ -1,5 +1,6 @@
 //! `/admin/articles…`: the list, the editor (new and existing), revisions, compare and restore.
 
+mod bulk;
 mod editor;
 mod list;
 mod revisions;
@@ -9,6 +10,7 @@ use actix_web::HttpRequest;
 use crate::auth::CsrfProtected;
 use crate::editorial::ArticleForm;
 
+pub use bulk::{bulk, empty_trash};
 pub use editor::{autosave, create, edit, new, update};
 pub use list::list;
 pub use revisions::{compare, restore, revisions};
