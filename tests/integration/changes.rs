@@ -114,7 +114,7 @@ fn moving_a_sections_articles_reaches_search_and_related_lists() {
 
     let moved = admin.post(
         &format!("/admin/sections/{world}/delete"),
-        &[("move_to", &sport.to_string())],
+        &[("move_to", &sport.to_string()), ("confirmed", "yes")],
     );
     assert_eq!(moved.status, 303, "{}", moved.body);
     assert_eq!(

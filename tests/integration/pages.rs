@@ -133,7 +133,14 @@ fn editors_write_pages_with_revisions_and_readers_see_only_published_ones() {
     assert!(old.body.contains("The form holds revision 1."));
 
     // Deleted: gone at once, cache or not.
-    let deleted = editor.post(&format!("/admin/pages/{id}/delete"), &[]);
+    let asked = editor.post(&format!("/admin/pages/{id}/delete"), &[]);
+    assert_eq!(asked.status, 200);
+    assert!(asked.body.contains("Delete the page"), "{}", asked.body);
+    assert_eq!(app.get("/about").status, 200, "asked, not done");
+    let deleted = editor.post(
+        &format!("/admin/pages/{id}/delete"),
+        &[("confirmed", "yes")],
+    );
     assert_eq!(deleted.status, 303);
     assert_eq!(app.get("/about").status, 404);
 }

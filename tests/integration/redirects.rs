@@ -127,7 +127,13 @@ fn editors_keep_redirects_in_the_admin() {
         let mut conn = app.db();
         Redirect::page(&mut conn, "old-world", 1, 0).unwrap()[0].id
     };
-    let deleted = editor.post(&format!("/admin/redirects/{id}/delete"), &[]);
+    let asked = editor.post(&format!("/admin/redirects/{id}/delete"), &[]);
+    assert_eq!(asked.status, 200);
+    assert_eq!(app.get("/old-world").status, 301, "asked, not done");
+    let deleted = editor.post(
+        &format!("/admin/redirects/{id}/delete"),
+        &[("confirmed", "yes")],
+    );
     assert_eq!(deleted.status, 303);
     assert_eq!(app.get("/old-world").status, 404);
 }

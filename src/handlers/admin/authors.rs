@@ -10,7 +10,8 @@ use crate::db;
 use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::forms::FieldError;
-use crate::handlers::admin::{AdminLayout, EditQuery, render_admin};
+use crate::handlers::admin::confirm::{self, Deletion};
+use crate::handlers::admin::{AdminLayout, DeleteForm, EditQuery, render_admin};
 use crate::handlers::see_other;
 use crate::management::authors::{self, AuthorDraft};
 use crate::models::{Author, Listing};
@@ -190,9 +191,23 @@ pub async fn delete(
     state: web::Data<AppState>,
     editor: Editor,
     id: web::Path<i32>,
-    _form: Protected<AuthorForm>,
+    form: Protected<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    if !form.0.is_confirmed() {
+        let name = db::run(&state.pool, move |conn| Ok(Author::find(conn, id)?.name)).await?;
+        let deletion = Deletion {
+            kind: "author",
+            name,
+            consequence: "Their author page and feed go. An author with bylines is kept: \
+                          credit the articles to someone else first."
+                .into(),
+            action: format!("/admin/authors/{id}/delete"),
+            fields: Vec::new(),
+            cancel: "/admin/authors",
+        };
+        return confirm::ask_to_delete(&state, &editor.0, "authors", deletion);
+    }
     let now = state.clock.now();
     let user_id = editor.0.user.id;
     let outcome = state

@@ -61,3 +61,48 @@ pub fn ask(
         StatusCode::OK,
     )
 }
+
+/// What a Delete button would delete, for `ask_to_delete`.
+pub struct Deletion {
+    /// "section", "author", "tag", …
+    pub kind: &'static str,
+    /// The item's name as the list shows it.
+    pub name: String,
+    pub consequence: String,
+    /// The delete address (the one the button posted to).
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    /// The list to go back to.
+    pub cancel: &'static str,
+}
+
+/// "Delete the tag “Climate”?" with a "Delete tag Climate" button.
+pub fn ask_to_delete(
+    state: &AppState,
+    staff: &Staff,
+    current: &'static str,
+    deletion: Deletion,
+) -> Result<HttpResponse, AppError> {
+    let Deletion {
+        kind,
+        name,
+        consequence,
+        action,
+        fields,
+        cancel,
+    } = deletion;
+    ask(
+        state,
+        staff,
+        current,
+        Confirmation {
+            question: format!("Delete the {kind} “{name}”?"),
+            items: Vec::new(),
+            consequence,
+            action,
+            fields,
+            button: format!("Delete {kind} {name}"),
+            cancel: cancel.to_string(),
+        },
+    )
+}

@@ -81,6 +81,28 @@ impl CsrfProtected for TokenOnly {
     }
 }
 
+/// The form of every Delete button: its token, `confirmed` once the confirmation page sent it
+/// (see `confirm`), and for a section, where its articles go.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct DeleteForm {
+    csrf_token: String,
+    pub confirmed: String,
+    pub move_to: String,
+}
+
+impl CsrfProtected for DeleteForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+impl DeleteForm {
+    pub fn is_confirmed(&self) -> bool {
+        confirm::confirmed(&self.confirmed)
+    }
+}
+
 /// The host (and port) a URL or origin names: `https://a.example:8443/x` → `a.example:8443`.
 fn host_of(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;

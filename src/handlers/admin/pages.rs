@@ -12,7 +12,8 @@ use crate::auth::{Admin, CsrfProtected, Editor, Protected, Staff};
 use crate::db;
 use crate::error::AppError;
 use crate::forms::FieldError;
-use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
+use crate::handlers::admin::confirm::{self, Deletion};
+use crate::handlers::admin::{AdminLayout, DeleteForm, render_admin};
 use crate::handlers::see_other;
 use crate::management::pages::{self, PageDraft};
 use crate::models::page::{Page, PageRevision, PageRevisionSummary, PageStatus};
@@ -282,9 +283,23 @@ pub async fn delete(
     state: web::Data<AppState>,
     editor: Editor,
     id: web::Path<i32>,
-    _form: Protected<TokenOnly>,
+    form: Protected<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    if !form.0.is_confirmed() {
+        let title = db::run(&state.pool, move |conn| Ok(Page::find(conn, id)?.title)).await?;
+        let deletion = Deletion {
+            kind: "page",
+            name: title,
+            consequence: "Its address stops working and it leaves the footer menu. Its \
+                          revisions are deleted with it."
+                .into(),
+            action: format!("/admin/pages/{id}/delete"),
+            fields: Vec::new(),
+            cancel: "/admin/pages",
+        };
+        return confirm::ask_to_delete(&state, &editor.0, "pages", deletion);
+    }
     let user_id = editor.0.user.id;
     let now = state.clock.now();
     state

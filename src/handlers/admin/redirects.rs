@@ -10,7 +10,8 @@ use crate::auth::{CsrfProtected, Editor, Protected, Staff};
 use crate::db;
 use crate::error::AppError;
 use crate::forms::FieldError;
-use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
+use crate::handlers::admin::confirm::{self, Deletion};
+use crate::handlers::admin::{AdminLayout, DeleteForm, render_admin};
 use crate::handlers::see_other;
 use crate::management::redirects;
 use crate::models::redirect::Redirect;
@@ -129,9 +130,24 @@ pub async fn delete(
     state: web::Data<AppState>,
     editor: Editor,
     id: web::Path<i32>,
-    _form: Protected<TokenOnly>,
+    form: Protected<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    if !form.0.is_confirmed() {
+        let from = db::run(&state.pool, move |conn| {
+            Ok(Redirect::find(conn, id)?.from_path)
+        })
+        .await?;
+        let deletion = Deletion {
+            kind: "redirect from",
+            name: from,
+            consequence: "The old address will answer “not found”.".into(),
+            action: format!("/admin/redirects/{id}/delete"),
+            fields: Vec::new(),
+            cancel: "/admin/redirects",
+        };
+        return confirm::ask_to_delete(&state, &editor.0, "redirects", deletion);
+    }
     let user_id = editor.0.user.id;
     let now = state.clock.now();
     state

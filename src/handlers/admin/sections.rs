@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use diesel::OptionalExtension;
 use serde::Deserialize;
 
 use crate::auth::{Admin, CsrfProtected, Protected};
@@ -11,10 +12,11 @@ use crate::db;
 use crate::descriptions::ListingKind;
 use crate::error::AppError;
 use crate::forms::FieldError;
-use crate::handlers::admin::{AdminLayout, EditQuery, render_admin};
+use crate::handlers::admin::confirm::{self, Deletion};
+use crate::handlers::admin::{AdminLayout, DeleteForm, EditQuery, render_admin};
 use crate::handlers::see_other;
 use crate::management::sections::{self, SectionDraft};
-use crate::models::{Listing, Section};
+use crate::models::{Article, Listing, Section};
 use crate::state::AppState;
 use crate::views::listing_page::ListingPage;
 
@@ -26,8 +28,6 @@ pub struct SectionForm {
     pub slug: String,
     pub description: String,
     pub position: String,
-    /// For deletion: where the section's articles go.
-    pub move_to: String,
 }
 
 impl CsrfProtected for SectionForm {
@@ -167,12 +167,44 @@ pub async fn delete(
     state: web::Data<AppState>,
     admin: Admin,
     id: web::Path<i32>,
-    form: Protected<SectionForm>,
+    form: Protected<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let now = state.clock.now();
     let user_id = admin.0.user.id;
     let move_to: Option<i32> = form.0.move_to.trim().parse().ok();
+    if !form.0.is_confirmed() {
+        let (section, articles, target) = db::run(&state.pool, move |conn| {
+            let section = Section::find(conn, id)?;
+            let articles = Article::ids_in_section(conn, id)?.len();
+            let target = match move_to.filter(|to| *to != id) {
+                Some(to) => Section::find(conn, to).optional()?,
+                None => None,
+            };
+            Ok((section, articles, target))
+        })
+        .await?;
+        // A section with articles and nowhere to move them is refused below, unasked.
+        if articles == 0 || target.is_some() {
+            let consequence = match target {
+                Some(target) if articles > 0 => format!(
+                    "Its {articles} article{} move to {}; their addresses stay the same.",
+                    if articles == 1 { "" } else { "s" },
+                    target.name
+                ),
+                _ => "It has no articles. Its page and feed go.".to_string(),
+            };
+            let deletion = Deletion {
+                kind: "section",
+                name: section.name,
+                consequence,
+                action: format!("/admin/sections/{id}/delete"),
+                fields: vec![("move_to".into(), form.0.move_to.clone())],
+                cancel: "/admin/sections",
+            };
+            return confirm::ask_to_delete(&state, &admin.0, "sections", deletion);
+        }
+    }
     let outcome = state
         .write(move |conn, changes| sections::delete(conn, changes, id, move_to, user_id, now))
         .await?;

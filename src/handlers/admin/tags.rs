@@ -9,7 +9,8 @@ use crate::auth::{CsrfProtected, Editor, Protected};
 use crate::db;
 use crate::descriptions::ListingKind;
 use crate::error::AppError;
-use crate::handlers::admin::{AdminLayout, EditQuery, render_admin};
+use crate::handlers::admin::confirm::{self, Deletion};
+use crate::handlers::admin::{AdminLayout, DeleteForm, EditQuery, render_admin};
 use crate::handlers::see_other;
 use crate::management::tags;
 use crate::models::{Listing, Tag};
@@ -139,9 +140,21 @@ pub async fn delete(
     state: web::Data<AppState>,
     editor: Editor,
     id: web::Path<i32>,
-    _form: Protected<TagForm>,
+    form: Protected<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    if !form.0.is_confirmed() {
+        let name = db::run(&state.pool, move |conn| Ok(Tag::find(conn, id)?.name)).await?;
+        let deletion = Deletion {
+            kind: "tag",
+            name,
+            consequence: "It is taken off every article that carries it, and its page goes.".into(),
+            action: format!("/admin/tags/{id}/delete"),
+            fields: Vec::new(),
+            cancel: "/admin/tags",
+        };
+        return confirm::ask_to_delete(&state, &editor.0, "tags", deletion);
+    }
     let now = state.clock.now();
     let user_id = editor.0.user.id;
     state

@@ -11,7 +11,8 @@ use crate::accounts::{self, AccountError};
 use crate::auth::{Admin, CsrfProtected, Protected};
 use crate::db;
 use crate::error::AppError;
-use crate::handlers::admin::{AdminLayout, render_admin};
+use crate::handlers::admin::confirm::{self, Deletion};
+use crate::handlers::admin::{AdminLayout, DeleteForm, render_admin};
 use crate::handlers::see_other;
 use crate::models::{Author, Role, User};
 use crate::state::AppState;
@@ -211,9 +212,23 @@ pub async fn delete(
     state: web::Data<AppState>,
     admin: Admin,
     id: web::Path<i32>,
-    _form: Protected<UserForm>,
+    form: Protected<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    if !form.0.is_confirmed() {
+        let user = db::run(&state.pool, move |conn| Ok(User::find(conn, id)?)).await?;
+        let deletion = Deletion {
+            kind: "account",
+            name: format!("{} ({})", user.name, user.email),
+            consequence: "They can no longer log in and their sessions end. Their articles, \
+                          revisions and byline stay."
+                .into(),
+            action: format!("/admin/users/{id}/delete"),
+            fields: Vec::new(),
+            cancel: "/admin/users",
+        };
+        return confirm::ask_to_delete(&state, &admin.0, "users", deletion);
+    }
     let now = state.clock.now();
     let by = admin.0.user.id;
     let outcome = db::run(&state.pool, move |conn| {

@@ -52,9 +52,18 @@ fn admins_manage_sections_without_orphaning_articles() {
         "{}",
         refused.body
     );
+    let opinion = opinion.to_string();
+    let asked = admin.post(
+        &format!("/admin/sections/{world}/delete"),
+        &[("move_to", &opinion)],
+    );
+    assert_eq!(asked.status, 200, "asked first");
+    assert_eq!(asked.texts("h1"), ["Delete the section “World”?"]);
+    assert!(asked.body.contains("Its 1 article move to Opinion"));
+    assert_eq!(app.get("/section/world").status, 200, "nothing yet");
     let moved = admin.post(
         &format!("/admin/sections/{world}/delete"),
-        &[("move_to", &opinion.to_string())],
+        &[("move_to", &opinion), ("confirmed", "yes")],
     );
     assert_eq!(moved.status, 303);
     assert_eq!(app.get("/section/world").status, 404);
@@ -120,7 +129,10 @@ fn admins_manage_accounts_and_the_last_admin_stays() {
 
     let demote_last = admin.post(&format!("/admin/users/{}", boss.id), &[("role", "editor")]);
     assert_eq!(demote_last.status, 409);
-    let remove_last = admin.post(&format!("/admin/users/{}/delete", boss.id), &[]);
+    let remove_last = admin.post(
+        &format!("/admin/users/{}/delete", boss.id),
+        &[("confirmed", "yes")],
+    );
     assert_eq!(remove_last.status, 409);
     assert!(remove_last.body.contains("last admin"));
     let audit = admin.get("/admin/audit");
@@ -178,7 +190,10 @@ fn editors_keep_authors_and_tags_tidy() {
             .unwrap()
             .id
     };
-    let refused = editor.post(&format!("/admin/authors/{ana}/delete"), &[]);
+    let refused = editor.post(
+        &format!("/admin/authors/{ana}/delete"),
+        &[("confirmed", "yes")],
+    );
     assert_eq!(refused.status, 409, "authors with bylines stay");
 
     let climate = {
@@ -199,7 +214,21 @@ fn editors_keep_authors_and_tags_tidy() {
             .contains(&"Existing story".to_string()),
         "re-indexed"
     );
-    let deleted = editor.post(&format!("/admin/tags/{climate}/delete"), &[]);
+    let asked = editor.post(&format!("/admin/tags/{climate}/delete"), &[]);
+    assert_eq!(asked.status, 200);
+    assert_eq!(
+        asked.texts(".confirm button"),
+        ["Delete tag Climate crisis"]
+    );
+    assert_eq!(
+        app.get("/tag/climate-crisis").status,
+        200,
+        "asked, not done"
+    );
+    let deleted = editor.post(
+        &format!("/admin/tags/{climate}/delete"),
+        &[("confirmed", "yes")],
+    );
     assert_eq!(deleted.status, 303);
     assert_eq!(app.get("/tag/climate-crisis").status, 404);
     assert!(
