@@ -224,6 +224,24 @@ pub fn store_upload(data: &[u8], folder: &Path, stem: &str) -> Result<StoredImag
     })
 }
 
+/// Removes an image's files (the original, its narrower copies and its crops). A file already
+/// gone is not an error; the first other failure is returned after trying the rest.
+pub fn remove_files(folder: &Path, stem: &str, extension: &str) -> std::io::Result<()> {
+    let mut names = vec![format!("{stem}.{extension}")];
+    names.extend(SRCSET_WIDTHS.map(|width| format!("{stem}-{width}w.{extension}")));
+    names.extend(["4x3", "1x1"].map(|shape| format!("{stem}-{shape}.{extension}")));
+    let mut outcome = Ok(());
+    for name in names {
+        match std::fs::remove_file(folder.join(name)) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound && outcome.is_ok() => {
+                outcome = Err(error);
+            }
+            _ => {}
+        }
+    }
+    outcome
+}
+
 /// `srcset` for an uploaded image (the narrower copies and the original); None for images
 /// that have no narrower copies.
 pub fn srcset(url: &str, width: i32) -> Option<String> {
@@ -276,6 +294,14 @@ mod upload_tests {
             srcset("/media/photo.jpg", 1600).as_deref(),
             Some("/media/photo-480w.jpg 480w, /media/photo-960w.jpg 960w, /media/photo.jpg 1600w")
         );
+        std::fs::write(dir.join("photograph.jpg"), b"another image").unwrap();
+        remove_files(&dir, "photo", "jpg").unwrap();
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, ["photograph.jpg"], "every copy gone, nothing else");
+        remove_files(&dir, "photo", "jpg").expect("already gone is fine");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -126,6 +126,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                         .get(admin::media::show)
                         .post(admin::media::upload),
                 )
+                .route("/media/{id}", web::get().to(admin::media_item::show))
+                .route("/media/{id}", web::post().to(admin::media_item::describe))
+                .route(
+                    "/media/{id}/delete",
+                    web::post().to(admin::media_item::delete),
+                )
                 .route("/sections", web::get().to(admin::sections::list))
                 .route("/sections", web::post().to(admin::sections::create))
                 .route("/sections/{id}", web::post().to(admin::sections::update))

@@ -178,6 +178,7 @@ diesel::table! {
         credit -> Text,
         uploaded_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        caption -> Text,
     }
 }
 

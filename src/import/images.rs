@@ -119,6 +119,7 @@ impl Importer<'_, '_> {
                 credit: "",
                 uploaded_by: None,
                 created_at: self.now,
+                caption: "",
             },
         )?;
         Report::count(&mut self.report.imported, "images");

@@ -20,6 +20,24 @@ pub struct MediaItem {
     pub credit: String,
     pub uploaded_by: Option<i32>,
     pub created_at: NaiveDateTime,
+    pub caption: String,
+}
+
+/// Something that shows an image from the library.
+#[derive(Debug, Clone)]
+pub struct MediaUse {
+    /// "Article", "Page" or "Author".
+    pub kind: &'static str,
+    pub title: String,
+    /// Where staff edit it.
+    pub admin_url: String,
+}
+
+/// `text` with LIKE's wildcards escaped (by a backslash).
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[derive(Debug, Insertable)]
@@ -35,6 +53,7 @@ pub struct NewMediaItem<'a> {
     pub credit: &'a str,
     pub uploaded_by: Option<i32>,
     pub created_at: NaiveDateTime,
+    pub caption: &'a str,
 }
 
 impl MediaItem {
@@ -53,28 +72,124 @@ impl MediaItem {
             .get_result(inner))
     }
 
-    /// Newest first; `text` narrows by description or file name.
-    pub fn search(conn: &mut DbConnection, text: &str, limit: i64) -> QueryResult<Vec<MediaItem>> {
+    fn matching(text: &str) -> media::BoxedQuery<'static, crate::db::MultiBackend> {
         let mut query = media::table.into_boxed();
         let text = text.trim();
         if !text.is_empty() {
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = format!("%{escaped}%");
+            let pattern = format!("%{}%", like_escaped(text));
             query = query.filter(
                 media::alt
                     .like(pattern.clone())
                     .escape('\\')
+                    .or(media::caption.like(pattern.clone()).escape('\\'))
+                    .or(media::credit.like(pattern.clone()).escape('\\'))
                     .or(media::original_name.like(pattern).escape('\\')),
             );
         }
         query
+    }
+
+    /// Newest first; `text` narrows by description, caption, credit or file name.
+    pub fn search(
+        conn: &mut DbConnection,
+        text: &str,
+        limit: i64,
+        offset: i64,
+    ) -> QueryResult<Vec<MediaItem>> {
+        MediaItem::matching(text)
             .order((media::created_at.desc(), media::id.desc()))
             .limit(limit)
+            .offset(offset)
             .select(MediaItem::as_select())
             .load(conn)
+    }
+
+    pub fn count(conn: &mut DbConnection, text: &str) -> QueryResult<i64> {
+        MediaItem::matching(text).count().get_result(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<MediaItem> {
+        media::table
+            .find(id)
+            .select(MediaItem::as_select())
+            .first(conn)
+    }
+
+    /// New alt text, caption and credit (the image itself never changes).
+    pub fn describe(
+        conn: &mut DbConnection,
+        id: i32,
+        alt: &str,
+        caption: &str,
+        credit: &str,
+    ) -> QueryResult<()> {
+        diesel::update(media::table.find(id))
+            .set((
+                media::alt.eq(alt),
+                media::caption.eq(caption),
+                media::credit.eq(credit),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
+        diesel::delete(media::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    /// Where this image is shown: as a hero image or in the body of an article, in a page, as
+    /// an author's picture. An image in use is not deleted.
+    pub fn uses(&self, conn: &mut DbConnection) -> QueryResult<Vec<MediaUse>> {
+        use crate::schema::{article_bodies, articles, authors, pages};
+        let pattern = format!("%/media/{}%", like_escaped(&self.stem));
+        let mut uses: Vec<MediaUse> = articles::table
+            .left_join(article_bodies::table)
+            .filter(
+                articles::hero_image_url
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(article_bodies::body_markdown
+                        .like(pattern.clone())
+                        .escape('\\')),
+            )
+            .order(articles::id)
+            .select((articles::id, articles::headline))
+            .load::<(i32, String)>(conn)?
+            .into_iter()
+            .map(|(id, headline)| MediaUse {
+                kind: "Article",
+                title: headline,
+                admin_url: format!("/admin/articles/{id}"),
+            })
+            .collect();
+        uses.extend(
+            pages::table
+                .filter(pages::body_markdown.like(pattern.clone()).escape('\\'))
+                .order(pages::id)
+                .select((pages::id, pages::title))
+                .load::<(i32, String)>(conn)?
+                .into_iter()
+                .map(|(id, title)| MediaUse {
+                    kind: "Page",
+                    title,
+                    admin_url: format!("/admin/pages/{id}"),
+                }),
+        );
+        uses.extend(
+            authors::table
+                .filter(authors::avatar_url.like(pattern).escape('\\'))
+                .order(authors::id)
+                .select((authors::id, authors::name))
+                .load::<(i32, String)>(conn)?
+                .into_iter()
+                .map(|(id, name)| MediaUse {
+                    kind: "Author",
+                    title: name,
+                    admin_url: format!("/admin/authors?edit={id}"),
+                }),
+        );
+        Ok(uses)
     }
 
     /// The item stored at this public URL, if it is one of ours.

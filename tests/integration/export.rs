@@ -49,7 +49,7 @@ fn an_exported_newsroom_imports_into_an_empty_database_and_serves_the_same_pages
             303
         );
         let mut conn = source.db();
-        gazette::models::media_item::MediaItem::search(&mut conn, "", 1).unwrap()[0].url()
+        gazette::models::media_item::MediaItem::search(&mut conn, "", 1, 0).unwrap()[0].url()
     };
     {
         let mut conn = source.db();

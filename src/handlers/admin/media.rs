@@ -1,4 +1,5 @@
-//! `/admin/media`: the media library: upload images, find them, reuse them as hero images.
+//! `/admin/media`: the media library: upload images, find them (20 a page), reuse them as hero
+//! images. Describing and deleting one image: `media_item.rs`.
 
 use actix_multipart::MultipartError;
 use actix_multipart::form::bytes::Bytes as UploadedBytes;
@@ -17,6 +18,7 @@ use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
 use crate::media::{self, MAX_UPLOAD_BYTES, UploadError};
 use crate::models::media_item::{MediaItem, NewMediaItem};
+use crate::pagination::{PER_PAGE, Pagination, parse_page};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -24,42 +26,66 @@ use crate::state::AppState;
 pub struct MediaTemplate {
     pub layout: AdminLayout,
     pub items: Vec<MediaItem>,
+    pub pagination: Pagination,
     pub q: String,
     /// A problem with the upload just tried, shown above the form.
     pub problem: Option<String>,
     pub alt: String,
+    pub caption: String,
     pub credit: String,
     pub uploaded: Option<String>,
+}
+
+/// What the upload form sends back when it is refused: alt text, caption, credit.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    alt: String,
+    caption: String,
+    credit: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
 pub struct MediaQuery {
     q: Option<String>,
     uploaded: Option<String>,
+    page: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn library(
     state: &AppState,
     staff: &Staff,
     q: String,
+    page: i64,
     problem: Option<String>,
-    (alt, credit): (String, String),
+    typed: Typed,
     uploaded: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let text = q.clone();
-    let items = db::run(&state.pool, move |conn| {
-        Ok(MediaItem::search(conn, &text, 60)?)
+    let base = match q.trim() {
+        "" => "/admin/media".to_string(),
+        text => format!(
+            "/admin/media?{}",
+            serde_urlencoded::to_string([("q", text)]).unwrap_or_default()
+        ),
+    };
+    let (items, pagination) = db::run(&state.pool, move |conn| {
+        let pagination = Pagination::new(page, MediaItem::count(conn, &text)?, &base)?;
+        let items = MediaItem::search(conn, &text, PER_PAGE, pagination.offset())?;
+        Ok((items, pagination))
     })
     .await?;
     render_admin(
         &MediaTemplate {
             layout: AdminLayout::new(state, staff, "media"),
             items,
+            pagination,
             q,
             problem,
-            alt,
-            credit,
+            alt: typed.alt,
+            caption: typed.caption,
+            credit: typed.credit,
             uploaded,
         },
         status,
@@ -73,12 +99,14 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let uploaded = query.uploaded.filter(|u| u.starts_with("/media/"));
+    let page = parse_page(query.page.as_deref())?;
     library(
         &state,
         &staff,
         query.q.unwrap_or_default(),
+        page,
         None,
-        Default::default(),
+        Typed::default(),
         uploaded,
         StatusCode::OK,
     )
@@ -95,6 +123,8 @@ pub struct UploadForm {
     csrf_token: Text<String>,
     #[multipart(limit = "4KiB")]
     alt: Option<Text<String>>,
+    #[multipart(limit = "4KiB")]
+    caption: Option<Text<String>>,
     #[multipart(limit = "4KiB")]
     credit: Option<Text<String>>,
     #[multipart(limit = "10MiB")]
@@ -139,14 +169,18 @@ pub async fn upload(
     if !staff.csrf_matches(&form.csrf_token) {
         return Err(AppError::Forbidden);
     }
-    let alt = short_text(form.alt);
-    let credit = short_text(form.credit);
-    let kept = (alt.clone(), credit.clone());
+    let typed = Typed {
+        alt: short_text(form.alt),
+        caption: short_text(form.caption),
+        credit: short_text(form.credit),
+    };
+    let kept = typed.clone();
     let refuse = |message: String, status| {
         library(
             &state,
             &staff,
             String::new(),
+            1,
             Some(message),
             kept.clone(),
             None,
@@ -171,7 +205,7 @@ pub async fn upload(
         )
         .await;
     }
-    if alt.trim().is_empty() {
+    if typed.alt.trim().is_empty() {
         return refuse(
             "Describe the image for readers who cannot see it.".into(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -214,10 +248,11 @@ pub async fn upload(
                 width: stored.width,
                 height: stored.height,
                 bytes: stored.bytes,
-                alt: alt.trim(),
-                credit: credit.trim(),
+                alt: typed.alt.trim(),
+                credit: typed.credit.trim(),
                 uploaded_by: Some(user_id),
                 created_at: now,
+                caption: typed.caption.trim(),
             },
         )?)
     })

@@ -8,6 +8,7 @@ pub mod authors;
 pub mod confirm;
 pub mod dashboard;
 pub mod media;
+pub mod media_item;
 pub mod pages;
 pub mod redirects;
 pub mod sections;

@@ -237,3 +237,48 @@ fn editors_keep_authors_and_tags_tidy() {
             .is_empty()
     );
 }
+
+#[test]
+fn deleting_an_author_or_an_account_asks_first_naming_them() {
+    let app = newsroom();
+    app.add_staff("admin@example.com", Role::Admin);
+    let leaver = app.add_staff("leaver@example.com", Role::Writer);
+    let admin = app.login("admin@example.com");
+    let nobody = {
+        let mut conn = app.db();
+        crate::support::Newsroom::author(&mut conn, "Nadia Byline", "nadia-byline").id
+    };
+    let asked = admin.post(&format!("/admin/authors/{nobody}/delete"), &[]);
+    assert_eq!(asked.status, 200);
+    assert_eq!(asked.texts("h1"), ["Delete the author “Nadia Byline”?"]);
+    assert_eq!(
+        app.get("/author/nadia-byline").status,
+        200,
+        "asked, not done"
+    );
+    let deleted = admin.post(
+        &format!("/admin/authors/{nobody}/delete"),
+        &[("confirmed", "yes")],
+    );
+    assert_eq!(deleted.status, 303);
+    assert_eq!(app.get("/author/nadia-byline").status, 404);
+
+    let path = format!("/admin/users/{}/delete", leaver.id);
+    let asked = admin.post(&path, &[]);
+    assert_eq!(asked.status, 200);
+    assert_eq!(
+        asked.texts(".confirm button"),
+        ["Delete account leaver@example.com (leaver@example.com)"]
+    );
+    app.login("leaver@example.com");
+    assert_eq!(admin.post(&path, &[("confirmed", "yes")]).status, 303);
+    let gone = app.post_login(
+        &[],
+        &[
+            ("email", "leaver@example.com"),
+            ("password", "correct horse battery"),
+            ("next", "/admin"),
+        ],
+    );
+    assert_ne!(gone.status, 303, "the account is gone");
+}

@@ -106,3 +106,148 @@ fn uploads_are_decoded_re_encoded_resized_and_reusable() {
     );
     assert!(!page.attrs(".story__hero img", "sizes").is_empty());
 }
+
+/// The id in an item link of the library (`/admin/media/{id}`).
+fn item_ids(library: &crate::support::Response) -> Vec<String> {
+    library
+        .attrs(".media-grid a", "href")
+        .into_iter()
+        .map(|href| href.trim_start_matches("/admin/media/").to_string())
+        .collect()
+}
+
+#[test]
+fn images_are_described_after_upload_and_deleted_only_when_unused() {
+    let app = newsroom();
+    app.add_staff("writer@example.com", Role::Writer);
+    app.add_staff("other@example.com", Role::Writer);
+    app.add_staff("editor@example.com", Role::Editor);
+    let writer = app.login("writer@example.com");
+    let other = app.login("other@example.com");
+    let editor = app.login("editor@example.com");
+    for alt in ["Gulls over the pier", "The old lighthouse"] {
+        let done = writer.upload(alt, ("photo.png", "image/png", &png_bytes(800, 450)));
+        assert_eq!(done.status, 303, "{}", done.body);
+    }
+    let library = writer.get("/admin/media");
+    let ids = item_ids(&library);
+    let (lighthouse, gulls) = (&ids[0], &ids[1]);
+    let gulls_page = format!("/admin/media/{gulls}");
+    let lighthouse_url = writer
+        .get(&format!("/admin/media/{lighthouse}"))
+        .texts(".media-item code")[0]
+        .clone();
+
+    // Described again by its uploader; refused to another writer; bad input comes back.
+    let described = writer.post(
+        &gulls_page,
+        &[
+            ("alt", "Herring gulls over the pier at dusk"),
+            ("caption", "The pier before the storm."),
+            ("credit", "Ana Lima"),
+        ],
+    );
+    assert_eq!(described.status, 303);
+    let page = writer.get(&described.header("location").unwrap().to_string());
+    assert!(page.body.contains("Description saved."));
+    assert_eq!(
+        page.attrs("#caption", "value"),
+        ["The pier before the storm."]
+    );
+    assert!(
+        writer
+            .get("/admin/media?q=before the storm")
+            .body
+            .contains("Herring gulls"),
+        "the caption is searchable"
+    );
+    assert_eq!(other.post(&gulls_page, &[("alt", "Mine now")]).status, 403);
+    let empty = writer.post(&gulls_page, &[("alt", " "), ("caption", "Kept caption")]);
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.attrs("#caption", "value"),
+        ["Kept caption"],
+        "input kept"
+    );
+
+    // In use as a hero image: it says where, and stays.
+    let section = section_id(&app);
+    let mut form = article_form(&section, "Lighthouse reopens", "Body.", "save");
+    form.retain(|(name, _)| *name != "hero_image_url");
+    form.push(("hero_image_url", &lighthouse_url));
+    let article = created_id(&editor.post("/admin/articles", &form));
+    let in_use = editor.post(
+        &format!("/admin/media/{lighthouse}/delete"),
+        &[("confirmed", "yes")],
+    );
+    assert_eq!(in_use.status, 409);
+    assert_eq!(in_use.texts(".media-uses a"), ["Lighthouse reopens"]);
+    assert_eq!(
+        in_use.attrs(".media-uses a", "href"),
+        [format!("/admin/articles/{article}")]
+    );
+    assert_eq!(app.get(&lighthouse_url).status, 200);
+
+    // Unused: asked first, then deleted with its files.
+    let gulls_url = writer.get(&gulls_page).texts(".media-item code")[0].clone();
+    assert_eq!(
+        other
+            .post(&format!("{gulls_page}/delete"), &[("confirmed", "yes")])
+            .status,
+        403,
+        "not another writer's"
+    );
+    let asked = writer.post(&format!("{gulls_page}/delete"), &[]);
+    assert_eq!(asked.status, 200);
+    assert_eq!(
+        asked.texts(".confirm button"),
+        ["Delete image Herring gulls over the pier at dusk"]
+    );
+    assert_eq!(app.get(&gulls_url).status, 200, "asked, not done");
+    let deleted = writer.post(&format!("{gulls_page}/delete"), &[("confirmed", "yes")]);
+    assert_eq!(deleted.status, 303);
+    assert_eq!(writer.get(&gulls_page).status, 404);
+    assert_eq!(app.get(&gulls_url).status, 404, "the file is gone");
+    let thumbnail = gulls_url.replace(".jpg", "-480w.jpg");
+    assert_eq!(app.get(&thumbnail).status, 404, "and its copies");
+}
+
+#[test]
+fn the_library_pages_past_its_first_screen() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    {
+        use gazette::models::media_item::{MediaItem, NewMediaItem};
+        let mut conn = app.db();
+        for n in 0..23 {
+            MediaItem::insert(
+                &mut conn,
+                &NewMediaItem {
+                    stem: &format!("stock-{n:02}"),
+                    extension: "jpg",
+                    original_name: "stock.jpg",
+                    width: 800,
+                    height: 450,
+                    bytes: 1000,
+                    alt: &format!("Stock picture {n:02}"),
+                    credit: "",
+                    uploaded_by: None,
+                    created_at: crate::support::now() + chrono::TimeDelta::minutes(n),
+                    caption: "",
+                },
+            )
+            .unwrap();
+        }
+    }
+    let first = editor.get("/admin/media");
+    assert_eq!(item_ids(&first).len(), 20);
+    assert!(first.body.contains("23 images, page 1 of 2"));
+    let second = editor.get("/admin/media?page=2");
+    assert_eq!(
+        second.texts(".media-grid strong"),
+        ["Stock picture 02", "Stock picture 01", "Stock picture 00"]
+    );
+    assert_eq!(editor.get("/admin/media?page=3").status, 404);
+    assert_eq!(editor.get("/admin/media?page=x").status, 400);
+}

@@ -112,7 +112,7 @@ async fn editor_page(
         Ok((
             Section::all_in_nav_order(conn)?,
             Author::all_by_name(conn)?,
-            MediaItem::search(conn, "", 200)?,
+            MediaItem::search(conn, "", 200, 0)?,
         ))
     })
     .await?;
