@@ -148,7 +148,7 @@ fn images_are_described_after_upload_and_deleted_only_when_unused() {
         ],
     );
     assert_eq!(described.status, 303);
-    let page = writer.get(&described.header("location").unwrap().to_string());
+    let page = writer.get(described.header("location").unwrap());
     assert!(page.body.contains("Description saved."));
     assert_eq!(
         page.attrs("#caption", "value"),
