@@ -262,6 +262,25 @@ pub fn for_page(
     Ok(chosen)
 }
 
+/// What "You May Also Like" would show for an article not (yet) published: pinned articles
+/// first, then a list computed for this request and not stored.
+pub fn for_preview(
+    conn: &mut DbConnection,
+    subject: &Subject,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
+    for id in compute(conn, subject, now, RELATED, &mut TagCounts::default())? {
+        if chosen.len() >= RELATED {
+            break;
+        }
+        if !chosen.contains(&id) {
+            chosen.push(id);
+        }
+    }
+    Ok(chosen)
+}
+
 /// How much each signal counts in the related score (each signal is scaled to 0..=1 first).
 const TAG_WEIGHT: f64 = 2.0;
 const TEXT_WEIGHT: f64 = 1.5;

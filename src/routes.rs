@@ -105,6 +105,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                 .route("/articles/{id}", web::get().to(admin::articles::edit))
                 .route("/articles/{id}", web::post().to(admin::articles::update))
                 .route(
+                    "/articles/{id}/preview",
+                    web::get().to(admin::articles::preview),
+                )
+                .route(
                     "/articles/{id}/autosave",
                     web::post().to(admin::articles::autosave),
                 )

@@ -39,6 +39,14 @@ pub enum ArticleLookup {
     Missing,
 }
 
+/// Where "You May Also Like" comes from.
+enum Related {
+    /// The stored list (computed once and stored when missing): a published article.
+    Stored,
+    /// Computed for this request only: a preview.
+    Computed,
+}
+
 impl ArticlePage {
     pub fn lookup(
         conn: &mut DbConnection,
@@ -64,6 +72,28 @@ impl ArticlePage {
                 ArticleLookup::Missing
             });
         }
+        let page = ArticlePage::assemble(conn, article, most_read, now, Related::Stored)?;
+        Ok(ArticleLookup::Found(Box::new(page)))
+    }
+
+    /// The page of any article, whatever its status, as it would look published: what the
+    /// editor's preview shows. Its related list is computed, never stored (a draft keeps none).
+    pub fn preview(
+        conn: &mut DbConnection,
+        article_id: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<ArticlePage> {
+        let article = Article::find(conn, article_id)?;
+        ArticlePage::assemble(conn, article, &[], now, Related::Computed)
+    }
+
+    fn assemble(
+        conn: &mut DbConnection,
+        article: Article,
+        most_read: &[i32],
+        now: NaiveDateTime,
+        related_list: Related,
+    ) -> QueryResult<ArticlePage> {
         let section = Section::find(conn, article.section_id)?;
         let authors = byline::authors_of_article(conn, article.id)?;
         let tags = Tag::for_article(conn, article.id)?;
@@ -72,7 +102,10 @@ impl ArticlePage {
             id: article.id,
             section_id: article.section_id,
         };
-        let related_ids = related::for_page(conn, &subject, now)?;
+        let related_ids = match related_list {
+            Related::Stored => related::for_page(conn, &subject, now)?,
+            Related::Computed => related::for_preview(conn, &subject, now)?,
+        };
         let author_ids = match authors.first() {
             Some(author) => {
                 Listing::ByAuthor(author.id).ids(conn, Some(article.id), MORE_FROM_AUTHOR, 0)?
@@ -110,7 +143,7 @@ impl ArticlePage {
         let more_from_author = pick(&author_ids, MORE_FROM_AUTHOR as usize);
         let latest_in_section = pick(&section_ids, LATEST_IN_SECTION as usize);
         let most_read = pick(&most_read_ids, MOST_READ);
-        Ok(ArticleLookup::Found(Box::new(ArticlePage {
+        Ok(ArticlePage {
             article,
             section,
             authors,
@@ -119,6 +152,6 @@ impl ArticlePage {
             more_from_author,
             latest_in_section,
             most_read,
-        })))
+        })
     }
 }

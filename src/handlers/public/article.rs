@@ -37,6 +37,8 @@ pub struct ArticleTemplate {
     /// Shown only when the article changed noticeably after publication.
     pub updated: Option<(String, String)>,
     pub share_links: Vec<ShareLink>,
+    /// Set on the editor's preview: the article's status, shown in a banner ("draft").
+    pub preview: Option<&'static str>,
 }
 
 impl ArticleTemplate {
@@ -71,14 +73,28 @@ pub async fn show(
     state
         .readership
         .record_request(page.article.id, request.headers());
-    render_article(&state, page)
+    render_article(&state, page, false)
 }
 
-fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, AppError> {
+/// The editor's preview: the page as readers would see it, whatever the article's status,
+/// marked as a preview, `noindex`, and never cached.
+pub fn render_preview(state: &AppState, page: ArticlePage) -> Result<HttpResponse, AppError> {
+    render_article(state, page, true)
+}
+
+fn render_article(
+    state: &AppState,
+    page: ArticlePage,
+    preview: bool,
+) -> Result<HttpResponse, AppError> {
     let article = &page.article;
     let path = format!("/article/{}", article.slug);
     let published = article.published_at.unwrap_or(article.created_at);
-    let meta = article_meta(state, &page, &path, &published);
+    let mut meta = article_meta(state, &page, &path, &published);
+    if preview {
+        meta = meta.noindex();
+    }
+    let preview = preview.then(|| article.status.label());
     let last_modified = article.updated_at.max(published);
     let updated = (article.updated_at - published > TimeDelta::minutes(10)).then(|| {
         (
@@ -120,7 +136,11 @@ fn render_article(state: &AppState, page: ArticlePage) -> Result<HttpResponse, A
         updated,
         share_links,
         page,
+        preview,
     })?;
+    if preview.is_some() {
+        return Ok(response);
+    }
     Ok(shows.attach(with_last_modified(response, &last_modified)))
 }
 

@@ -405,3 +405,72 @@ fn autosaved_work_is_offered_back_and_still_checked_for_conflicts() {
     );
     assert_eq!(foreign.status, 403, "autosave follows the edit rights");
 }
+
+#[test]
+fn a_draft_previews_as_its_full_public_page_marked_noindex_and_private() {
+    let app = newsroom();
+    app.add_staff("writer@example.com", Role::Writer);
+    app.add_staff("other@example.com", Role::Writer);
+    let writer = app.login("writer@example.com");
+    let section = section_id(&app);
+    let id = created_id(&writer.post(
+        "/admin/articles",
+        &article_form(
+            &section,
+            "Harbour draft",
+            "Words only staff can see.",
+            "save",
+        ),
+    ));
+    let slug = Article::find(&mut app.db(), id).unwrap().slug;
+    assert_eq!(
+        app.get(&format!("/article/{slug}")).status,
+        404,
+        "readers: not yet"
+    );
+
+    let preview = writer.get(&format!("/admin/articles/{id}/preview"));
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts(".story__headline"), ["Harbour draft"]);
+    assert!(preview.body.contains("Words only staff can see."));
+    assert_eq!(
+        preview.texts(".story__meta .byline a"),
+        ["Ana Lima"],
+        "the byline"
+    );
+    assert_eq!(
+        preview.attrs(".story__hero img", "alt"),
+        ["A harbour at dawn"],
+        "the hero"
+    );
+    assert!(
+        preview.body.contains("Existing story"),
+        "the related articles and the lists around the story"
+    );
+    assert!(
+        preview.texts(".preview-banner")[0]
+            .contains("an article that is draft: readers cannot see this page")
+    );
+    assert_eq!(
+        preview.attrs("meta[name=robots]", "content"),
+        ["noindex, follow"]
+    );
+    assert_eq!(preview.header("cache-control"), Some("private, no-store"));
+    assert!(
+        preview.header("surrogate-key").is_none(),
+        "not for any cache"
+    );
+    assert_eq!(
+        app.login("other@example.com")
+            .get(&format!("/admin/articles/{id}/preview"))
+            .status,
+        403,
+        "another writer's draft"
+    );
+    assert_eq!(
+        app.get(&format!("/admin/articles/{id}/preview")).status,
+        303,
+        "staff only"
+    );
+    assert_eq!(writer.get("/admin/articles/999999/preview").status, 404);
+}

@@ -3,6 +3,7 @@
 mod bulk;
 mod editor;
 mod list;
+mod preview;
 mod revisions;
 
 use actix_web::HttpRequest;
@@ -13,6 +14,7 @@ use crate::editorial::ArticleForm;
 pub use bulk::{bulk, empty_trash};
 pub use editor::{autosave, create, edit, new, update};
 pub use list::list;
+pub use preview::preview;
 pub use revisions::{compare, restore, revisions};
 
 impl CsrfProtected for ArticleForm {
