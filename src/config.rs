@@ -27,6 +27,8 @@ pub struct Config {
     /// What the site says of itself: the front page's description for search engines and
     /// sharing cards.
     pub site_description: String,
+    /// The zone times are shown and typed in (stored times stay UTC).
+    pub time_zone: crate::dates::SiteZone,
     /// The site's logo, a file under the static folder (its size is read at start).
     pub site_logo: String,
     /// The image pages without a picture of their own show search engines and social networks:
@@ -101,6 +103,7 @@ impl Config {
             site_name: "The Gazette".to_string(),
             site_logo: "img/logo.png".to_string(),
             site_description: DEMO_SITE_DESCRIPTION.to_string(),
+            time_zone: crate::dates::SiteZone::default(),
             site_image: crate::site_image::BUNDLED.to_string(),
             social_profiles: Config::parse_social_profiles(DEMO_SOCIAL_PROFILES)
                 .expect("the demo profiles parse"),

@@ -24,6 +24,8 @@ pub struct Layout {
     /// The newsroom's own profiles, shown under "Connect with us" (a setting).
     pub social_profiles: Vec<SocialProfile>,
     pub year: i32,
+    /// Times on the page are shown in the site's zone.
+    pub zone: crate::dates::SiteZone,
 }
 
 impl Layout {
@@ -37,7 +39,8 @@ impl Layout {
             stylesheet_url: state.assets.url("css/site.css"),
             favicon_url: state.assets.url("img/favicon.svg"),
             social_profiles: state.config.social_profiles.clone(),
-            year: state.clock.now().year(),
+            year: state.config.time_zone.local(&state.clock.now()).year(),
+            zone: state.config.time_zone,
         }
     }
 

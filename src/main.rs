@@ -238,6 +238,10 @@ struct ServeArgs {
     /// What the site says of itself: the front page's description for search engines.
     #[arg(long, env = "GAZETTE_SITE_DESCRIPTION", default_value = gazette::config::DEMO_SITE_DESCRIPTION)]
     site_description: String,
+    /// The site's time zone (an IANA name): every time shown to readers and staff is in it,
+    /// and editors type scheduled times in it. Stored times are UTC.
+    #[arg(long, env = "GAZETTE_TIME_ZONE", default_value = "UTC", value_parser = gazette::dates::SiteZone::parse)]
+    time_zone: gazette::dates::SiteZone,
     /// The site's logo: a file under the static folder.
     #[arg(long, env = "GAZETTE_SITE_LOGO", default_value = "img/logo.png")]
     site_logo: String,
@@ -285,6 +289,7 @@ impl ServeArgs {
         config.site_name = self.site_name;
         config.site_logo = self.site_logo;
         config.site_description = self.site_description;
+        config.time_zone = self.time_zone;
         config.site_image = self.site_image;
         config.social_profiles =
             Config::parse_social_profiles(&self.social_profiles).map_err(|e| e.to_string())?;

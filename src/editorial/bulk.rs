@@ -6,6 +6,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::SaveContext;
 use super::form::ArticleForm;
 use super::saving::{SaveOutcome, save};
 use super::transitions::may_edit;
@@ -111,8 +112,7 @@ pub fn apply(
     user: &User,
     action: BulkAction,
     article_ids: &[i32],
-    now: NaiveDateTime,
-    address: &str,
+    context: SaveContext<'_>,
 ) -> Result<BulkReport, AppError> {
     if action.needs_editor() && user.role() < Role::Editor {
         return Err(AppError::Forbidden);
@@ -130,7 +130,7 @@ pub fn apply(
             // Deleted by someone else since the list was shown: nothing left to do.
             continue;
         };
-        match apply_one(conn, changes, user, action, &article, now, address)? {
+        match apply_one(conn, changes, user, action, &article, context)? {
             Ok(()) => report.done.push(article.headline),
             Err(reason) => report.refused.push((article.headline, reason)),
         }
@@ -144,9 +144,9 @@ fn apply_one(
     user: &User,
     action: BulkAction,
     article: &Article,
-    now: NaiveDateTime,
-    address: &str,
+    context: SaveContext<'_>,
 ) -> Result<Result<(), String>, AppError> {
+    let SaveContext { now, zone, address } = context;
     let in_trash = trash::contains(conn, article.id)?;
     match action {
         BulkAction::Restore | BulkAction::DeleteForGood if !in_trash => {
@@ -181,12 +181,12 @@ fn apply_one(
         BulkAction::Restore | BulkAction::DeleteForGood => unreachable!("handled above"),
     };
     if !form_action.is_empty() {
-        let mut form = ArticleForm::from_article(conn, article)?;
+        let mut form = ArticleForm::from_article(conn, article, zone)?;
         form.action = form_action.to_string();
         if let Some(to) = section_id {
             form.section_id = to.to_string();
         }
-        match save(conn, changes, user, Some(article.id), &form, now, address) {
+        match save(conn, changes, user, Some(article.id), &form, context) {
             Ok(SaveOutcome::Saved(_)) => {}
             Ok(SaveOutcome::Invalid(errors)) => {
                 let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
@@ -233,8 +233,7 @@ pub fn empty_trash(
     conn: &mut DbConnection,
     changes: &mut ChangeSet,
     user: &User,
-    now: NaiveDateTime,
-    address: &str,
+    context: SaveContext<'_>,
 ) -> Result<BulkReport, AppError> {
     let ids = trash::all_ids(conn)?;
     apply(
@@ -243,7 +242,6 @@ pub fn empty_trash(
         user,
         BulkAction::DeleteForGood,
         &ids,
-        now,
-        address,
+        context,
     )
 }

@@ -1,7 +1,7 @@
 //! The article editor's form: every field as the person typed it, so a refused form comes
 //! back exactly as it was sent; and the form made from an article or a stored revision.
 
-use chrono::NaiveDateTime;
+use crate::dates::SiteZone;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +37,7 @@ pub struct ArticleForm {
     pub seo_description: String,
     /// Slugs of pinned related articles, comma-separated, in order.
     pub pinned: String,
-    /// For "schedule": `YYYY-MM-DDTHH:MM` (UTC), as a datetime-local field sends it.
+    /// For "schedule": `YYYY-MM-DDTHH:MM` in the site's zone, as a datetime-local field sends it.
     pub publish_at: String,
     /// save, submit, publish, schedule, unpublish or preview.
     #[serde(skip_serializing)]
@@ -51,15 +51,13 @@ pub(super) fn split_list(raw: &str) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn parse_publish_at(raw: &str) -> Option<NaiveDateTime> {
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(raw.trim(), format).ok())
-}
-
 impl ArticleForm {
-    /// The form for an existing article, as its current state.
-    pub fn from_article(conn: &mut DbConnection, article: &Article) -> QueryResult<ArticleForm> {
+    /// The form for an existing article, as its current state (times in the site's zone).
+    pub fn from_article(
+        conn: &mut DbConnection,
+        article: &Article,
+        zone: SiteZone,
+    ) -> QueryResult<ArticleForm> {
         let bylines = byline::authors_of_article(conn, article.id)?;
         let tags = Tag::for_article(conn, article.id)?;
         let pinned = pinned::slugs_for(conn, article.id)?;
@@ -90,7 +88,7 @@ impl ArticleForm {
             pinned: pinned.join(", "),
             publish_at: article
                 .published_at
-                .map(|at| at.format("%Y-%m-%dT%H:%M").to_string())
+                .map(|at| zone.input_value(&at))
                 .unwrap_or_default(),
             action: String::new(),
         })

@@ -16,6 +16,19 @@ mod transitions;
 mod validation;
 
 pub use crate::forms::FieldError;
+
+use chrono::NaiveDateTime;
+
+use crate::dates::SiteZone;
+
+/// When, in which zone and from where a change is made: the clock's time, the site's zone the
+/// form's times are typed in, and the request's address for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveContext<'a> {
+    pub now: NaiveDateTime,
+    pub zone: SiteZone,
+    pub address: &'a str,
+}
 pub use autosave::{autosave, pending_autosave};
 pub use bulk::{BulkAction, BulkReport, apply as apply_bulk, empty_trash};
 pub use form::ArticleForm;

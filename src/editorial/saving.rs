@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::SaveContext;
 use super::form::ArticleForm;
 use super::transitions::{may_edit, next_status};
 use super::validation::check;
@@ -37,9 +38,9 @@ pub fn save(
     user: &User,
     existing_id: Option<i32>,
     form: &ArticleForm,
-    now: NaiveDateTime,
-    address: &str,
+    context: SaveContext<'_>,
 ) -> Result<SaveOutcome, AppError> {
+    let SaveContext { now, zone, address } = context;
     write_transaction(conn, |conn| {
         let existing = match existing_id {
             Some(id) => Some(Article::find(conn, id)?),
@@ -57,7 +58,14 @@ pub fn save(
                 });
             }
         }
-        let status = next_status(&form.action, user.role(), form, existing.as_ref(), now)?;
+        let status = next_status(
+            &form.action,
+            user.role(),
+            form,
+            existing.as_ref(),
+            now,
+            zone,
+        )?;
         let mut checked = match check(conn, form, existing.as_ref())? {
             Ok(checked) => checked,
             Err(mut errors) => {

@@ -4,7 +4,8 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use super::form::{ArticleForm, parse_publish_at};
+use super::form::ArticleForm;
+use crate::dates::{LocalTimeError, SiteZone};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::forms::FieldError;
@@ -17,6 +18,7 @@ pub(super) fn next_status(
     form: &ArticleForm,
     existing: Option<&Article>,
     now: NaiveDateTime,
+    zone: SiteZone,
 ) -> Result<Result<(ArticleStatus, Option<NaiveDateTime>), FieldError>, AppError> {
     let current = existing.map_or(ArticleStatus::Draft, |a| a.status);
     let kept_time = existing.and_then(|a| a.published_at);
@@ -45,15 +47,25 @@ pub(super) fn next_status(
                 },
             )
         }
-        "schedule" if editor => match parse_publish_at(&form.publish_at) {
-            Some(at) if at > now + TimeDelta::minutes(1) => (ArticleStatus::Scheduled, Some(at)),
-            Some(_) => {
+        "schedule" if editor => match zone.from_input(&form.publish_at) {
+            Ok(at) if at > now + TimeDelta::minutes(1) => (ArticleStatus::Scheduled, Some(at)),
+            Ok(_) => {
                 return Ok(Err(FieldError {
                     field: "publish_at",
-                    message: "Choose a time in the future (UTC).".into(),
+                    message: format!("Choose a time in the future ({} time).", zone.name()),
                 }));
             }
-            None => {
+            Err(LocalTimeError::Skipped) => {
+                return Ok(Err(FieldError {
+                    field: "publish_at",
+                    message: format!(
+                        "That time does not exist in {}: the clocks skip it when summer time \
+                         begins. Choose another.",
+                        zone.name()
+                    ),
+                }));
+            }
+            Err(LocalTimeError::Unreadable) => {
                 return Ok(Err(FieldError {
                     field: "publish_at",
                     message: "Give the publication time as a date and time.".into(),
@@ -97,12 +109,33 @@ mod tests {
     #[test]
     fn only_editors_publish_schedule_or_withdraw() {
         for action in ["publish", "schedule", "unpublish"] {
-            let outcome = next_status(action, Role::Writer, &form(""), None, now());
+            let outcome = next_status(
+                action,
+                Role::Writer,
+                &form(""),
+                None,
+                now(),
+                SiteZone::default(),
+            );
             assert!(matches!(outcome, Err(AppError::Forbidden)), "{action}");
         }
-        let submitted = next_status("submit", Role::Writer, &form(""), None, now());
+        let submitted = next_status(
+            "submit",
+            Role::Writer,
+            &form(""),
+            None,
+            now(),
+            SiteZone::default(),
+        );
         assert!(matches!(submitted, Ok(Ok((ArticleStatus::InReview, None)))));
-        let published = next_status("publish", Role::Editor, &form(""), None, now());
+        let published = next_status(
+            "publish",
+            Role::Editor,
+            &form(""),
+            None,
+            now(),
+            SiteZone::default(),
+        );
         assert!(matches!(
             published,
             Ok(Ok((ArticleStatus::Published, Some(at)))) if at == now()
@@ -117,6 +150,7 @@ mod tests {
             &form("2026-12-01T11:00"),
             None,
             now(),
+            SiteZone::default(),
         );
         assert!(matches!(
             past,
@@ -125,7 +159,14 @@ mod tests {
                 ..
             }))
         ));
-        let garbled = next_status("schedule", Role::Editor, &form("soon"), None, now());
+        let garbled = next_status(
+            "schedule",
+            Role::Editor,
+            &form("soon"),
+            None,
+            now(),
+            SiteZone::default(),
+        );
         assert!(matches!(
             garbled,
             Ok(Err(FieldError {
@@ -139,12 +180,20 @@ mod tests {
             &form("2026-12-02T09:30"),
             None,
             now(),
+            SiteZone::default(),
         );
         assert!(matches!(
             future,
             Ok(Ok((ArticleStatus::Scheduled, Some(_))))
         ));
-        let unknown = next_status("explode", Role::Admin, &form(""), None, now());
+        let unknown = next_status(
+            "explode",
+            Role::Admin,
+            &form(""),
+            None,
+            now(),
+            SiteZone::default(),
+        );
         assert!(matches!(unknown, Err(AppError::BadRequest(_))));
     }
 }

@@ -139,10 +139,6 @@ impl ArticleCard {
         format!("/article/{}", self.slug)
     }
 
-    pub fn date_label(&self) -> String {
-        crate::dates::long_date(&self.published_at)
-    }
-
     pub fn date_iso(&self) -> String {
         crate::dates::iso(&self.published_at)
     }

@@ -32,5 +32,6 @@ mod redirects;
 mod related;
 mod search;
 mod sitemaps;
+mod time_zone;
 mod trust;
 mod wordpress;

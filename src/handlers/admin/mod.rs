@@ -40,6 +40,8 @@ pub struct AdminLayout {
     pub csrf_token: String,
     /// Which navigation entry is current.
     pub current: &'static str,
+    /// Times are shown, and typed, in the site's zone.
+    pub zone: crate::dates::SiteZone,
 }
 
 impl AdminLayout {
@@ -52,6 +54,7 @@ impl AdminLayout {
             is_admin: staff.role() == Role::Admin,
             csrf_token: staff.masked_csrf_token(),
             current,
+            zone: state.config.time_zone,
         }
     }
 }

@@ -48,10 +48,11 @@ impl RssFeed {
         path: &str,
         cards: Vec<ArticleCard>,
         fallback_image: Option<(String, i32, i32)>,
+        zone: crate::dates::SiteZone,
     ) -> RssFeed {
         let last_build_date = cards
             .first()
-            .map(|c| c.published_at.and_utc().to_rfc2822())
+            .map(|c| zone.rfc2822(&c.published_at))
             .unwrap_or_default();
         let items = cards
             .into_iter()
@@ -59,7 +60,7 @@ impl RssFeed {
                 title: card.headline.clone(),
                 link: format!("{base_url}{}", card.url()),
                 description: card.dek.clone(),
-                pub_date: card.published_at.and_utc().to_rfc2822(),
+                pub_date: zone.rfc2822(&card.published_at),
                 authors: card.bylines.iter().map(|b| b.name.clone()).collect(),
                 category: card.section.name.clone(),
                 image: card
@@ -103,6 +104,7 @@ async fn listing_feed(
         path,
         cards,
         fallback_image,
+        state.config.time_zone,
     );
     let response = document("application/rss+xml; charset=utf-8", feed.render()?);
     Ok(shows.attach(match newest {

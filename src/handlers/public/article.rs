@@ -98,7 +98,7 @@ fn render_article(
     let last_modified = article.updated_at.max(published);
     let updated = (article.updated_at - published > TimeDelta::minutes(10)).then(|| {
         (
-            dates::long_date_time(&article.updated_at),
+            state.config.time_zone.long_date_time(&article.updated_at),
             dates::iso(&article.updated_at),
         )
     });
@@ -131,7 +131,7 @@ fn render_article(
         layout: state.layout(Some(&page.section.slug)),
         meta,
         hero,
-        published_label: dates::long_date_time(&published),
+        published_label: state.config.time_zone.long_date_time(&published),
         published_iso: dates::iso(&published),
         updated,
         share_links,

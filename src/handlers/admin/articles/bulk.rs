@@ -13,7 +13,7 @@ use super::address;
 use super::list::{ListQuery, Notice, render};
 use crate::auth::{CsrfProtected, Editor, Protected, Staff};
 use crate::db;
-use crate::editorial::{self, BulkAction, BulkReport};
+use crate::editorial::{self, BulkAction, BulkReport, SaveContext};
 use crate::error::AppError;
 use crate::handlers::admin::confirm::{self, Confirmation};
 use crate::handlers::admin::{AdminLayout, render_admin};
@@ -148,11 +148,17 @@ pub async fn bulk(
 
     let user = staff.user.clone();
     let now = state.clock.now();
+    let zone = state.config.time_zone;
     let from = address(&request);
     let apply_ids = ids.clone();
     let report = state
         .write(move |conn, changes| {
-            editorial::apply_bulk(conn, changes, &user, action, &apply_ids, now, &from)
+            let context = SaveContext {
+                now,
+                zone,
+                address: &from,
+            };
+            editorial::apply_bulk(conn, changes, &user, action, &apply_ids, context)
         })
         .await?;
     finish(&state, &staff, action, &section_name, report, back_query)
@@ -243,9 +249,17 @@ pub async fn empty_trash(
     }
     let user = staff.user.clone();
     let now = state.clock.now();
+    let zone = state.config.time_zone;
     let from = address(&request);
     let report = state
-        .write(move |conn, changes| editorial::empty_trash(conn, changes, &user, now, &from))
+        .write(move |conn, changes| {
+            let context = SaveContext {
+                now,
+                zone,
+                address: &from,
+            };
+            editorial::empty_trash(conn, changes, &user, context)
+        })
         .await?;
     finish(&state, &staff, BulkAction::DeleteForGood, "", report, back)
 }

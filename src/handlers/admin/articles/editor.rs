@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{DiffLine, address, comparable, diff_lines};
 use crate::auth::{Protected, Staff};
 use crate::db;
-use crate::editorial::{self, ArticleForm, FieldError, SaveOutcome};
+use crate::editorial::{self, ArticleForm, FieldError, SaveContext, SaveOutcome};
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, render_admin};
 use crate::handlers::see_other;
@@ -182,19 +182,20 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let user = staff.user.clone();
+    let zone = state.config.time_zone;
     let (article, form, autosave) = db::run(&state.pool, move |conn| {
         let article = Article::find(conn, id)?;
         if !editorial::may_edit(conn, &user, &article)? {
             return Err(AppError::Forbidden);
         }
-        let form = ArticleForm::from_article(conn, &article)?;
+        let form = ArticleForm::from_article(conn, &article, zone)?;
         let autosave = editorial::pending_autosave(conn, user.id, id)?;
         Ok((article, form, autosave))
     })
     .await?;
     let (form, autosaved_at) = match (query.restore.is_some(), autosave) {
         (true, Some((work, _))) => (work, None),
-        (false, Some((_, at))) => (form, Some(crate::dates::long_date_time(&at))),
+        (false, Some((_, at))) => (form, Some(state.config.time_zone.long_date_time(&at))),
         (_, None) => (form, None),
     };
     let view = EditorView {
@@ -269,12 +270,18 @@ async fn save(
         .await;
     }
     let now = state.clock.now();
+    let zone = state.config.time_zone;
     let user = staff.user.clone();
     let posted = form.clone();
     let address = address(&request);
     let outcome = state
         .write(move |conn, changes| {
-            editorial::save(conn, changes, &user, id, &posted, now, &address)
+            let context = SaveContext {
+                now,
+                zone,
+                address: &address,
+            };
+            editorial::save(conn, changes, &user, id, &posted, context)
         })
         .await?;
     match outcome {

@@ -7,7 +7,7 @@ use askama::Template;
 use super::{DiffLine, address, comparable, diff_lines};
 use crate::auth::{Protected, Staff};
 use crate::db;
-use crate::editorial::{self, ArticleForm, SaveOutcome};
+use crate::editorial::{self, ArticleForm, SaveContext, SaveOutcome};
 use crate::error::AppError;
 use crate::handlers::admin::{AdminLayout, TokenOnly, render_admin};
 use crate::handlers::see_other;
@@ -109,6 +109,7 @@ pub async fn restore(
     let (id, number) = path.into_inner();
     let user = staff.user.clone();
     let now = state.clock.now();
+    let zone = state.config.time_zone;
     let address = address(&request);
     let outcome = state
         .write(move |conn, changes| {
@@ -117,7 +118,12 @@ pub async fn restore(
             let mut form = ArticleForm::from_revision(&revision);
             form.base_revision = article.revision.to_string();
             form.action = "save".into();
-            editorial::save(conn, changes, &user, Some(id), &form, now, &address)
+            let context = SaveContext {
+                now,
+                zone,
+                address: &address,
+            };
+            editorial::save(conn, changes, &user, Some(id), &form, context)
         })
         .await?;
     match outcome {
