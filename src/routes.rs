@@ -98,6 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
                 .route("/articles", web::post().to(admin::articles::create))
                 .route("/articles/new", web::get().to(admin::articles::new))
                 .route("/articles/bulk", web::post().to(admin::articles::bulk))
+                .route("/articles/lookup", web::get().to(admin::articles::lookup))
                 .route(
                     "/articles/trash/empty",
                     web::post().to(admin::articles::empty_trash),

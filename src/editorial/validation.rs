@@ -88,13 +88,24 @@ pub(super) fn check(
     let hero_image = match form.hero_image_url.trim() {
         "" => None,
         url => {
-            let size = match Illustration::at(url) {
-                Some(_) => Some(illustrations::SIZE),
-                None => MediaItem::find_by_url(conn, url)?.map(|item| (item.width, item.height)),
+            // The image's own description, from the library, for the fields left empty.
+            let found = match Illustration::at(url) {
+                Some(image) => Some((illustrations::SIZE, [image.alt, "", ""].map(String::from))),
+                None => MediaItem::find_by_url(conn, url)?.map(|item| {
+                    (
+                        (item.width, item.height),
+                        [item.alt, item.caption, item.credit],
+                    )
+                }),
             };
-            match size {
-                Some((width, height)) => {
-                    if form.hero_image_alt.trim().is_empty() {
+            match found {
+                Some(((width, height), [alt, caption, credit])) => {
+                    let or_library = |typed: &str, stored: String| match typed.trim() {
+                        "" => stored,
+                        typed => typed.to_string(),
+                    };
+                    let alt = or_library(&form.hero_image_alt, alt);
+                    if alt.trim().is_empty() {
                         fail(
                             "hero_image_alt",
                             "Describe the image for readers who cannot see it.".into(),
@@ -102,9 +113,9 @@ pub(super) fn check(
                     }
                     Some(HeroImageInput {
                         url: url.to_string(),
-                        alt: form.hero_image_alt.trim().to_string(),
-                        caption: form.hero_image_caption.trim().to_string(),
-                        credit: form.hero_image_credit.trim().to_string(),
+                        alt,
+                        caption: or_library(&form.hero_image_caption, caption),
+                        credit: or_library(&form.hero_image_credit, credit),
                         width,
                         height,
                     })

@@ -180,6 +180,19 @@ impl Article {
             .first(conn)
     }
 
+    /// The newest published articles' (slug, headline), for pickers.
+    pub fn recent_headlines(
+        conn: &mut DbConnection,
+        limit: i64,
+    ) -> QueryResult<Vec<(String, String)>> {
+        articles::table
+            .filter(articles::status.eq(ArticleStatus::Published))
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .limit(limit)
+            .select((articles::slug, articles::headline))
+            .load(conn)
+    }
+
     /// The id of the article at this address, if any.
     pub fn id_for_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i32>> {
         articles::table

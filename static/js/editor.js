@@ -43,3 +43,37 @@
   });
   form.addEventListener("submit", function () { clearTimeout(timer); dirty = false; });
 })();
+
+// The pinned-article pickers: as a headline is typed, the choices offered are the published
+// articles whose headline holds the words (from the server), not only the newest ones.
+(function () {
+  "use strict";
+  var inputs = document.querySelectorAll("input[data-lookup]");
+  if (!inputs.length || !window.fetch) { return; }
+  var timer = null;
+  function offer(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var words = input.value.trim();
+    if (!list || words.length < 2) { return; }
+    var url = input.getAttribute("data-lookup") + "?q=" + encodeURIComponent(words);
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (found) {
+        if (!found.length) { return; }
+        list.textContent = "";
+        found.forEach(function (article) {
+          var option = document.createElement("option");
+          option.value = article.slug;
+          option.textContent = article.headline;
+          list.appendChild(option);
+        });
+      })
+      .catch(function () { /* the newest headlines stay on offer */ });
+  }
+  Array.prototype.forEach.call(inputs, function (input) {
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { offer(input); }, 250);
+    });
+  });
+})();

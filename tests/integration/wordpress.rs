@@ -267,7 +267,8 @@ fn editor_fields(page: &crate::support::Response) -> Vec<(String, String)> {
         let value = element.value();
         let name = value.attr("name").unwrap_or_default().to_string();
         let kind = value.attr("type").unwrap_or("text");
-        if name == "csrf_token" || (kind == "checkbox" && value.attr("checked").is_none()) {
+        let unticked = matches!(kind, "checkbox" | "radio") && value.attr("checked").is_none();
+        if name == "csrf_token" || unticked {
             continue;
         }
         let text = match value.name() {

@@ -117,8 +117,9 @@ fn an_invalid_form_comes_back_with_everything_typed_and_a_message_per_field() {
             ("dek", "My standfirst"),
             ("body_markdown", "A long body I must not lose."),
             ("section_id", "9999"),
-            ("authors", "nobody-at-all"),
-            ("hero_image_url", "/static/img/demo/harbour.jpg"),
+            ("author_1", "nobody-at-all"),
+            ("author_2", ""),
+            ("hero_image_url", "/media/not-in-the-library.jpg"),
             ("hero_image_alt", ""),
             ("action", "save"),
         ],
@@ -129,14 +130,19 @@ fn an_invalid_form_comes_back_with_everything_typed_and_a_message_per_field() {
         vec!["A long body I must not lose."]
     );
     assert_eq!(response.texts("#dek"), vec!["My standfirst"]);
-    assert_eq!(response.attrs("#authors", "value"), vec!["nobody-at-all"]);
-    for field in ["headline", "section_id", "authors", "hero_image_alt"] {
+    assert_eq!(
+        response.attrs("#author_1 option[selected]", "value"),
+        vec!["nobody-at-all"],
+        "the unknown author stays chosen"
+    );
+    for field in ["headline", "section_id", "author_1"] {
         assert_eq!(
             response.attrs(&format!("#{field}"), "aria-invalid"),
             vec!["true"],
             "{field} marked"
         );
     }
+    assert!(response.body.contains("Choose an image from the library."));
     assert!(response.texts(".field-error").len() >= 4);
 }
 
@@ -473,4 +479,96 @@ fn a_draft_previews_as_its_full_public_page_marked_noindex_and_private() {
         "staff only"
     );
     assert_eq!(writer.get("/admin/articles/999999/preview").status, 404);
+}
+
+#[test]
+fn authors_pinned_articles_and_the_hero_are_picked_from_lists() {
+    let app = newsroom();
+    {
+        let mut conn = app.db();
+        crate::support::Newsroom::author(&mut conn, "Ben Okafor", "ben-okafor");
+    }
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = section_id(&app);
+
+    let blank = editor.get("/admin/articles/new");
+    assert_eq!(
+        blank.texts("label[for=author_1], label[for=author_2], label[for=author_3]"),
+        ["First author", "Author 2", "Author 3"]
+    );
+    assert_eq!(
+        blank.attrs("#author_1 option", "value"),
+        ["", "ana-lima", "ben-okafor"],
+        "every author, by name"
+    );
+    assert!(
+        blank
+            .attrs("#pinnable option", "value")
+            .contains(&"existing-story".to_string()),
+        "recent headlines offered to pin"
+    );
+    let harbour = "/static/img/demo/harbour.jpg";
+    assert_eq!(
+        blank.attrs(&format!(".hero-picker input[value='{harbour}']"), "type"),
+        ["radio"]
+    );
+
+    let found = editor.get("/admin/articles/lookup?q=existing");
+    assert_eq!(found.header("content-type"), Some("application/json"));
+    assert_eq!(
+        found.body,
+        r#"[{"slug":"existing-story","headline":"Existing story"}]"#
+    );
+    assert_eq!(editor.get("/admin/articles/lookup?q=").body, "[]");
+
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &[
+            ("headline", "Two bylines"),
+            ("body_markdown", "Body."),
+            ("section_id", &section),
+            ("author_1", "ben-okafor"),
+            ("author_2", "ana-lima"),
+            ("author_3", ""),
+            ("pinned_1", "existing-story"),
+            ("pinned_2", ""),
+            ("hero_image_url", harbour),
+            ("hero_image_alt", ""),
+            ("action", "publish"),
+        ],
+    ));
+    let page = app.get("/article/two-bylines");
+    assert_eq!(
+        page.texts(".story__meta .byline a"),
+        ["Ben Okafor", "Ana Lima"],
+        "credited in the order picked"
+    );
+    assert_eq!(
+        gazette::models::pinned::slugs_for(&mut app.db(), id).unwrap(),
+        ["existing-story"],
+        "pinned"
+    );
+    assert_eq!(
+        page.texts("[aria-labelledby=related-title] .card__headline a")[0],
+        "Existing story",
+        "first under You May Also Like"
+    );
+    let alt = &page.attrs(".story__hero img", "alt")[0];
+    assert!(
+        alt.starts_with("Illustration of"),
+        "the library's alt text: {alt}"
+    );
+
+    let form = editor.get(&format!("/admin/articles/{id}"));
+    assert_eq!(
+        form.attrs("select[id^=author_] option[selected]", "value"),
+        ["ben-okafor", "ana-lima"]
+    );
+    assert_eq!(form.attrs("#pinned_1", "value"), ["existing-story"]);
+    assert_eq!(
+        form.attrs(".hero-picker input[checked]", "value"),
+        [harbour],
+        "the chosen picture is ticked"
+    );
 }

@@ -29,8 +29,11 @@ pub struct EditTemplate {
     pub errors: Vec<FieldError>,
     pub sections: Vec<Section>,
     pub authors: Vec<Author>,
-    /// Hero image choices: (URL, label), uploads first.
-    pub images: Vec<(String, String)>,
+    /// Hero image choices, the chosen one and the newest uploads first, then the bundled
+    /// illustrations.
+    pub images: Vec<HeroChoice>,
+    /// Published articles to pin, newest first: (slug, headline), offered while typing.
+    pub pinnable: Vec<(String, String)>,
     /// Sanitized HTML of the body, when the editor asked for a preview.
     pub preview_html: Option<String>,
     pub may_publish: bool,
@@ -42,6 +45,11 @@ pub struct EditTemplate {
 impl EditTemplate {
     pub fn error(&self, field: &str) -> Option<&str> {
         ArticleForm::error(&self.errors, field)
+    }
+
+    /// Is this slug one of the authors the byline pickers list?
+    pub fn is_known_author(&self, slug: &str) -> bool {
+        self.authors.iter().any(|author| author.slug == slug)
     }
 
     /// Published or scheduled: such an article is not sent back to review.
@@ -58,6 +66,18 @@ impl EditTemplate {
         }
     }
 }
+
+/// A picture the hero image picker offers.
+pub struct HeroChoice {
+    pub url: String,
+    pub thumbnail_url: String,
+    pub label: String,
+}
+
+/// How many of the newest uploads the hero picker shows (the library finds the others).
+const HERO_CHOICES: i64 = 48;
+/// How many recent headlines the pinned-article pickers offer without JavaScript.
+const PINNABLE: i64 = 200;
 
 #[derive(Template)]
 #[template(path = "admin/articles/conflict.html")]
@@ -108,22 +128,34 @@ async fn editor_page(
         saved,
         autosaved_at,
     } = view;
-    let (sections, authors, uploads) = db::run(&state.pool, |conn| {
+    let chosen = form.hero_image_url.trim().to_string();
+    let (sections, authors, uploads, pinnable) = db::run(&state.pool, move |conn| {
+        let mut uploads = MediaItem::search(conn, "", HERO_CHOICES, 0)?;
+        if !uploads.iter().any(|item| item.url() == chosen)
+            && let Some(item) = MediaItem::find_by_url(conn, &chosen)?
+        {
+            uploads.insert(0, item);
+        }
         Ok((
             Section::all_in_nav_order(conn)?,
             Author::all_by_name(conn)?,
-            MediaItem::search(conn, "", 200, 0)?,
+            uploads,
+            Article::recent_headlines(conn, PINNABLE)?,
         ))
     })
     .await?;
     let images = uploads
         .iter()
-        .map(|item| (item.url(), format!("{} (upload)", item.alt)))
-        .chain(
-            ILLUSTRATIONS
-                .iter()
-                .map(|image| (image.url(), image.label.to_string())),
-        )
+        .map(|item| HeroChoice {
+            url: item.url(),
+            thumbnail_url: item.thumbnail_url(),
+            label: item.alt.clone(),
+        })
+        .chain(ILLUSTRATIONS.iter().map(|image| HeroChoice {
+            url: image.url(),
+            thumbnail_url: image.url(),
+            label: format!("{} (illustration)", image.label),
+        }))
         .collect();
     render_admin(
         &EditTemplate {
@@ -134,6 +166,7 @@ async fn editor_page(
             sections,
             authors,
             images,
+            pinnable,
             preview_html,
             may_publish: staff.role() >= crate::models::Role::Editor,
             saved,
@@ -216,8 +249,10 @@ pub async fn autosave(
     let id = id.into_inner();
     let now = state.clock.now();
     let user = staff.user.clone();
+    let mut form = form.0;
+    form.apply_picks();
     db::run(&state.pool, move |conn| {
-        editorial::autosave(conn, &user, id, &form.0, now)
+        editorial::autosave(conn, &user, id, &form, now)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -250,9 +285,10 @@ async fn save(
     state: web::Data<AppState>,
     staff: Staff,
     id: Option<i32>,
-    form: ArticleForm,
+    mut form: ArticleForm,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
+    form.apply_picks();
     if form.action == "preview" {
         let preview = markdown::render(&form.body_markdown).html;
         let article = find_article(&state, &staff, id).await?;

@@ -182,3 +182,53 @@ pub async fn render(
         status,
     )
 }
+
+#[derive(Debug, Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Serialize)]
+struct Found {
+    slug: String,
+    headline: String,
+}
+
+/// `/admin/articles/lookup?q=words`: published articles whose headline holds the words, newest
+/// first, as JSON for the editor's pinned-article pickers (static/js/editor.js); without
+/// JavaScript the pickers offer the newest headlines.
+pub async fn lookup(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    query: web::Query<LookupQuery>,
+) -> Result<HttpResponse, AppError> {
+    const MOST: i64 = 10;
+    let text: String = query.q.trim().chars().take(100).collect();
+    if text.is_empty() {
+        return Ok(HttpResponse::Ok().json(Vec::<Found>::new()));
+    }
+    let filters = ArticleFilters {
+        shelf: Shelf::Status(crate::models::ArticleStatus::Published),
+        text: Some(text),
+        ..ArticleFilters::default()
+    };
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(article_admin::list(
+            conn,
+            &filters,
+            Sort::Published,
+            MOST,
+            0,
+        )?)
+    })
+    .await?;
+    let found: Vec<Found> = rows
+        .into_iter()
+        .map(|listed| Found {
+            slug: listed.row.slug,
+            headline: listed.row.headline,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(found))
+}

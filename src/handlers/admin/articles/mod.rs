@@ -13,7 +13,7 @@ use crate::editorial::ArticleForm;
 
 pub use bulk::{bulk, empty_trash};
 pub use editor::{autosave, create, edit, new, update};
-pub use list::list;
+pub use list::{list, lookup};
 pub use preview::preview;
 pub use revisions::{compare, restore, revisions};
 
