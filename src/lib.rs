@@ -67,7 +67,7 @@ const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// Pages may load only what this site serves: no third-party scripts, styles, fonts or frames.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
      style-src 'self'; script-src 'self'; font-src 'self'; object-src 'none'; \
-     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'; report-uri /csp-reports";
 
 /// Opens and migrates the database, fills it with the demo newsroom when it is empty (and the
 /// configuration asks for it), and loads what every page needs.

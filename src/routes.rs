@@ -53,8 +53,18 @@ async fn static_cache_policy(
 /// one as its slug, since the route would shadow it. Slugs hold only letters, digits and
 /// hyphens, so `robots.txt`, `feed.xml` and `sitemap.xml` cannot collide.
 pub const RESERVED_FIRST_SEGMENTS: &[&str] = &[
-    "admin", "article", "author", "feed", "healthz", "media", "search", "section", "sitemaps",
-    "static", "tag",
+    "admin",
+    "article",
+    "author",
+    "csp-reports",
+    "feed",
+    "healthz",
+    "media",
+    "search",
+    "section",
+    "sitemaps",
+    "static",
+    "tag",
 ];
 
 /// A route for reading: GET, and HEAD wherever GET works.
@@ -75,6 +85,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, static_dir: &Path, media_dir: &Pa
         .route("/tag/{slug}/feed.xml", read().to(feed::tag))
         .route("/robots.txt", read().to(robots::show))
         .route("/healthz", read().to(errors::health))
+        .service(
+            web::resource("/csp-reports")
+                .app_data(web::PayloadConfig::new(errors::CSP_REPORT_LIMIT))
+                .post(errors::csp_report),
+        )
         .route("/sitemap.xml", read().to(sitemap::index))
         .route("/sitemaps/pages.xml", read().to(sitemap::pages))
         .route("/sitemaps/news.xml", read().to(sitemap::news))

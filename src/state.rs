@@ -37,6 +37,8 @@ pub struct AppState {
     pub password_checks: tokio::sync::Semaphore,
     /// Image decodes running at once (each may take up to `media`'s decode memory).
     pub image_work: tokio::sync::Semaphore,
+    /// Content Security Policy violations browsers reported since start (`/csp-reports`).
+    pub csp_violations: std::sync::atomic::AtomicU64,
     /// The site logo's width and height, read from its file at start.
     logo_size: (i32, i32),
     /// The picture of pages without one of their own, prepared at start.
@@ -110,6 +112,7 @@ impl AppState {
             navigation: RwLock::new(Navigation::default()),
             password_checks: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
             image_work: tokio::sync::Semaphore::new(CONCURRENT_IMAGE_DECODES),
+            csp_violations: std::sync::atomic::AtomicU64::new(0),
         }
     }
 

@@ -115,3 +115,26 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             "database unavailable\n"
         })
 }
+
+/// The largest violation report read (a browser's is well under 4 KB).
+pub const CSP_REPORT_LIMIT: usize = 16 * 1024;
+/// Reports logged in full; after these, one in a thousand (anyone can post here).
+const CSP_REPORTS_LOGGED: u64 = 100;
+
+/// `/csp-reports`: where browsers report what the Content Security Policy blocked on our pages
+/// (its `report-uri`). Counted (the browser tests assert none) and logged, the body cut short;
+/// nothing is stored. Always 204.
+pub async fn csp_report(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let seen = state
+        .csp_violations
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    if seen <= CSP_REPORTS_LOGGED || seen.is_multiple_of(1000) {
+        let text = String::from_utf8_lossy(&body);
+        let report: String = text.chars().take(2000).collect();
+        tracing::warn!(seen, %report, "content security policy violation reported");
+    }
+    HttpResponse::NoContent()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .finish()
+}

@@ -3,6 +3,7 @@
 //! it and sets `GAZETTE_REQUIRE_BROWSER`, which turns a missing browser into a failure.
 
 mod autosave;
+mod reader;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -22,6 +23,21 @@ pub struct Browser {
     pub driver: std::mem::ManuallyDrop<WebDriver>,
     chromedriver: Child,
     _profile: tempfile::TempDir,
+    /// Screenshots this test saved (their folder is printed when it ends).
+    screenshots: std::cell::Cell<usize>,
+}
+
+/// Where the browser tests save their screenshots: `{width}/{page}.png`.
+pub fn screenshot_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")
+}
+
+/// Saves what the browser shows as `{screenshot_dir}/{name}.png`.
+pub async fn screenshot(browser: &Browser, name: &str) {
+    let path = screenshot_dir().join(format!("{name}.png"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    browser.driver.screenshot(&path).await.unwrap();
+    browser.screenshots.set(browser.screenshots.get() + 1);
 }
 
 impl Browser {
@@ -86,6 +102,7 @@ impl Browser {
             driver: std::mem::ManuallyDrop::new(driver),
             chromedriver,
             _profile: profile,
+            screenshots: std::cell::Cell::new(0),
         })
     }
 
@@ -127,6 +144,13 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        if self.screenshots.get() > 0 {
+            eprintln!(
+                "browser screenshots ({}) saved in {}",
+                self.screenshots.get(),
+                screenshot_dir().display()
+            );
+        }
         // The whole group: chromedriver and every Chromium process it started, even when the
         // test panicked before it could end the session.
         let group = self.chromedriver.id() as libc::pid_t;
