@@ -4,6 +4,7 @@
 
 mod autosave;
 mod reader;
+mod staff;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
