@@ -2,6 +2,7 @@
 //! server. On a machine without Chromium they are skipped, and say so loudly; `.ci/run` installs
 //! it and sets `GAZETTE_REQUIRE_BROWSER`, which turns a missing browser into a failure.
 
+mod accessibility;
 mod autosave;
 mod reader;
 mod staff;
