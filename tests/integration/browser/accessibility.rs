@@ -117,3 +117,161 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
     }
     assert!(problems.is_empty(), "axe found:\n{}", problems.join("\n"));
 }
+
+/// What has the keyboard focus: its id, else its name and value, else its text; and whether
+/// the focus shows (an outline or a box shadow on it, or on the label around it).
+async fn focused(browser: &Browser) -> (String, bool) {
+    let found: Vec<String> = browser
+        .driver
+        .execute(
+            "const el = document.activeElement;
+             const shows = e => { const s = getComputedStyle(e);
+               return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                 || s.boxShadow !== 'none'; };
+             const visible = shows(el) || (el.closest('label') !== null && shows(el.closest('label')));
+             const name = el.id || (el.name ? el.name + '=' + el.value : el.textContent.trim());
+             return [name, String(visible)];",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    (found[0].clone(), found[1] == "true")
+}
+
+async fn tab(browser: &Browser) {
+    browser
+        .driver
+        .action_chain()
+        .send_keys(Key::Tab)
+        .perform()
+        .await
+        .unwrap();
+}
+
+/// Tabs until something whose name satisfies `wanted` has the focus; panics after `most`.
+async fn tab_to(browser: &Browser, most: usize, wanted: impl Fn(&str) -> bool) -> String {
+    for _ in 0..most {
+        tab(browser).await;
+        let (name, visible) = focused(browser).await;
+        assert!(visible, "{name} has the focus but does not show it");
+        if wanted(&name) {
+            return name;
+        }
+    }
+    panic!("nothing wanted reached in {most} presses of Tab");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_site_and_the_editor_work_by_keyboard_with_visible_focus() {
+    let Some(browser) = Browser::start("the_site_and_the_editor_work_by_keyboard").await else {
+        return;
+    };
+    let app = TestApp::with_demo();
+    app.add_staff("editor@example.com", Role::Editor);
+
+    // The first Tab reaches the skip link, shown; Enter moves on to the content.
+    browser.driver.goto(&app.base_url).await.unwrap();
+    tab(&browser).await;
+    let (first, visible) = focused(&browser).await;
+    assert_eq!(first, "Skip to content");
+    assert!(visible);
+    let top: f64 = browser
+        .driver
+        .execute(
+            "return document.activeElement.getBoundingClientRect().top;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert!(
+        top >= 0.0,
+        "the skip link comes into view when focused ({top})"
+    );
+    browser
+        .driver
+        .action_chain()
+        .send_keys(Key::Enter)
+        .perform()
+        .await
+        .unwrap();
+    assert_eq!(focused(&browser).await.0, "main");
+
+    // The search box, typed into and sent with Enter.
+    browser.driver.goto(&app.base_url).await.unwrap();
+    tab_to(&browser, 10, |name| name == "site-search").await;
+    browser
+        .driver
+        .action_chain()
+        .send_keys("harbour")
+        .send_keys(Key::Enter)
+        .perform()
+        .await
+        .unwrap();
+    browser.wait_for_text("h1", "Search results").await;
+    assert!(
+        browser
+            .driver
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("/search?q=harbour"),
+        "sent with Enter"
+    );
+
+    // The navigation: a section reached by Tab and opened with Enter.
+    browser.driver.goto(&app.base_url).await.unwrap();
+    tab_to(&browser, 15, |name| name == "World").await;
+    browser
+        .driver
+        .action_chain()
+        .send_keys(Key::Enter)
+        .perform()
+        .await
+        .unwrap();
+    browser.wait_for_text("h1", "World").await;
+
+    // The whole editor, field by field, every one showing its focus.
+    browser.log_in(&app.base_url, "editor@example.com").await;
+    browser
+        .driver
+        .goto(format!("{}/admin/articles/new", app.base_url))
+        .await
+        .unwrap();
+    let mut reached = Vec::new();
+    for _ in 0..120 {
+        tab(&browser).await;
+        let (name, visible) = focused(&browser).await;
+        assert!(visible, "{name} has the focus but does not show it");
+        if name == "publish_at" {
+            break;
+        }
+        reached.push(name);
+    }
+    for wanted in [
+        "headline",
+        "slug",
+        "dek",
+        "body_markdown",
+        "section_id",
+        "author_1",
+        "author_2",
+        "tags",
+        "hero_image_url=",
+        "hero_image_alt",
+        "hero_image_caption",
+        "seo_title",
+        "pinned_1",
+        "action=save",
+        "action=publish",
+    ] {
+        assert!(
+            reached.iter().any(|name| name == wanted),
+            "{wanted} not reached by Tab: {reached:?}"
+        );
+    }
+}
