@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use gazette::models::Role;
 use thirtyfour::prelude::*;
 
-use super::Browser;
+use super::{Browser, screenshot};
 use crate::support::TestApp;
 
 /// axe-core's script, or None (said loudly) when it is not installed and the run allows that.
@@ -28,6 +28,16 @@ fn axe_source() -> Option<String> {
             None
         }
     }
+}
+
+/// A file name for a page's screenshot: `/section/world` → `section-world`, `/` → `home`.
+fn shot_name(path: &str) -> String {
+    let name: String = path
+        .trim_start_matches('/')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    if name.is_empty() { "home".into() } else { name }
 }
 
 /// The serious and critical violations axe finds on the page the browser shows.
@@ -64,7 +74,7 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
         .attrs(".story__meta .byline a", "href")
         .remove(0);
     let tag = app.get(&article).attrs(".tags a", "href").remove(0);
-    let mut pages = vec![
+    let pages = vec![
         "/".to_string(),
         "/section/world".into(),
         article.clone(),
@@ -74,6 +84,13 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
         "/no-such-page".into(),
         "/admin/login".into(),
     ];
+    let admin_pages = [
+        "/admin",
+        "/admin/articles",
+        "/admin/articles/new",
+        "/admin/articles/1",
+        "/admin/media",
+    ];
     let mut problems = Vec::new();
     for (width, height) in [(1280, 900), (390, 844)] {
         browser
@@ -81,7 +98,18 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
             .set_window_rect(0, 0, width, height)
             .await
             .unwrap();
-        for path in &pages {
+        // Readers' pages first, then the same browser logs in for the admin's.
+        browser.driver.delete_all_cookies().await.unwrap();
+        for path in pages
+            .iter()
+            .map(String::as_str)
+            .chain(["login"])
+            .chain(admin_pages)
+        {
+            if path == "login" {
+                browser.log_in(&app.base_url, "editor@example.com").await;
+                continue;
+            }
             browser
                 .driver
                 .goto(format!("{}{path}", app.base_url))
@@ -90,29 +118,7 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
             for found in violations(&browser, &axe).await {
                 problems.push(format!("{path} at {width} px: {found}"));
             }
-        }
-    }
-    browser
-        .driver
-        .set_window_rect(0, 0, 1280, 900)
-        .await
-        .unwrap();
-    browser.log_in(&app.base_url, "editor@example.com").await;
-    pages = vec![
-        "/admin".into(),
-        "/admin/articles".into(),
-        "/admin/articles/new".into(),
-        "/admin/articles/1".into(),
-        "/admin/media".into(),
-    ];
-    for path in &pages {
-        browser
-            .driver
-            .goto(format!("{}{path}", app.base_url))
-            .await
-            .unwrap();
-        for found in violations(&browser, &axe).await {
-            problems.push(format!("{path}: {found}"));
+            screenshot(&browser, &format!("{width}/{}", shot_name(path))).await;
         }
     }
     assert!(problems.is_empty(), "axe found:\n{}", problems.join("\n"));

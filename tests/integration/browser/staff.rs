@@ -12,7 +12,7 @@ use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
 use super::{Browser, screenshot};
-use crate::admin::{article_form, newsroom, section_id};
+use crate::admin::{newsroom, section_id};
 use crate::support::Newsroom;
 
 /// Fills a text field or text area as a person types.
@@ -141,35 +141,19 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
         .wait_for_text("h1", "Quay opens to the first ferries")
         .await;
 
-    // Someone else saves while the browser has the editor open: the browser's save gets the
-    // conflict page, with what it typed kept.
+    // Two browser sessions have the editor open; the second saves first, so the first's save
+    // gets the conflict page, with what it typed kept.
     browser.driver.goto(&editor_url).await.unwrap();
-    let id: i32 = editor_url
-        .split("/admin/articles/")
-        .nth(1)
-        .and_then(|rest| rest.split('?').next())
-        .unwrap()
-        .parse()
-        .unwrap();
     app.add_staff("other@example.com", Role::Editor);
-    let other = app.login("other@example.com");
-    let revision = gazette::models::Article::find(&mut app.db(), id)
-        .unwrap()
-        .revision;
-    let theirs = other.post(
-        &format!("/admin/articles/{id}"),
-        &[
-            article_form(
-                &section_id(&app),
-                "Quay opens to the first ferries",
-                "Their words.",
-                "save",
-            ),
-            vec![("base_revision", &revision.to_string())],
-        ]
-        .concat(),
-    );
-    assert_eq!(theirs.status, 303);
+    let Some(second) = Browser::start("an_editor_writes_previews_publishes (second)").await else {
+        return;
+    };
+    second.log_in(&base, "other@example.com").await;
+    second.driver.goto(&editor_url).await.unwrap();
+    type_into(&second, "body_markdown", "Their words, saved first.").await;
+    press(&second, "button[value=save]").await;
+    second.wait_for_text(".notice", "Saved.").await;
+    drop(second);
     type_into(&browser, "body_markdown", "My words, typed meanwhile.").await;
     press(&browser, "button[value=save]").await;
     browser
