@@ -74,7 +74,7 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
         .attrs(".story__meta .byline a", "href")
         .remove(0);
     let tag = app.get(&article).attrs(".tags a", "href").remove(0);
-    let pages = vec![
+    let pages = [
         "/".to_string(),
         "/section/world".into(),
         article.clone(),
