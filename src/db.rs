@@ -418,3 +418,18 @@ mod tests {
         );
     }
 }
+
+diesel::define_sql_function! {
+    /// SQL's `lower()` (on both backends): text searches compare `lower(column)` with
+    /// `lower(pattern)`, since `LIKE` ignores case on SQLite but not on PostgreSQL.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `LIKE` pattern (escape character `\\`) matching text that contains `text` as typed.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

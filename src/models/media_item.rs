@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
+use crate::db::{DbConnection, lower};
 use crate::schema::media;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -31,13 +31,6 @@ pub struct MediaUse {
     pub title: String,
     /// Where staff edit it.
     pub admin_url: String,
-}
-
-/// `text` with LIKE's wildcards escaped (by a backslash).
-fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 #[derive(Debug, Insertable)]
@@ -76,14 +69,13 @@ impl MediaItem {
         let mut query = media::table.into_boxed();
         let text = text.trim();
         if !text.is_empty() {
-            let pattern = format!("%{}%", like_escaped(text));
+            let pattern = crate::db::contains_pattern(text);
+            let typed = || lower(pattern.clone());
             query = query.filter(
-                media::alt
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(media::caption.like(pattern.clone()).escape('\\'))
-                    .or(media::credit.like(pattern.clone()).escape('\\'))
-                    .or(media::original_name.like(pattern).escape('\\')),
+                (lower(media::alt).like(typed()).escape('\\'))
+                    .or(lower(media::caption).like(typed()).escape('\\'))
+                    .or(lower(media::credit).like(typed()).escape('\\'))
+                    .or(lower(media::original_name).like(typed()).escape('\\')),
             );
         }
         query
@@ -142,7 +134,7 @@ impl MediaItem {
     /// an author's picture. An image in use is not deleted.
     pub fn uses(&self, conn: &mut DbConnection) -> QueryResult<Vec<MediaUse>> {
         use crate::schema::{article_bodies, articles, authors, pages};
-        let pattern = format!("%/media/{}%", like_escaped(&self.stem));
+        let pattern = crate::db::contains_pattern(&format!("/media/{}", self.stem));
         let mut uses: Vec<MediaUse> = articles::table
             .left_join(article_bodies::table)
             .filter(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, MultiBackend};
+use crate::db::{DbConnection, MultiBackend, lower};
 use crate::models::ArticleStatus;
 use crate::schema::{article_authors, article_trash, articles, authors, sections};
 
@@ -154,11 +154,8 @@ fn filtered(filters: &ArticleFilters) -> articles::BoxedQuery<'static, MultiBack
         );
     }
     if let Some(text) = &filters.text {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        query = query.filter(articles::headline.like(format!("%{escaped}%")).escape('\\'));
+        let pattern = crate::db::contains_pattern(text);
+        query = query.filter(lower(articles::headline).like(lower(pattern)).escape('\\'));
     }
     query
 }

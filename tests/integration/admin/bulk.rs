@@ -71,6 +71,11 @@ fn the_list_has_tabs_with_counts_sorting_and_bylines() {
         labels.contains(&"Select “Apple harvest begins”".to_string()),
         "each checkbox names its article: {labels:?}"
     );
+    assert_eq!(
+        editor.get("/admin/articles?q=APPLE").texts("tbody td a"),
+        ["Apple harvest begins"],
+        "the headline search ignores case, on both backends"
+    );
     assert_eq!(editor.get("/admin/articles?order=sideways").status, 400);
     assert_eq!(editor.get("/admin/articles?status=lost").status, 400);
 }

@@ -156,7 +156,7 @@ fn images_are_described_after_upload_and_deleted_only_when_unused() {
     );
     assert!(
         writer
-            .get("/admin/media?q=before the storm")
+            .get("/admin/media?q=Before+The+STORM")
             .body
             .contains("Herring gulls"),
         "the caption is searchable"

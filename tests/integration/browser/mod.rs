@@ -127,6 +127,29 @@ impl Browser {
         self.wait_for_text("body", "Log out").await;
     }
 
+    /// Clicks the first element matching `selector`, as a person would (it must be visible).
+    pub async fn click(&self, selector: &str) {
+        let element = self
+            .driver
+            .find(By::Css(selector))
+            .await
+            .unwrap_or_else(|_| panic!("no {selector} on the page"));
+        self.click_on(element).await;
+    }
+
+    /// Clicks an element, scrolled into view first: at once, not with the site's smooth
+    /// scrolling, since a click mid-scroll lands elsewhere.
+    pub async fn click_on(&self, element: WebElement) {
+        self.driver
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+                vec![element.to_json().unwrap()],
+            )
+            .await
+            .unwrap();
+        element.click().await.unwrap();
+    }
+
     /// Waits up to 15 s for the first element matching `selector` to contain `text`.
     pub async fn wait_for_text(&self, selector: &str, text: &str) -> String {
         let started = Instant::now();

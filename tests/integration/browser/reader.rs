@@ -74,30 +74,6 @@ async fn assert_fits(browser: &Browser, what: &str) {
     );
 }
 
-async fn click(browser: &Browser, selector: &str) {
-    let element = browser
-        .driver
-        .find(By::Css(selector))
-        .await
-        .unwrap_or_else(|_| {
-            panic!("no {selector} on the page");
-        });
-    click_on(browser, element).await;
-}
-
-async fn click_on(browser: &Browser, element: WebElement) {
-    // At once, not with the site's smooth scrolling: a click mid-scroll lands elsewhere.
-    browser
-        .driver
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
-            vec![element.to_json().unwrap()],
-        )
-        .await
-        .unwrap();
-    element.click().await.unwrap();
-}
-
 async fn path_of(browser: &Browser) -> String {
     let url = browser.driver.current_url().await.unwrap();
     match url.query() {
@@ -136,16 +112,16 @@ async fn a_reader_goes_from_home_to_an_author_and_back_at_phone_and_desktop_widt
         assert_fits(&browser, &format!("home at {width}")).await;
         screenshot(&browser, &shot("home")).await;
 
-        click(&browser, ".section-nav a[href='/section/world']").await;
+        browser.click(".section-nav a[href='/section/world']").await;
         wait_for_path(&browser, "/section/world").await;
         assert_fits(&browser, &format!("section at {width}")).await;
         screenshot(&browser, &shot("section")).await;
 
-        click(&browser, "a[rel=next]").await;
+        browser.click("a[rel=next]").await;
         wait_for_path(&browser, "/section/world?page=2").await;
         screenshot(&browser, &shot("section-page-2")).await;
 
-        click(&browser, ".card__headline a").await;
+        browser.click(".card__headline a").await;
         let article = path_of(&browser).await;
         assert!(article.starts_with("/article/"), "{article}");
         browser.wait_for_text("h1", "Harbour story").await;
@@ -155,7 +131,7 @@ async fn a_reader_goes_from_home_to_an_author_and_back_at_phone_and_desktop_widt
         let byline = ".story__meta .byline a";
         let author = browser.driver.find(By::Css(byline)).await.unwrap();
         let name = author.text().await.unwrap();
-        click(&browser, byline).await;
+        browser.click(byline).await;
         browser.wait_for_text("h1", &name).await;
         assert!(path_of(&browser).await.starts_with("/author/"));
         assert_fits(&browser, &format!("author at {width}")).await;
@@ -188,14 +164,14 @@ async fn the_header_search_finds_a_word_of_a_body_and_related_links_open() {
     assert_eq!(marked.text().await.unwrap().to_lowercase(), "cormorant");
     screenshot(&browser, "1280/search").await;
 
-    click(&browser, ".search-result__headline a").await;
+    browser.click(".search-result__headline a").await;
     browser
         .wait_for_text("h1", "Lighthouse keepers return")
         .await;
     let related = "[aria-labelledby=related-title] .card__headline a";
     let first = browser.driver.find(By::Css(related)).await.unwrap();
     let headline = first.text().await.unwrap();
-    click(&browser, related).await;
+    browser.click(related).await;
     browser.wait_for_text("h1", &headline).await;
     assert_eq!(app.state.csp_violations.load(Ordering::Relaxed), 0);
 }
@@ -239,7 +215,7 @@ async fn hostile_articles_run_nothing_and_the_policy_reports_what_it_blocks() {
         // Sanitized away, or left as text: either way nothing to run. If a link is there,
         // following it must run nothing.
         if let Ok(element) = browser.driver.find(By::LinkText(link)).await {
-            click_on(&browser, element).await;
+            browser.click_on(element).await;
         }
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -32,24 +32,6 @@ async fn choose(browser: &Browser, id: &str, value: &str) {
         .unwrap();
 }
 
-/// Clicks the first element matching `selector`, scrolled into view at once.
-async fn press(browser: &Browser, selector: &str) {
-    let element = browser
-        .driver
-        .find(By::Css(selector))
-        .await
-        .unwrap_or_else(|_| panic!("no {selector} on the page"));
-    browser
-        .driver
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
-            vec![element.to_json().unwrap()],
-        )
-        .await
-        .unwrap();
-    element.click().await.unwrap();
-}
-
 async fn open(browser: &Browser, base_url: &str, path: &str) {
     browser
         .driver
@@ -94,7 +76,7 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
         .await
         .unwrap();
     type_into(&browser, "alt", "The new quay at low tide").await;
-    press(&browser, "form.upload button[type=submit]").await;
+    browser.click("form.upload button[type=submit]").await;
     browser.wait_for_text(".notice", "Uploaded").await;
 
     // Written with two authors picked from the lists, the upload as hero, tags.
@@ -105,13 +87,15 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
     choose(&browser, "author_1", "ben-okafor").await;
     choose(&browser, "author_2", "ana-lima").await;
     type_into(&browser, "tags", "Harbour, Ferries").await;
-    press(&browser, ".hero-picker__choice:nth-of-type(2) input").await;
+    browser
+        .click(".hero-picker__choice:nth-of-type(2) input")
+        .await;
     screenshot(&browser, "1280/editor").await;
-    press(&browser, "button[value=save]").await;
+    browser.click("button[value=save]").await;
     browser.wait_for_text(".notice", "Saved.").await;
     let editor_url = browser.driver.current_url().await.unwrap().to_string();
 
-    press(&browser, "a[href$='/preview']").await;
+    browser.click("a[href$='/preview']").await;
     browser
         .wait_for_text(".preview-banner", "readers cannot see this page")
         .await;
@@ -122,7 +106,7 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
     assert_eq!(app.get("/article/quay-opens-to-ferries").status, 404);
 
     browser.driver.goto(&editor_url).await.unwrap();
-    press(&browser, "button[value=publish]").await;
+    browser.click("button[value=publish]").await;
     browser.wait_for_text(".notice", "Saved.").await;
     for path in ["/", "/section/world", "/search?q=ferry", "/feed.xml"] {
         let page = app.get(path);
@@ -134,7 +118,7 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
     // Edited: the public page changes at once (the page cache is on).
     browser.driver.goto(&editor_url).await.unwrap();
     type_into(&browser, "headline", "Quay opens to the first ferries").await;
-    press(&browser, "button[value=save]").await;
+    browser.click("button[value=save]").await;
     browser.wait_for_text(".notice", "Saved.").await;
     open(&browser, &base, "/article/quay-opens-to-ferries").await;
     browser
@@ -151,11 +135,11 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
     second.log_in(&base, "other@example.com").await;
     second.driver.goto(&editor_url).await.unwrap();
     type_into(&second, "body_markdown", "Their words, saved first.").await;
-    press(&second, "button[value=save]").await;
+    second.click("button[value=save]").await;
     second.wait_for_text(".notice", "Saved.").await;
     drop(second);
     type_into(&browser, "body_markdown", "My words, typed meanwhile.").await;
-    press(&browser, "button[value=save]").await;
+    browser.click("button[value=save]").await;
     browser
         .wait_for_text("main", "While you were editing")
         .await;
@@ -174,7 +158,7 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
         .wait_for_text(".autosave-status", "Draft kept")
         .await;
     browser.driver.refresh().await.unwrap();
-    press(&browser, "a[href$='?restore=1']").await;
+    browser.click("a[href$='?restore=1']").await;
     let restored = browser.driver.find(By::Id("body_markdown")).await.unwrap();
     let text = restored.prop("value").await.unwrap().unwrap_or_default();
     assert!(text.contains("A line the autosave keeps."), "{text}");
@@ -198,7 +182,7 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
         )
         .await
         .unwrap();
-    press(&browser, "button[value=schedule]").await;
+    browser.click("button[value=schedule]").await;
     browser.wait_for_text(".notice", "Saved.").await;
     assert_eq!(app.get("/article/timetable-for-the-winter").status, 404);
     app.state.clock.advance(TimeDelta::hours(2));
@@ -242,18 +226,18 @@ async fn an_editor_writes_previews_publishes_edits_schedules_and_moves_articles(
         .id
         .to_string();
     choose(&browser, "bulk-section", &business).await;
-    press(&browser, "form.bulk button[type=submit]").await;
+    browser.click("form.bulk button[type=submit]").await;
     browser
         .wait_for_text("h1", "Move to Business: 2 articles?")
         .await;
     screenshot(&browser, "1280/confirm").await;
-    press(&browser, "form.confirm button[type=submit]").await;
+    browser.click("form.confirm button[type=submit]").await;
     browser.wait_for_text(".notice", "2 articles moved").await;
     let section = app.get("/section/business");
     assert_eq!(section.texts(".card__headline a").len(), 2);
 
     // Logged out, the admin is closed.
-    press(&browser, ".admin-logout button").await;
+    browser.click(".admin-logout button").await;
     open(&browser, &base, "/admin/articles").await;
     let started = Instant::now();
     loop {
