@@ -15,9 +15,24 @@ use crate::models::Listing;
 use crate::page_cache::Shows;
 use crate::views::ArticleCard;
 
-/// Public pages may be cached briefly by browsers and shared caches, and served stale while
-/// they revalidate, so a burst of readers costs one render.
-pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+/// Public pages: browsers ask again each time (a cheap 304 from the page cache when nothing
+/// changed), so a returning reader never sees a page older than the last save; shared caches
+/// (a CDN in front, which the purge URL and `Surrogate-Key` keep exact) may keep them a minute
+/// and serve them stale while they revalidate, so a burst of readers costs one render.
+pub const PUBLIC_CACHE: &str = "public, max-age=0, must-revalidate";
+/// The CDN's own lifetime (RFC 9213 `CDN-Cache-Control`, and `Surrogate-Control` for the CDNs
+/// that read that instead); browsers ignore both.
+pub const CDN_CACHE: &str = "max-age=60, stale-while-revalidate=300";
+/// The headers that carry `CDN_CACHE`.
+pub const CDN_CACHE_HEADERS: [&str; 2] = ["cdn-cache-control", "surrogate-control"];
+
+/// Marks a response as a public page (see `PUBLIC_CACHE` and `CDN_CACHE`).
+pub fn public_caching(response: &mut actix_web::HttpResponseBuilder) {
+    response.insert_header((CACHE_CONTROL, PUBLIC_CACHE));
+    for name in CDN_CACHE_HEADERS {
+        response.insert_header((name, CDN_CACHE));
+    }
+}
 
 /// Renders a page template into a 200 response. Rendering is a pure function of the page
 /// struct, so the same output can later be cached and served without running the handler.
@@ -36,10 +51,10 @@ pub fn form_config(limit: usize) -> actix_web::web::FormConfig {
 
 pub fn render_page(page: &impl Template) -> Result<HttpResponse, AppError> {
     let body = page.render()?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, PUBLIC_CACHE))
-        .body(body))
+    let mut response = HttpResponse::Ok();
+    response.insert_header((CONTENT_TYPE, "text/html; charset=utf-8"));
+    public_caching(&mut response);
+    Ok(response.body(body))
 }
 
 /// What a listing page or feed shows: the thing listed, and each article on it.

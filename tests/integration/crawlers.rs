@@ -437,12 +437,16 @@ fn non_canonical_urls_redirect_permanently() {
 fn public_pages_are_cacheable_and_the_static_files_immutable() {
     let app = newsroom_with(50_000);
     for path in ["/", "/article/fresh-news", "/feed.xml", "/sitemap.xml"] {
-        let cache = app.get(path).header("cache-control").unwrap().to_string();
+        let page = app.get(path);
+        let cache = page.header("cache-control").unwrap();
         assert!(
-            cache.contains("public")
-                && cache.contains("max-age=")
-                && cache.contains("stale-while-revalidate"),
+            cache.contains("public") && cache.contains("must-revalidate"),
             "{path}: {cache}"
+        );
+        let shared = page.header("surrogate-control").unwrap();
+        assert!(
+            shared.contains("max-age=60") && shared.contains("stale-while-revalidate"),
+            "{path}: {shared}"
         );
     }
 }

@@ -573,10 +573,16 @@ fn pages_send_security_headers_and_compress() {
             .contains("default-src 'self'")
     );
     assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(
+        home.header("cache-control"),
+        Some("public, max-age=0, must-revalidate"),
+        "browsers ask again each time: a returning reader never sees an old page"
+    );
     assert!(
-        home.header("cache-control")
+        home.header("cdn-cache-control")
             .unwrap()
-            .contains("stale-while-revalidate")
+            .contains("stale-while-revalidate"),
+        "a CDN (purged exactly) may keep it"
     );
     assert_eq!(home.header("content-encoding"), Some("gzip"));
     assert!(

@@ -145,6 +145,10 @@ pub async fn guard(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    // A preview renders a public page: nothing of its public caching may reach a CDN.
+    for name in crate::handlers::CDN_CACHE_HEADERS {
+        headers.remove(name);
+    }
     headers.insert(
         header::HeaderName::from_static("x-robots-tag"),
         HeaderValue::from_static("noindex, nofollow"),

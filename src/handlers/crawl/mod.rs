@@ -6,14 +6,14 @@ pub mod robots;
 pub mod sitemap;
 
 use actix_web::HttpResponse;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::http::header::CONTENT_TYPE;
 
-use crate::handlers::PUBLIC_CACHE;
+use crate::handlers::public_caching;
 
 /// A machine-readable document with its content type and the public caching policy.
 pub fn document(content_type: &'static str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, content_type))
-        .insert_header((CACHE_CONTROL, PUBLIC_CACHE))
-        .body(body)
+    let mut response = HttpResponse::Ok();
+    response.insert_header((CONTENT_TYPE, content_type));
+    public_caching(&mut response);
+    response.body(body)
 }

@@ -466,6 +466,11 @@ fn a_draft_previews_as_its_full_public_page_marked_noindex_and_private() {
         preview.header("surrogate-key").is_none(),
         "not for any cache"
     );
+    assert!(
+        preview.header("cdn-cache-control").is_none()
+            && preview.header("surrogate-control").is_none(),
+        "nothing of a public page's caching reaches a CDN"
+    );
     assert_eq!(
         app.login("other@example.com")
             .get(&format!("/admin/articles/{id}/preview"))
