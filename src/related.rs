@@ -44,21 +44,25 @@ fn published_in_list(
     Ok(rows.into_iter().map(|row| row.id).collect())
 }
 
-/// How many articles carry each tag, counted once per use: a bulk run over the archive counts
-/// each tag once instead of once per article (a common tag has tens of thousands).
+/// How many articles carry each tag and hold each word, counted once per run: a bulk run over
+/// the archive asks for each once instead of once per article (a common tag has tens of
+/// thousands of articles, a common word the whole archive).
 #[derive(Debug, Default)]
-pub struct TagCounts(HashMap<i32, i64>);
+pub struct Counts {
+    tags: HashMap<i32, i64>,
+    words: search::WordCounts,
+}
 
-impl TagCounts {
-    fn of(&mut self, conn: &mut DbConnection, tag_id: i32) -> QueryResult<i64> {
-        if let Some(count) = self.0.get(&tag_id) {
+impl Counts {
+    fn tag(&mut self, conn: &mut DbConnection, tag_id: i32) -> QueryResult<i64> {
+        if let Some(count) = self.tags.get(&tag_id) {
             return Ok(*count);
         }
         let count: i64 = article_tags::table
             .filter(article_tags::tag_id.eq(tag_id))
             .count()
             .get_result(conn)?;
-        self.0.insert(tag_id, count);
+        self.tags.insert(tag_id, count);
         Ok(count)
     }
 }
@@ -70,7 +74,7 @@ pub fn refresh(
     published: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
-    refresh_counting(conn, subject, published, now, &mut TagCounts::default())
+    refresh_counting(conn, subject, published, now, &mut Counts::default())
 }
 
 fn refresh_counting(
@@ -78,14 +82,14 @@ fn refresh_counting(
     subject: &Subject,
     published: bool,
     now: NaiveDateTime,
-    tag_counts: &mut TagCounts,
+    counts: &mut Counts,
 ) -> QueryResult<Vec<i32>> {
     diesel::delete(article_related::table.filter(article_related::article_id.eq(subject.id)))
         .execute(conn)?;
     if !published {
         return Ok(Vec::new());
     }
-    let ids = compute(conn, subject, now, RELATED, tag_counts)?;
+    let ids = compute(conn, subject, now, RELATED, counts)?;
     let rows: Vec<_> = ids
         .iter()
         .enumerate()
@@ -139,7 +143,7 @@ pub fn fill_missing(
     .n as u64;
     let mut done = 0u64;
     let mut after_id = 0;
-    let mut tag_counts = TagCounts::default();
+    let mut counts = Counts::default();
     loop {
         let batch: Vec<SubjectRow> = diesel::sql_query(crate::db::sql(
             conn,
@@ -159,7 +163,7 @@ pub fn fill_missing(
                     id: row.id,
                     section_id: row.section_id,
                 };
-                refresh_counting(conn, &subject, true, now, &mut tag_counts)?;
+                refresh_counting(conn, &subject, true, now, &mut counts)?;
             }
             Ok::<_, diesel::result::Error>(())
         })?;
@@ -270,7 +274,7 @@ pub fn for_preview(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
     let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
-    for id in compute(conn, subject, now, RELATED, &mut TagCounts::default())? {
+    for id in compute(conn, subject, now, RELATED, &mut Counts::default())? {
         if chosen.len() >= RELATED {
             break;
         }
@@ -322,7 +326,7 @@ pub fn compute(
     subject: &Subject,
     now: NaiveDateTime,
     limit: usize,
-    tag_counts: &mut TagCounts,
+    counts: &mut Counts,
 ) -> QueryResult<Vec<i32>> {
     let mut chosen: Vec<i32> = Vec::with_capacity(limit);
 
@@ -333,7 +337,7 @@ pub fn compute(
         .load(conn)?;
     let mut tags = Vec::with_capacity(tag_ids.len());
     for tag_id in tag_ids {
-        let articles = tag_counts.of(conn, tag_id)?;
+        let articles = counts.tag(conn, tag_id)?;
         tags.push(TagRow { tag_id, articles });
     }
     // The archive's size for the rarity weight; the highest id is a close, O(1) estimate.
@@ -359,9 +363,10 @@ pub fn compute(
             *tag_score.entry(row.id).or_default() += weight;
         }
     }
-    let text_score: HashMap<i32, f64> = search::similar_by_text(conn, subject.id, TEXT_CANDIDATES)?
-        .into_iter()
-        .collect();
+    let text_score: HashMap<i32, f64> =
+        search::similar_by_text(conn, subject.id, TEXT_CANDIDATES, &mut counts.words)?
+            .into_iter()
+            .collect();
     // The newest of the same section compete too, on section and recency.
     let same_section = Listing::InSection(subject.section_id).ids(
         conn,

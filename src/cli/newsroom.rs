@@ -61,7 +61,7 @@ impl Stages {
 }
 
 pub(super) fn seed(args: SeedArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
+    let mut conn = connect_for_bulk_work(&args.database)?;
     let started = Instant::now();
     let mut stages = Stages::default();
     let count = gazette::synthetic::generate(
@@ -151,7 +151,7 @@ pub(super) fn export(args: ExportArgs) -> Result<(), String> {
 }
 
 pub(super) fn import_gazette(args: ExportArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
+    let mut conn = connect_for_bulk_work(&args.database)?;
     let media_dir = args.media.folder(&args.database);
     let stages = std::cell::RefCell::new(Stages::default());
     let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
@@ -170,7 +170,7 @@ pub(super) fn import_gazette(args: ExportArgs) -> Result<(), String> {
 }
 
 pub(super) fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
-    let mut conn = connect(&args.database)?;
+    let mut conn = connect_for_bulk_work(&args.database)?;
     let started = Instant::now();
     let options = gazette::import::Options {
         uploads: args.uploads.clone(),
@@ -199,7 +199,7 @@ pub(super) fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
 }
 
 pub(super) fn reindex(args: DatabaseArgs) -> Result<(), String> {
-    let mut conn = connect(&args)?;
+    let mut conn = connect_for_bulk_work(&args)?;
     let started = Instant::now();
     let stages = std::cell::RefCell::new(Stages::default());
     let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
@@ -217,4 +217,13 @@ pub(super) fn reindex(args: DatabaseArgs) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// A connection for a command that works over the whole archive (seed, import, reindex), with
+/// the larger SQLite page cache that wants (`db::for_bulk_work`).
+fn connect_for_bulk_work(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
+    let mut conn = connect(args)?;
+    gazette::db::for_bulk_work(&mut conn)
+        .map_err(|e| format!("cannot set up the database: {e}"))?;
+    Ok(conn)
 }

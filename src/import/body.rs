@@ -352,16 +352,29 @@ fn leading_tag(block: &str) -> Option<String> {
 
 /// How far `text` opens (+) or closes (-) container elements.
 fn container_depth(text: &str) -> i32 {
-    let lower = text.to_ascii_lowercase();
-    CONTAINERS
-        .iter()
-        .map(|tag| {
-            let opens = lower.matches(&format!("<{tag}>")).count()
-                + lower.matches(&format!("<{tag} ")).count();
-            let closes = lower.matches(&format!("</{tag}>")).count();
-            opens as i32 - closes as i32
-        })
-        .sum()
+    // One pass over the tags (this runs on every block of every post): `<tag>` or `<tag …`
+    // opens, `</tag>` closes, any case.
+    let mut depth = 0;
+    for (at, _) in text.match_indices('<') {
+        let rest = &text[at + 1..];
+        let (closing, rest) = match rest.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let name_end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_end);
+        if !CONTAINERS.iter().any(|tag| tag.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        match (closing, after.chars().next()) {
+            (false, Some('>' | ' ')) => depth += 1,
+            (true, Some('>')) => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
 }
 
 /// WordPress's automatic paragraphs: text separated by blank lines becomes `<p>` blocks (one
@@ -453,6 +466,14 @@ mod tests {
 
     fn converted(content: &str) -> String {
         convert(content, None, &mut Library)
+    }
+
+    #[test]
+    fn container_depth_counts_opening_and_closing_containers_in_any_case() {
+        assert_eq!(container_depth("<UL class=\"x\"><li>a</li></ul><table>"), 1);
+        assert_eq!(container_depth("<ulx> <divider> </pre> <pre>"), -1 + 1);
+        assert_eq!(container_depth("</Blockquote></figure>"), -2);
+        assert_eq!(container_depth("a < b and <p>text</p>"), 0);
     }
 
     #[test]

@@ -21,6 +21,28 @@ struct ScoredRow {
     score: f64,
 }
 
+/// How many articles hold each word, as read from the vocabulary: a bulk run over the archive
+/// (every related list after an import) asks for the same words tens of thousands of times,
+/// while the counts do not change. Bounded: emptied when it holds `MOST_WORDS`.
+#[derive(Debug, Default)]
+pub struct WordCounts(HashMap<String, i64>);
+
+impl WordCounts {
+    const MOST_WORDS: usize = 200_000;
+
+    fn of(&mut self, conn: &mut DbConnection, word: &str) -> QueryResult<i64> {
+        if let Some(count) = self.0.get(word) {
+            return Ok(*count);
+        }
+        if self.0.len() >= WordCounts::MOST_WORDS {
+            self.0.clear();
+        }
+        let count = documents_with(conn, word)?;
+        self.0.insert(word.to_string(), count);
+        Ok(count)
+    }
+}
+
 /// Published articles whose text is most like this one's: its most distinctive words (frequent
 /// in it, rare in the archive) run as one FTS5 query. Returns (article id, similarity > 0),
 /// most similar first, never the article itself.
@@ -28,6 +50,7 @@ pub fn similar_by_text(
     conn: &mut DbConnection,
     article_id: i32,
     limit: i64,
+    word_counts: &mut WordCounts,
 ) -> QueryResult<Vec<(i32, f64)>> {
     const TERMS: usize = 8;
     /// At most this many matching articles (summed over the chosen words) are scored: about
@@ -64,7 +87,7 @@ pub fn similar_by_text(
     let total = total.n.max(1) as f64;
     let mut weighted = Vec::with_capacity(frequent.len());
     for (word, count) in frequent {
-        let documents = documents_with(conn, &word)?.max(1) as f64;
+        let documents = word_counts.of(conn, &word)?.max(1) as f64;
         // Words in over a fifth of the archive say nothing about this article.
         if documents / total > 0.2 && total > 50.0 {
             continue;
