@@ -127,39 +127,20 @@ async fn axe_finds_no_serious_violation_on_any_page_type() {
 /// What has the keyboard focus: its id, else its name and value, else its text; and whether
 /// the focus shows (an outline or a box shadow on it, or on the label around it).
 async fn focused(browser: &Browser) -> (String, bool) {
-    let found: Vec<String> = browser
-        .driver
-        .execute(
-            "const el = document.activeElement;
+    let found: Vec<String> = browser.eval("const el = document.activeElement;
              const shows = e => { const s = getComputedStyle(e);
                return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
                  || s.boxShadow !== 'none'; };
              const visible = shows(el) || (el.closest('label') !== null && shows(el.closest('label')));
              const name = el.id || (el.name ? el.name + '=' + el.value : el.textContent.trim());
-             return [name, String(visible)];",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .convert()
-        .unwrap();
+             return [name, String(visible)];").await;
     (found[0].clone(), found[1] == "true")
-}
-
-async fn tab(browser: &Browser) {
-    browser
-        .driver
-        .action_chain()
-        .send_keys(Key::Tab)
-        .perform()
-        .await
-        .unwrap();
 }
 
 /// Tabs until something whose name satisfies `wanted` has the focus; panics after `most`.
 async fn tab_to(browser: &Browser, most: usize, wanted: impl Fn(&str) -> bool) -> String {
     for _ in 0..most {
-        tab(browser).await;
+        browser.press(Key::Tab).await;
         let (name, visible) = focused(browser).await;
         assert!(visible, "{name} has the focus but does not show it");
         if wanted(&name) {
@@ -179,31 +160,18 @@ async fn the_site_and_the_editor_work_by_keyboard_with_visible_focus() {
 
     // The first Tab reaches the skip link, shown; Enter moves on to the content.
     browser.driver.goto(&app.base_url).await.unwrap();
-    tab(&browser).await;
+    browser.press(Key::Tab).await;
     let (first, visible) = focused(&browser).await;
     assert_eq!(first, "Skip to content");
     assert!(visible);
     let top: f64 = browser
-        .driver
-        .execute(
-            "return document.activeElement.getBoundingClientRect().top;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .convert()
-        .unwrap();
+        .eval("return document.activeElement.getBoundingClientRect().top;")
+        .await;
     assert!(
         top >= 0.0,
         "the skip link comes into view when focused ({top})"
     );
-    browser
-        .driver
-        .action_chain()
-        .send_keys(Key::Enter)
-        .perform()
-        .await
-        .unwrap();
+    browser.press(Key::Enter).await;
     assert_eq!(focused(&browser).await.0, "main");
 
     // The search box, typed into and sent with Enter.
@@ -232,13 +200,7 @@ async fn the_site_and_the_editor_work_by_keyboard_with_visible_focus() {
     // The navigation: a section reached by Tab and opened with Enter.
     browser.driver.goto(&app.base_url).await.unwrap();
     tab_to(&browser, 15, |name| name == "World").await;
-    browser
-        .driver
-        .action_chain()
-        .send_keys(Key::Enter)
-        .perform()
-        .await
-        .unwrap();
+    browser.press(Key::Enter).await;
     browser.wait_for_text("h1", "World").await;
 
     // The whole editor, field by field, every one showing its focus.
@@ -250,7 +212,7 @@ async fn the_site_and_the_editor_work_by_keyboard_with_visible_focus() {
         .unwrap();
     let mut reached = Vec::new();
     for _ in 0..120 {
-        tab(&browser).await;
+        browser.press(Key::Tab).await;
         let (name, visible) = focused(&browser).await;
         assert!(visible, "{name} has the focus but does not show it");
         if name == "publish_at" {

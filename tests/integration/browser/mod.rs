@@ -127,6 +127,26 @@ impl Browser {
         self.wait_for_text("body", "Log out").await;
     }
 
+    /// Runs `script` in the page and reads back what it returns.
+    pub async fn eval<T: serde::de::DeserializeOwned>(&self, script: &str) -> T {
+        self.driver
+            .execute(script, vec![])
+            .await
+            .unwrap()
+            .convert()
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// Presses a key, as on a keyboard, wherever the focus is.
+    pub async fn press(&self, key: Key) {
+        self.driver
+            .action_chain()
+            .send_keys(key)
+            .perform()
+            .await
+            .unwrap();
+    }
+
     /// Clicks the first element matching `selector`, as a person would (it must be visible).
     pub async fn click(&self, selector: &str) {
         let element = self

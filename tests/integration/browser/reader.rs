@@ -45,29 +45,17 @@ fn newsroom() -> TestApp {
 /// Fails unless the page fits the window's width and every picture has a size and loaded.
 async fn assert_fits(browser: &Browser, what: &str) {
     let fits: bool = browser
-        .driver
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .convert()
-        .unwrap();
+        .eval("return document.documentElement.scrollWidth <= window.innerWidth;")
+        .await;
     assert!(fits, "{what}: the page scrolls sideways");
     let badly_sized: Vec<String> = browser
-        .driver
-        .execute(
+        .eval(
             "return Array.from(document.images)
                .filter(i => !i.getAttribute('width') || !i.getAttribute('height')
                  || i.getBoundingClientRect().right > window.innerWidth + 1)
                .map(i => i.src);",
-            vec![],
         )
-        .await
-        .unwrap()
-        .convert()
-        .unwrap();
+        .await;
     assert!(
         badly_sized.is_empty(),
         "{what}: pictures without a size or too wide: {badly_sized:?}"
@@ -268,12 +256,6 @@ async fn hostile_articles_run_nothing_and_the_policy_reports_what_it_blocks() {
         app.state.csp_violations.load(Ordering::Relaxed) >= 1,
         "the blocked inline script was reported"
     );
-    let ran: bool = browser
-        .driver
-        .execute("return window.__ran === 1;", vec![])
-        .await
-        .unwrap()
-        .convert()
-        .unwrap();
+    let ran: bool = browser.eval("return window.__ran === 1;").await;
     assert!(!ran, "and did not run");
 }

@@ -111,17 +111,7 @@ pub async fn bulk(
     };
 
     if !confirm::confirmed(&form.confirmed) {
-        let lookup = ids.clone();
-        let headlines = db::run(&state.pool, move |conn| {
-            let mut headlines = Vec::new();
-            for id in lookup {
-                if let Ok(article) = Article::find(conn, id) {
-                    headlines.push(article.headline);
-                }
-            }
-            Ok(headlines)
-        })
-        .await?;
+        let headlines = headlines_of(&state, ids.clone()).await?;
         let verb = action.verb(&section_name);
         let noun = if ids.len() == 1 {
             "article"
@@ -162,6 +152,20 @@ pub async fn bulk(
         })
         .await?;
     finish(&state, &staff, action, &section_name, report, back_query)
+}
+
+/// The headlines of these articles, for a confirmation page (one deleted meanwhile is left out).
+async fn headlines_of(state: &AppState, ids: Vec<i32>) -> Result<Vec<String>, AppError> {
+    db::run(&state.pool, move |conn| {
+        let mut headlines = Vec::new();
+        for id in ids {
+            if let Ok(article) = Article::find(conn, id) {
+                headlines.push(article.headline);
+            }
+        }
+        Ok(headlines)
+    })
+    .await
 }
 
 /// Back to the list with what was done, or the report when some articles were refused.
@@ -226,14 +230,8 @@ pub async fn empty_trash(
         ..ListQuery::default()
     };
     if !confirm::confirmed(&form.0.confirmed) {
-        let headlines = db::run(&state.pool, |conn| {
-            let mut headlines = Vec::new();
-            for id in trash::all_ids(conn)? {
-                headlines.push(Article::find(conn, id)?.headline);
-            }
-            Ok(headlines)
-        })
-        .await?;
+        let in_trash = db::run(&state.pool, |conn| Ok(trash::all_ids(conn)?)).await?;
+        let headlines = headlines_of(&state, in_trash).await?;
         let count = headlines.len();
         let noun = if count == 1 { "article" } else { "articles" };
         let confirmation = Confirmation {
