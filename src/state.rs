@@ -85,7 +85,7 @@ fn logo_size(config: &Config) -> (i32, i32) {
 }
 
 /// Distinct searches the search cache remembers having seen (a hash each), to keep a query's
-/// results the second time it is asked for.
+/// results, once the cache is full, the second time it is asked for.
 const SEARCHES_REMEMBERED: usize = 16_384;
 
 /// Password checks allowed to run at once.
@@ -99,7 +99,7 @@ impl AppState {
             logo_size: logo_size(&config),
             site_image: SiteImage::prepare(&config),
             page_cache: PageCache::new(config.page_cache_bytes),
-            // Most searches are never repeated: only the second asking of a query is kept.
+            // Most searches are never repeated: once full, only the second asking of a query is kept.
             search_cache: PageCache::admitting_on_second_request(
                 config.search_cache_bytes,
                 SEARCHES_REMEMBERED,

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -66,7 +67,10 @@ pub struct Entry {
     pub(super) dependencies: BTreeSet<Dependency>,
     pub(super) expires_at: NaiveDateTime,
     pub(super) view_of: Option<i32>,
+    /// The bytes counted against the cache's limit, the gzip copy left out until it is made.
     pub(super) size: usize,
+    /// Whether the gzip copy's bytes are counted too; changed under the cache's lock only.
+    pub(super) gzip_counted: AtomicBool,
 }
 
 /// Compression levels: a page is compressed once per render and served many times, but a cold
@@ -74,6 +78,8 @@ pub struct Entry {
 /// (brotli 9 and above allocate and clear megabytes of hash tables per page; 5 still spends a
 /// quarter of a cold miss hashing).
 const GZIP_LEVEL: u32 = 6;
+
+const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
 const BROTLI_QUALITY: i32 = 4;
 /// 512 KiB: larger than any page, so a bigger window would buy nothing.
 const BROTLI_WINDOW: i32 = 19;
@@ -152,20 +158,18 @@ impl Entry {
         };
         let brotli = brotli(&identity);
         let mut headers = headers;
+        // Cache-Tag (the same words, comma-separated) is made from this per response rather
+        // than stored twice.
         if !shows.dependencies.is_empty()
             && let Ok(keys) = HeaderValue::from_str(&shows.surrogate_keys())
         {
-            headers.push((HeaderName::from_static("surrogate-key"), keys.clone()));
-            let tags = shows.surrogate_keys().replace(' ', ",");
-            if let Ok(tags) = HeaderValue::from_str(&tags) {
-                headers.push((HeaderName::from_static("cache-tag"), tags));
-            }
+            headers.push((SURROGATE_KEY, keys));
         }
         let lifetime = shows.lifetime.unwrap_or(DEFAULT_LIFETIME);
         let expires_at = (now + lifetime).min(next_new_year(now));
-        // The gzip copy is counted before it exists, at a size it will not exceed in practice.
-        let size = identity.len() / 3
-            + brotli.len()
+        // The gzip copy is counted when it is made (`PageCache::count_gzip`): most clients
+        // take brotli, and counting it ahead would halve the pages the same memory holds.
+        let size = brotli.len()
             + headers
                 .iter()
                 .map(|(n, v)| n.as_str().len() + v.len())
@@ -182,7 +186,22 @@ impl Entry {
             expires_at,
             view_of: shows.view_of,
             size,
+            gzip_counted: AtomicBool::new(false),
         }
+    }
+
+    /// The size of the gzip copy, once it has been made.
+    pub(super) fn gzip_len(&self) -> Option<usize> {
+        self.gzip.get().map(Bytes::len)
+    }
+
+    /// The bytes this page takes in the cache's count.
+    pub(super) fn counted_size(&self) -> usize {
+        let gzip = match self.gzip_counted.load(std::sync::atomic::Ordering::Relaxed) {
+            true => self.gzip_len().unwrap_or(0),
+            false => 0,
+        };
+        self.size + gzip
     }
 
     pub fn body(&self, coding: Coding) -> Bytes {
@@ -230,6 +249,12 @@ impl Entry {
         };
         for (name, value) in &self.headers {
             response.insert_header((name.clone(), value.clone()));
+            if *name == SURROGATE_KEY
+                && let Ok(keys) = value.to_str()
+                && let Ok(tags) = HeaderValue::from_str(&keys.replace(' ', ","))
+            {
+                response.insert_header((HeaderName::from_static("cache-tag"), tags));
+            }
         }
         response.insert_header((header::ETAG, self.etag.clone()));
         response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));

@@ -7,8 +7,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{Error, web};
+use actix_web::{Error, HttpResponse, web};
 use chrono::NaiveDateTime;
+use std::sync::Arc;
 
 use super::entry::{Conditions, kept_header};
 use super::{Coding, Entry, PageCache, Shows};
@@ -72,7 +73,7 @@ pub async fn serve_cached(
                 .record_request(article_id, request.headers());
         }
         let conditions = Conditions::take(request.headers_mut());
-        let response = entry.respond(coding, &conditions);
+        let response = answer(cache, &key, &entry, coding, &conditions);
         return Ok(request.into_response(response));
     }
 
@@ -87,7 +88,8 @@ pub async fn serve_cached(
     if let Some(entry) = cache.get(&key, now) {
         drop(turn);
         cache.release(&key, gate);
-        return Ok(request.into_response(entry.respond(coding, &conditions)));
+        let response = answer(cache, &key, &entry, coding, &conditions);
+        return Ok(request.into_response(response));
     }
     let response = render_and_store(request, next, cache, &key, now, coding, &conditions).await;
     drop(turn);
@@ -126,6 +128,21 @@ async fn render_and_store(
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
     let entry = cache.insert(key, Entry::new(bytes, headers, &shows, now), generation);
-    let response = entry.respond(coding, conditions);
+    let response = answer(cache, key, &entry, coding, conditions);
     Ok(ServiceResponse::new(request, response))
+}
+
+/// The response from a stored page; a gzip copy it made on the way is counted in the cache.
+fn answer(
+    cache: &PageCache,
+    key: &str,
+    entry: &Arc<Entry>,
+    coding: Coding,
+    conditions: &Conditions,
+) -> HttpResponse {
+    let response = entry.respond(coding, conditions);
+    if coding == Coding::Gzip {
+        cache.count_gzip(key, entry);
+    }
+    response
 }

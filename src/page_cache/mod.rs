@@ -106,8 +106,9 @@ pub struct PageCache {
     limit: usize,
     inner: Mutex<Inner>,
     /// For caches of pages most of which are asked for once (searches: a long tail of queries
-    /// nobody repeats), the hashes of keys seen recently: a page is kept only the second time it
-    /// is asked for, so a stream of one-off pages cannot push the popular ones out.
+    /// nobody repeats), the hashes of keys seen recently: once the cache is full, a page is kept
+    /// only the second time it is asked for, so a stream of one-off pages cannot push the
+    /// popular ones out.
     doorkeeper: Option<Mutex<LruCache<u64, ()>>>,
     /// One gate per page being rendered: concurrent misses of the same page (a story breaking,
     /// a cache just dropped) wait for the first render instead of each rendering it.
@@ -130,8 +131,8 @@ impl PageCache {
         }
     }
 
-    /// As [`PageCache::new`], keeping a page only when it is asked for a second time among the
-    /// last `remembered` distinct keys.
+    /// As [`PageCache::new`], but once full keeping a page only when it is asked for a second
+    /// time among the last `remembered` distinct keys.
     pub fn admitting_on_second_request(limit: usize, remembered: usize) -> PageCache {
         let remembered =
             std::num::NonZeroUsize::new(remembered).unwrap_or(std::num::NonZeroUsize::MIN);
@@ -142,7 +143,7 @@ impl PageCache {
     }
 
     /// False when the doorkeeper has not seen `key` before (it remembers it now).
-    fn admits(&self, key: &str) -> bool {
+    fn seen_before(&self, key: &str) -> bool {
         self.remember(key).unwrap_or(true)
     }
 
@@ -220,11 +221,18 @@ impl PageCache {
     /// page may have been rendered from data older than that change).
     pub fn insert(&self, key: &str, entry: Entry, generation: u64) -> Arc<Entry> {
         let entry = Arc::new(entry);
-        if !self.is_enabled() || entry.size > self.limit / 4 || !self.admits(key) {
+        if !self.is_enabled() || entry.size > self.limit / 4 {
             return entry;
         }
+        let seen_before = self.seen_before(key);
         let mut inner = self.lock();
         if inner.generation != generation {
+            return entry;
+        }
+        // The doorkeeper guards the popular pages only once they would be pushed out: while
+        // there is room, every page is kept on its first render (a cache just dropped by a
+        // change refills at once instead of rendering every query twice).
+        if !seen_before && inner.bytes + entry.size > self.limit {
             return entry;
         }
         let key: Arc<str> = Arc::from(key);
@@ -238,14 +246,30 @@ impl PageCache {
         }
         inner.bytes += entry.size;
         inner.entries.put(key, entry.clone());
-        while inner.bytes > self.limit {
-            let Some((oldest, _)) = inner.entries.peek_lru() else {
-                break;
-            };
-            let oldest = oldest.clone();
-            inner.remove(&oldest);
-        }
+        inner.shrink_to(self.limit);
         entry
+    }
+
+    /// Counts the gzip copy of a stored page once it has been made (on the first request that
+    /// wanted gzip), pushing out the least recently used pages if that goes over the limit.
+    pub fn count_gzip(&self, key: &str, entry: &Arc<Entry>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if entry.gzip_counted.load(Relaxed) {
+            return;
+        }
+        let Some(extra) = entry.gzip_len() else {
+            return;
+        };
+        let mut inner = self.lock();
+        let stored = inner
+            .entries
+            .peek(key)
+            .is_some_and(|e| Arc::ptr_eq(e, entry));
+        if !stored || entry.gzip_counted.swap(true, Relaxed) {
+            return;
+        }
+        inner.bytes += extra;
+        inner.shrink_to(self.limit);
     }
 
     /// Drops every page that shows one of `dependencies` (every page when the navigation
@@ -287,7 +311,7 @@ impl Inner {
         let Some(entry) = self.entries.pop(key) else {
             return false;
         };
-        self.bytes -= entry.size;
+        self.bytes -= entry.counted_size();
         for dependency in &entry.dependencies {
             if let Some(keys) = self.shown_on.get_mut(dependency) {
                 keys.remove(key);
@@ -297,6 +321,17 @@ impl Inner {
             }
         }
         true
+    }
+
+    /// Drops the least recently used pages until the stored ones fit in `limit` bytes.
+    fn shrink_to(&mut self, limit: usize) {
+        while self.bytes > limit {
+            let Some((oldest, _)) = self.entries.peek_lru() else {
+                break;
+            };
+            let oldest = oldest.clone();
+            self.remove(&oldest);
+        }
     }
 }
 
@@ -312,6 +347,20 @@ mod tests {
             .unwrap()
             .and_hms_opt(hour, 0, 0)
             .unwrap()
+    }
+
+    /// About `len` bytes of text that compresses poorly (as a page's size in the cache is
+    /// mostly its brotli copy), different for each `seed`.
+    fn noise(seed: u64, len: usize) -> String {
+        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (0..len)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                char::from(b'a' + ((state >> 33) % 26) as u8)
+            })
+            .collect()
     }
 
     fn page(text: &str, dependencies: &[Dependency]) -> Entry {
@@ -351,11 +400,10 @@ mod tests {
 
     #[test]
     fn memory_stays_under_the_limit_and_the_least_recently_used_go_first() {
-        let text = "x".repeat(4_000);
         let cache = PageCache::new(64 * 1024);
         let g = cache.generation();
         for n in 0..100 {
-            cache.insert(&format!("/p/{n}"), page(&format!("{n}{text}"), &[]), g);
+            cache.insert(&format!("/p/{n}"), page(&noise(n, 4_000), &[]), g);
             if n > 0 {
                 // /p/0 is read all the time, so it stays.
                 assert!(cache.get("/p/0", at(9)).is_some(), "after {n}");
@@ -364,6 +412,54 @@ mod tests {
         }
         assert!(cache.get("/p/1", at(9)).is_none());
         assert!(cache.get("/p/99", at(9)).is_some());
+    }
+
+    #[test]
+    fn a_gzip_copy_counts_against_the_limit_once_it_is_made() {
+        let text = noise(3, 12_000);
+        let cache = PageCache::new(1 << 20);
+        let g = cache.generation();
+        let entry = cache.insert("/a", page(&text, &[Dependency::Article(1)]), g);
+        let before = cache.bytes();
+        assert_eq!(before, entry.size);
+        let gzip = entry.body(Coding::Gzip);
+        cache.count_gzip("/a", &entry);
+        cache.count_gzip("/a", &entry);
+        assert_eq!(cache.bytes(), before + gzip.len());
+        cache.invalidate(&BTreeSet::from([Dependency::Article(1)]));
+        assert_eq!(cache.bytes(), 0);
+        // A page no longer stored is not counted.
+        entry.body(Coding::Gzip);
+        let other = cache.insert("/b", page(&text, &[]), cache.generation());
+        cache.count_gzip("/a", &entry);
+        assert_eq!(cache.bytes(), other.size);
+    }
+
+    #[test]
+    fn with_a_doorkeeper_one_off_pages_wait_for_a_second_request_only_when_the_cache_is_full() {
+        let cache = PageCache::admitting_on_second_request(64 * 1024, 1_000);
+        let g = cache.generation();
+        // Room: kept on the first render.
+        cache.insert("/q/popular", page(&noise(1_000, 4_000), &[]), g);
+        assert!(cache.get("/q/popular", at(9)).is_some());
+        for n in 0..100 {
+            cache.insert(&format!("/q/{n}"), page(&noise(n, 4_000), &[]), g);
+        }
+        // The first ones filled it; the rest, each asked once, were not kept.
+        assert!(cache.len() > 10 && cache.len() < 100, "{}", cache.len());
+        assert!(cache.get("/q/99", at(9)).is_none());
+        assert!(cache.get("/q/popular", at(9)).is_some());
+        // Full: a query asked once does not push anything out...
+        let before = cache.len();
+        cache.insert("/q/once", page(&noise(2_000, 4_000), &[]), g);
+        assert!(cache.get("/q/once", at(9)).is_none());
+        assert_eq!(cache.len(), before);
+        // ...and is kept when asked again, the least recently used going out.
+        cache.insert("/q/once", page(&noise(2_000, 4_000), &[]), g);
+        assert!(cache.get("/q/once", at(9)).is_some());
+        assert!(cache.get("/q/popular", at(9)).is_some());
+        assert!(cache.get("/q/0", at(9)).is_none());
+        assert!(cache.bytes() <= 64 * 1024);
     }
 
     #[test]

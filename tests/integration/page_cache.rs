@@ -381,10 +381,15 @@ fn a_cached_article_still_counts_its_readers() {
 
 #[test]
 fn the_memory_bound_holds() {
-    let limit = 64 * 1024;
+    let limit = 32 * 1024;
     let app = newsroom_with(|config| config.page_cache_bytes = limit);
     for n in 0..22 {
-        assert_eq!(app.get(&format!("/article/world-report-{n}")).status, 200);
+        let path = format!("/article/world-report-{n}");
+        assert_eq!(app.get(&path).status, 200);
+        assert!(app.state.page_cache.bytes() <= limit);
+        // A gzip copy, made on first use, counts too.
+        let gzip = app.request("GET", &path, &[("Accept-Encoding", "gzip")]);
+        assert_eq!(gzip.header("content-encoding"), Some("gzip"));
         assert!(app.state.page_cache.bytes() <= limit);
     }
     let kept = app.state.page_cache.len();
@@ -452,22 +457,47 @@ fn the_purge_url_hears_which_tags_to_purge() {
     );
 }
 
+/// The search cache's key for a plain query (see `page_cache::middleware::cache_for`).
+fn search_key(q: &str) -> String {
+    format!("q={q}&section=&author=&from=&to=&page=")
+}
+
 #[test]
-fn a_search_is_kept_the_second_time_it_is_asked_for() {
-    let app = newsroom_with(|_| {});
+fn once_full_a_search_is_kept_only_the_second_time_it_is_asked_for() {
+    let limit = 24 * 1024;
+    let app = newsroom_with(|config| config.search_cache_bytes = limit);
     let cache = &app.state.search_cache;
-    // A stream of one-off searches: none is kept, so none pushes a popular one out.
-    for word in ["alpha", "bravo", "charlie", "delta"] {
-        assert_eq!(app.get(&format!("/search?q={word}")).status, 200);
-    }
-    assert_eq!(cache.len(), 0);
+    let now = app.state.clock.now();
+    // While there is room, a search is kept the first time.
     let first = app.get("/search?q=report");
-    assert_eq!(cache.len(), 0, "seen once: served, not kept");
+    assert!(cache.get(&search_key("report"), now).is_some());
     let second = app.get("/search?q=report");
-    assert_eq!(cache.len(), 1, "seen twice: kept");
-    let third = app.get("/search?q=report");
-    assert_eq!(cache.len(), 1);
     assert_eq!(first.body, second.body);
-    assert_eq!(second.body, third.body);
-    assert_eq!(second.header("etag"), third.header("etag"));
+    assert_eq!(first.header("etag"), second.header("etag"));
+    // One-off searches fill it; once full, they are served but not kept, so a stream of them
+    // cannot push the popular one out.
+    let mut one_offs = Vec::new();
+    for n in 0..100 {
+        let word = format!("unheard{n}");
+        assert_eq!(app.get(&format!("/search?q={word}")).status, 200);
+        assert!(cache.bytes() <= limit);
+        one_offs.push(word);
+    }
+    let full = cache.len();
+    assert!(full > 2 && full < 100, "{full} searches kept");
+    let last = one_offs.last().unwrap();
+    assert!(
+        cache.get(&search_key(last), now).is_none(),
+        "seen once when full: not kept"
+    );
+    assert!(cache.get(&search_key("report"), now).is_some());
+    // Asked a second time, it is kept: the least recently used search makes room.
+    assert_eq!(app.get(&format!("/search?q={last}")).status, 200);
+    assert!(
+        cache.get(&search_key(last), now).is_some(),
+        "seen twice: kept"
+    );
+    assert!(cache.get(&search_key("report"), now).is_some());
+    assert!(cache.get(&search_key(&one_offs[0]), now).is_none());
+    assert!(cache.bytes() <= limit);
 }
