@@ -61,7 +61,7 @@ impl Stages {
 }
 
 pub(super) fn seed(args: SeedArgs) -> Result<(), String> {
-    let mut conn = connect_for_bulk_work(&args.database)?;
+    let mut conn = connect_for_loading(&args.database)?;
     let started = Instant::now();
     let mut stages = Stages::default();
     let count = gazette::synthetic::generate(
@@ -69,9 +69,10 @@ pub(super) fn seed(args: SeedArgs) -> Result<(), String> {
         args.articles as usize,
         Clock::system().now(),
         |stage, done, total| stages.report(stage, done, total),
-    )
-    .map_err(|e| format!("seeding failed: {e}"))?;
+    );
     stages.finish();
+    done_loading(&mut conn)?;
+    let count = count.map_err(|e| format!("seeding failed: {e}"))?;
     println!(
         "{count} articles added in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -151,7 +152,7 @@ pub(super) fn export(args: ExportArgs) -> Result<(), String> {
 }
 
 pub(super) fn import_gazette(args: ExportArgs) -> Result<(), String> {
-    let mut conn = connect_for_bulk_work(&args.database)?;
+    let mut conn = connect_for_loading(&args.database)?;
     let media_dir = args.media.folder(&args.database);
     let stages = std::cell::RefCell::new(Stages::default());
     let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
@@ -161,17 +162,16 @@ pub(super) fn import_gazette(args: ExportArgs) -> Result<(), String> {
         &media_dir,
         Clock::system().now(),
         Box::new(report),
-    )
-    .map_err(|e| format!("{}: {e}", args.folder.display()))?;
+    );
     stages.borrow_mut().finish();
+    done_loading(&mut conn)?;
+    let read = read.map_err(|e| format!("{}: {e}", args.folder.display()))?;
     print_tables(&read.tables);
     println!("imported {}", args.folder.display());
     Ok(())
 }
 
 pub(super) fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
-    let mut conn = connect_for_bulk_work(&args.database)?;
-    let started = Instant::now();
     let options = gazette::import::Options {
         uploads: args.uploads.clone(),
         media_dir: args.media.folder(&args.database),
@@ -182,6 +182,8 @@ pub(super) fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
     {
         return Err(format!("--uploads {} is not a folder", uploads.display()));
     }
+    let mut conn = connect_for_loading(&args.database)?;
+    let started = Instant::now();
     let stages = std::cell::RefCell::new(Stages::default());
     let report = |stage: &str, done, total| stages.borrow_mut().report(stage, done, total);
     let outcome = gazette::import::wordpress(
@@ -192,6 +194,7 @@ pub(super) fn import_wordpress(args: WordpressArgs) -> Result<(), String> {
         Box::new(report),
     );
     stages.borrow_mut().finish();
+    done_loading(&mut conn)?;
     let report = outcome.map_err(|e| format!("{}: {e}", args.file.display()))?;
     print!("{report}");
     println!("in {:.1} s", started.elapsed().as_secs_f64());
@@ -226,4 +229,24 @@ fn connect_for_bulk_work(args: &DatabaseArgs) -> Result<gazette::db::DbConn, Str
     gazette::db::for_bulk_work(&mut conn)
         .map_err(|e| format!("cannot set up the database: {e}"))?;
     Ok(conn)
+}
+
+/// As `connect_for_bulk_work`, for loading an archive: the SQLite file to itself while the
+/// load runs when nobody else has it open (`db::load_alone`); `done_loading` shares it again.
+fn connect_for_loading(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
+    let mut conn = connect_for_bulk_work(args)?;
+    let alone = gazette::db::load_alone(&mut conn)
+        .map_err(|e| format!("cannot set up the database: {e}"))?;
+    if let (false, gazette::db::Location::Sqlite(path)) = (alone, &args.database) {
+        eprintln!(
+            "note: {} is open elsewhere (a running server?): loading through its write-ahead \
+             log, which is slower",
+            path.display()
+        );
+    }
+    Ok(conn)
+}
+
+fn done_loading(conn: &mut gazette::db::DbConn) -> Result<(), String> {
+    gazette::db::share_again(conn).map_err(|e| format!("cannot reset the journal: {e}"))
 }
