@@ -30,6 +30,75 @@ fn migrate_creates_and_migrates_the_database() {
     assert!(path.exists());
 }
 
+/// The journal mode SQLite reports for this connection's file.
+fn journal_mode(conn: &mut diesel::SqliteConnection) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query("PRAGMA journal_mode")
+        .get_result::<Mode>(conn)
+        .unwrap()
+        .journal_mode
+}
+
+#[test]
+fn an_archive_load_has_the_file_to_itself_and_leaves_it_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    // Alone: the load runs through the rollback journal and hands the file back in WAL mode.
+    let alone = dir.path().join("alone.db");
+    let seeded = gazette()
+        .args(["seed", "--articles", "40", "--database"])
+        .arg(&alone)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&seeded.stderr).contains("open elsewhere"));
+    let mut conn = diesel::Connection::establish(alone.to_str().unwrap()).unwrap();
+    assert_eq!(journal_mode(&mut conn), "wal");
+    assert!(!dir.path().join("alone.db-journal").exists());
+
+    // Open elsewhere (a server): the load goes through the WAL, says so, and still succeeds.
+    let shared = dir.path().join("shared.db");
+    let migrated = gazette()
+        .args(["migrate", "--database"])
+        .arg(&shared)
+        .output()
+        .unwrap();
+    assert!(migrated.status.success());
+    let mut server: diesel::SqliteConnection =
+        diesel::Connection::establish(shared.to_str().unwrap()).unwrap();
+    assert_eq!(journal_mode(&mut server), "wal");
+    let seeded = gazette()
+        .args(["seed", "--articles", "40", "--database"])
+        .arg(&shared)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&seeded.stderr).contains("open elsewhere"));
+    assert_eq!(journal_mode(&mut server), "wal");
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel::RunQueryDsl;
+    let articles = diesel::sql_query("SELECT COUNT(*) AS n FROM articles")
+        .get_result::<Count>(&mut server)
+        .unwrap();
+    assert_eq!(articles.n, 40, "the open connection sees the load");
+}
+
 /// Arguments, environment, and the words the error message must contain.
 type BadSetting = (
     &'static [&'static str],
