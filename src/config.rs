@@ -113,7 +113,7 @@ impl Config {
             sitemap_chunk_size: 50_000,
             scheduler_interval: Duration::from_secs(15),
             page_cache_bytes: 64 * 1024 * 1024,
-            search_cache_bytes: 32 * 1024 * 1024,
+            search_cache_bytes: 16 * 1024 * 1024,
             purge_url: None,
             trusted_proxies: Vec::new(),
             session_idle: crate::auth::DEFAULT_IDLE_TIMEOUT,
