@@ -12,13 +12,12 @@ fn gazette() -> Command {
     command
 }
 
-#[test]
-fn migrate_creates_and_migrates_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sub/folder/g.db");
+/// Runs `gazette ARGS --database DATABASE` and checks it succeeded (its stderr otherwise).
+fn succeeds(args: &[&str], database: &std::path::Path) -> std::process::Output {
     let output = gazette()
-        .args(["migrate", "--database"])
-        .arg(&path)
+        .args(args)
+        .arg("--database")
+        .arg(database)
         .output()
         .unwrap();
     assert!(
@@ -26,6 +25,14 @@ fn migrate_creates_and_migrates_the_database() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    output
+}
+
+#[test]
+fn migrate_creates_and_migrates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/folder/g.db");
+    let output = succeeds(&["migrate"], &path);
     assert!(String::from_utf8_lossy(&output.stdout).contains("migration(s) applied"));
     assert!(path.exists());
 }
@@ -49,16 +56,7 @@ fn an_archive_load_has_the_file_to_itself_and_leaves_it_shared() {
     let dir = tempfile::tempdir().unwrap();
     // Alone: the load runs through the rollback journal and hands the file back in WAL mode.
     let alone = dir.path().join("alone.db");
-    let seeded = gazette()
-        .args(["seed", "--articles", "40", "--database"])
-        .arg(&alone)
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    let seeded = succeeds(&["seed", "--articles", "40"], &alone);
     assert!(!String::from_utf8_lossy(&seeded.stderr).contains("open elsewhere"));
     let mut conn = diesel::Connection::establish(alone.to_str().unwrap()).unwrap();
     assert_eq!(journal_mode(&mut conn), "wal");
@@ -66,25 +64,11 @@ fn an_archive_load_has_the_file_to_itself_and_leaves_it_shared() {
 
     // Open elsewhere (a server): the load goes through the WAL, says so, and still succeeds.
     let shared = dir.path().join("shared.db");
-    let migrated = gazette()
-        .args(["migrate", "--database"])
-        .arg(&shared)
-        .output()
-        .unwrap();
-    assert!(migrated.status.success());
+    succeeds(&["migrate"], &shared);
     let mut server: diesel::SqliteConnection =
         diesel::Connection::establish(shared.to_str().unwrap()).unwrap();
     assert_eq!(journal_mode(&mut server), "wal");
-    let seeded = gazette()
-        .args(["seed", "--articles", "40", "--database"])
-        .arg(&shared)
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    let seeded = succeeds(&["seed", "--articles", "40"], &shared);
     assert!(String::from_utf8_lossy(&seeded.stderr).contains("open elsewhere"));
     assert_eq!(journal_mode(&mut server), "wal");
     #[derive(diesel::QueryableByName)]
@@ -195,27 +179,9 @@ fn serve_logs_the_address_it_listens_on() {
 fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.db");
-    let seeded = gazette()
-        .args(["seed", "--articles", "120", "--database"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    let seeded = succeeds(&["seed", "--articles", "120"], &path);
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("120 articles added"));
-    let reindexed = gazette()
-        .args(["reindex", "--database"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        reindexed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&reindexed.stderr)
-    );
+    let reindexed = succeeds(&["reindex"], &path);
     assert!(String::from_utf8_lossy(&reindexed.stdout).contains("120 articles indexed"));
 
     let mut conn = diesel::Connection::establish(path.to_str().unwrap()).unwrap();
