@@ -164,3 +164,68 @@ fn article_pages_show_latest_in_section_and_most_read() {
     }
     assert_eq!(most_read[0], "/article/rain-again-tomorrow");
 }
+
+/// Every stored list as (article, related articles in order).
+fn stored_lists(conn: &mut gazette::db::DbConnection) -> Vec<(i32, Vec<i32>)> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Integer)]
+        article_id: i32,
+        #[diesel(sql_type = Integer)]
+        related_id: i32,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT article_id, related_id FROM article_related ORDER BY article_id, position",
+    )
+    .load(conn)
+    .unwrap();
+    let mut lists: Vec<(i32, Vec<i32>)> = Vec::new();
+    for row in rows {
+        match lists.last_mut() {
+            Some((article_id, list)) if *article_id == row.article_id => list.push(row.related_id),
+            _ => lists.push((row.article_id, vec![row.related_id])),
+        }
+    }
+    lists
+}
+
+#[test]
+fn lists_made_in_bulk_from_the_archive_in_memory_are_those_one_save_makes() {
+    let app = TestApp::with(|_| {});
+    let mut conn = app.db();
+    let now = crate::support::now();
+    // A bulk load: the related lists of all 400 come from the archive read into memory.
+    gazette::synthetic::generate(&mut conn, 400, now, |_, _, _| {}).unwrap();
+    let in_bulk = stored_lists(&mut conn);
+    assert_eq!(in_bulk.len(), 400, "every published article has a list");
+    assert!(in_bulk.iter().all(|(_, list)| list.len() == 6));
+    let distinct: std::collections::HashSet<&Vec<i32>> =
+        in_bulk.iter().map(|(_, list)| list).collect();
+    assert!(distinct.len() > 300, "lists differ from article to article");
+
+    // The same lists, one article at a time, each ranking reading the database.
+    let ids: Vec<i32> = in_bulk.iter().map(|(id, _)| *id).collect();
+    gazette::related::forget(&mut conn, &ids).unwrap();
+    assert!(stored_lists(&mut conn).is_empty());
+    for id in ids {
+        let article = Article::find(&mut conn, id).unwrap();
+        let subject = gazette::related::Subject {
+            id,
+            section_id: article.section_id,
+        };
+        gazette::related::refresh(&mut conn, &subject, true, now).unwrap();
+    }
+    let one_by_one = stored_lists(&mut conn);
+    assert_eq!(one_by_one.len(), in_bulk.len());
+    let differing: Vec<_> = in_bulk
+        .iter()
+        .zip(&one_by_one)
+        .filter(|(bulk, single)| bulk != single)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{} of 400 lists differ, the first (in bulk, one by one): {:?}",
+        differing.len(),
+        differing.first()
+    );
+}

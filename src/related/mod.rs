@@ -1,0 +1,298 @@
+//! "You May Also Like": which published articles relate to an article. Lists are computed when
+//! an article is saved (and for the articles it lists, whose neighbourhood just changed) and
+//! stored, so an article page reads one short list; pinned articles always come first.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+
+use crate::db::DbConnection;
+use crate::models::Listing;
+use crate::schema::article_related;
+
+mod archive;
+mod scoring;
+
+use archive::Archive;
+use scoring::{Database, Neighbourhood, compute};
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// How many related articles a page shows, and how many are stored per article.
+pub const RELATED: usize = 6;
+
+/// The published articles an article's list in `list_table` (pinned or stored) names, in order.
+fn published_in_list(
+    conn: &mut DbConnection,
+    list_table: &str,
+    article_id: i32,
+) -> QueryResult<Vec<i32>> {
+    let text = crate::db::sql(
+        conn,
+        &format!(
+            "SELECT l.related_id AS id FROM {list_table} l
+         JOIN articles a ON a.id = l.related_id AND a.status = 'published'
+         WHERE l.article_id = ? ORDER BY l.position"
+        ),
+    );
+    let rows = crate::on_each_backend!(conn, |conn| {
+        diesel::sql_query(&text)
+            .bind::<Integer, _>(article_id)
+            .load::<IdRow>(conn)
+    })?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// Computes and stores an article's list (an unpublished article keeps none).
+pub fn refresh(
+    conn: &mut DbConnection,
+    subject: &Subject,
+    published: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    refresh_within(conn, subject, published, now, &mut Database::default())
+}
+
+/// [`refresh`] with the ranking reading its candidates from `around`.
+fn refresh_within(
+    conn: &mut DbConnection,
+    subject: &Subject,
+    published: bool,
+    now: NaiveDateTime,
+    around: &mut impl Neighbourhood,
+) -> QueryResult<Vec<i32>> {
+    diesel::delete(article_related::table.filter(article_related::article_id.eq(subject.id)))
+        .execute(conn)?;
+    if !published {
+        return Ok(Vec::new());
+    }
+    let ids = compute(conn, subject, now, RELATED, around)?;
+    let rows: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(position, id)| {
+            (
+                article_related::article_id.eq(subject.id),
+                article_related::related_id.eq(*id),
+                article_related::position.eq(position as i32),
+            )
+        })
+        .collect();
+    // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
+    crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+        article_related::table
+    )
+    .values(&rows)
+    .execute(inner))?;
+    Ok(ids)
+}
+
+/// Drops the stored lists of these articles; each is computed again when next read.
+pub fn forget(conn: &mut DbConnection, article_ids: &[i32]) -> QueryResult<()> {
+    for ids in article_ids.chunks(500) {
+        diesel::delete(article_related::table.filter(article_related::article_id.eq_any(ids)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Computes and stores the list of every published article that has none, in batches of
+/// short transactions (readers and editors keep working meanwhile), reporting (done, total).
+/// Returns how many lists were computed.
+///
+/// The archive is read into memory once ([`Archive`]) and the articles to do are picked there:
+/// asking the database for each next batch of articles without a list walked the published
+/// articles again every time, two fifths of the run at 100,000 articles (perf).
+pub fn fill_missing(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    mut progress: impl FnMut(u64, u64),
+) -> QueryResult<u64> {
+    const BATCH: usize = 200;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let missing = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM articles a WHERE a.status = 'published'
+         AND NOT EXISTS (SELECT 1 FROM article_related r WHERE r.article_id = a.id)",
+    )
+    .get_result::<Count>(conn)?
+    .n;
+    if missing == 0 {
+        return Ok(0);
+    }
+    let listed: HashSet<i32> = article_related::table
+        .select(article_related::article_id)
+        .distinct()
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect();
+    let mut archive = Archive::read(conn)?;
+    let to_do: Vec<Subject> = archive
+        .published_subjects()
+        .into_iter()
+        .filter(|subject| !listed.contains(&subject.id))
+        .collect();
+    let total = to_do.len() as u64;
+    let mut done = 0u64;
+    for batch in to_do.chunks(BATCH) {
+        crate::db::write_transaction(conn, |conn| {
+            let mut rows = Vec::with_capacity(batch.len() * RELATED);
+            for subject in batch {
+                let ids = compute(conn, subject, now, RELATED, &mut archive)?;
+                rows.extend(ids.into_iter().enumerate().map(|(position, id)| {
+                    (
+                        article_related::article_id.eq(subject.id),
+                        article_related::related_id.eq(id),
+                        article_related::position.eq(position as i32),
+                    )
+                }));
+            }
+            // A list saved meanwhile (an editor on a live site) gives way to this one.
+            let ids: Vec<i32> = batch.iter().map(|subject| subject.id).collect();
+            forget(conn, &ids)?;
+            // Multi-row inserts, built for each backend (`MultiConnection` cannot batch),
+            // within SQLite's and PostgreSQL's limits on bound values.
+            for chunk in rows.chunks(300) {
+                crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+                    article_related::table
+                )
+                .values(chunk)
+                .execute(inner))?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+    Ok(done)
+}
+
+#[derive(QueryableByName)]
+struct SubjectRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Integer)]
+    section_id: i32,
+}
+
+/// After an article is saved: its own list, and the lists of its neighbours, which may now want
+/// to list it: the articles it lists and the newest of its section. Call inside the saving
+/// transaction.
+pub fn refresh_after_save(
+    conn: &mut DbConnection,
+    subject: &Subject,
+    published: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut neighbours = refresh(conn, subject, published, now)?;
+    if !published {
+        return Ok(());
+    }
+    for id in
+        Listing::InSection(subject.section_id).ids(conn, Some(subject.id), NEWEST_NEIGHBOURS, 0)?
+    {
+        if !neighbours.contains(&id) {
+            neighbours.push(id);
+        }
+    }
+    if neighbours.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["?"; neighbours.len()].join(", ");
+    let mut query = diesel::sql_query(crate::db::sql(conn, &format!(
+        "SELECT id, section_id FROM articles WHERE status = 'published' AND id IN ({placeholders})"
+    )))
+    .into_boxed();
+    for id in &neighbours {
+        query = query.bind::<Integer, _>(*id);
+    }
+    for neighbour in query.load::<SubjectRow>(conn)? {
+        refresh(
+            conn,
+            &Subject {
+                id: neighbour.id,
+                section_id: neighbour.section_id,
+            },
+            true,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// What "You May Also Like" shows: pinned articles first (in the editor's order), then the
+/// stored list; an article found without one (written in bulk, or its list forgotten after a
+/// move) gets one computed and stored now, once. Never the article itself, never an
+/// unpublished one.
+pub fn for_page(
+    conn: &mut DbConnection,
+    subject: &Subject,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
+    let mut listed = published_in_list(conn, "article_related", subject.id)?;
+    if listed.is_empty() {
+        listed = crate::db::write_transaction(conn, |conn| refresh(conn, subject, true, now))?;
+    }
+    for id in listed {
+        if chosen.len() >= RELATED {
+            break;
+        }
+        if !chosen.contains(&id) && id != subject.id {
+            chosen.push(id);
+        }
+    }
+    if chosen.len() < RELATED {
+        for id in Listing::InSection(subject.section_id).ids(
+            conn,
+            Some(subject.id),
+            (RELATED * 2) as i64,
+            0,
+        )? {
+            if chosen.len() >= RELATED {
+                break;
+            }
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// What "You May Also Like" would show for an article not (yet) published: pinned articles
+/// first, then a list computed for this request and not stored.
+pub fn for_preview(
+    conn: &mut DbConnection,
+    subject: &Subject,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
+    let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
+    for id in compute(conn, subject, now, RELATED, &mut Database::default())? {
+        if chosen.len() >= RELATED {
+            break;
+        }
+        if !chosen.contains(&id) {
+            chosen.push(id);
+        }
+    }
+    Ok(chosen)
+}
+
+/// When an article is saved, this many of the newest in its section recompute their lists.
+const NEWEST_NEIGHBOURS: i64 = 5;
+
+/// The article an editor or reader is looking at, as related-article scoring needs it.
+pub struct Subject {
+    pub id: i32,
+    pub section_id: i32,
+}
