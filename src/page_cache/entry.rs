@@ -11,6 +11,7 @@ use actix_web::web::Bytes;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use std::collections::BTreeSet;
 
+use super::unpacking::Unpacking;
 use super::{DEFAULT_LIFETIME, Shows};
 use crate::changes::Dependency;
 
@@ -271,7 +272,12 @@ impl Entry {
             Coding::Identity => {}
         }
         // For HEAD, the server sends the length of this body and leaves the body out.
-        response.body(self.body(coding))
+        match coding {
+            Coding::Identity => {
+                response.body(Unpacking::new(self.brotli.clone(), self.identity_len))
+            }
+            _ => response.body(self.body(coding)),
+        }
     }
 }
 

@@ -15,6 +15,7 @@
 
 mod entry;
 mod middleware;
+mod unpacking;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};

@@ -299,6 +299,17 @@ fn cached_pages_come_whole_in_every_coding_with_validators_and_purge_keys() {
         );
     }
 
+    // Uncompressed from the cache: unpacked piece by piece as it is sent, still whole and
+    // with its length.
+    let unpacked = app.get(path);
+    assert_eq!(unpacked.header("content-encoding"), None);
+    assert_eq!(
+        unpacked.header("content-length"),
+        Some(plain.bytes.len().to_string().as_str())
+    );
+    assert_eq!(unpacked.header("transfer-encoding"), None);
+    assert_eq!(unpacked.body, plain.body);
+
     let head = app.request("HEAD", path, &[]);
     assert_eq!(head.status, 200);
     assert!(head.bytes.is_empty());
