@@ -16,7 +16,7 @@ mod archive;
 mod scoring;
 
 use archive::Archive;
-use scoring::{Database, Neighbourhood, compute};
+use scoring::{Database, compute};
 
 #[derive(QueryableByName)]
 struct IdRow {
@@ -56,41 +56,40 @@ pub fn refresh(
     published: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
-    refresh_within(conn, subject, published, now, &mut Database::default())
-}
-
-/// [`refresh`] with the ranking reading its candidates from `around`.
-fn refresh_within(
-    conn: &mut DbConnection,
-    subject: &Subject,
-    published: bool,
-    now: NaiveDateTime,
-    around: &mut impl Neighbourhood,
-) -> QueryResult<Vec<i32>> {
     diesel::delete(article_related::table.filter(article_related::article_id.eq(subject.id)))
         .execute(conn)?;
     if !published {
         return Ok(Vec::new());
     }
-    let ids = compute(conn, subject, now, RELATED, around)?;
-    let rows: Vec<_> = ids
+    let ids = compute(conn, subject, now, RELATED, &mut Database::default())?;
+    store(conn, &[(subject.id, ids.clone())])?;
+    Ok(ids)
+}
+
+/// Stores lists (an article, the articles it lists in order) of articles that have none.
+fn store(conn: &mut DbConnection, lists: &[(i32, Vec<i32>)]) -> QueryResult<()> {
+    let rows: Vec<_> = lists
         .iter()
-        .enumerate()
-        .map(|(position, id)| {
-            (
-                article_related::article_id.eq(subject.id),
-                article_related::related_id.eq(*id),
-                article_related::position.eq(position as i32),
-            )
+        .flat_map(|(article_id, ids)| {
+            ids.iter().enumerate().map(move |(position, id)| {
+                (
+                    article_related::article_id.eq(*article_id),
+                    article_related::related_id.eq(*id),
+                    article_related::position.eq(position as i32),
+                )
+            })
         })
         .collect();
-    // A multi-row insert, built for each backend (`MultiConnection` cannot batch).
-    crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
-        article_related::table
-    )
-    .values(&rows)
-    .execute(inner))?;
-    Ok(ids)
+    // Multi-row inserts, built for each backend (`MultiConnection` cannot batch), within
+    // SQLite's and PostgreSQL's limits on bound values.
+    for chunk in rows.chunks(300) {
+        crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
+            article_related::table
+        )
+        .values(chunk)
+        .execute(inner))?;
+    }
+    Ok(())
 }
 
 /// Drops the stored lists of these articles; each is computed again when next read.
@@ -145,30 +144,17 @@ pub fn fill_missing(
     let mut done = 0u64;
     for batch in to_do.chunks(BATCH) {
         crate::db::write_transaction(conn, |conn| {
-            let mut rows = Vec::with_capacity(batch.len() * RELATED);
+            let mut lists = Vec::with_capacity(batch.len());
             for subject in batch {
-                let ids = compute(conn, subject, now, RELATED, &mut archive)?;
-                rows.extend(ids.into_iter().enumerate().map(|(position, id)| {
-                    (
-                        article_related::article_id.eq(subject.id),
-                        article_related::related_id.eq(id),
-                        article_related::position.eq(position as i32),
-                    )
-                }));
+                lists.push((
+                    subject.id,
+                    compute(conn, subject, now, RELATED, &mut archive)?,
+                ));
             }
             // A list saved meanwhile (an editor on a live site) gives way to this one.
             let ids: Vec<i32> = batch.iter().map(|subject| subject.id).collect();
             forget(conn, &ids)?;
-            // Multi-row inserts, built for each backend (`MultiConnection` cannot batch),
-            // within SQLite's and PostgreSQL's limits on bound values.
-            for chunk in rows.chunks(300) {
-                crate::on_each_backend!(&mut *conn, |inner| diesel::insert_into(
-                    article_related::table
-                )
-                .values(chunk)
-                .execute(inner))?;
-            }
-            Ok::<_, diesel::result::Error>(())
+            store(conn, &lists)
         })?;
         done += batch.len() as u64;
         progress(done, total);
