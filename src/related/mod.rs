@@ -229,28 +229,19 @@ pub fn for_page(
     if listed.is_empty() {
         listed = crate::db::write_transaction(conn, |conn| refresh(conn, subject, true, now))?;
     }
-    for id in listed {
-        if chosen.len() >= RELATED {
-            break;
-        }
-        if !chosen.contains(&id) && id != subject.id {
-            chosen.push(id);
-        }
-    }
+    fill_up(
+        &mut chosen,
+        listed.into_iter().filter(|id| *id != subject.id),
+        RELATED,
+    );
     if chosen.len() < RELATED {
-        for id in Listing::InSection(subject.section_id).ids(
+        let newest = Listing::InSection(subject.section_id).ids(
             conn,
             Some(subject.id),
             (RELATED * 2) as i64,
             0,
-        )? {
-            if chosen.len() >= RELATED {
-                break;
-            }
-            if !chosen.contains(&id) {
-                chosen.push(id);
-            }
-        }
+        )?;
+        fill_up(&mut chosen, newest, RELATED);
     }
     Ok(chosen)
 }
@@ -263,15 +254,21 @@ pub fn for_preview(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
     let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
-    for id in compute(conn, subject, now, RELATED, &mut Database::default())? {
-        if chosen.len() >= RELATED {
+    let computed = compute(conn, subject, now, RELATED, &mut Database::default())?;
+    fill_up(&mut chosen, computed, RELATED);
+    Ok(chosen)
+}
+
+/// Appends the ids not chosen yet, in their order, until `chosen` holds `limit`.
+fn fill_up(chosen: &mut Vec<i32>, ids: impl IntoIterator<Item = i32>, limit: usize) {
+    for id in ids {
+        if chosen.len() >= limit {
             break;
         }
         if !chosen.contains(&id) {
             chosen.push(id);
         }
     }
-    Ok(chosen)
 }
 
 /// When an article is saved, this many of the newest in its section recompute their lists.

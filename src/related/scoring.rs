@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
 
-use super::Subject;
+use super::{Subject, fill_up};
 use crate::db::DbConnection;
 use crate::models::Listing;
 use crate::schema::article_tags;
@@ -235,24 +235,10 @@ pub(super) fn compute(
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-    for (_, id) in scored {
-        if chosen.len() >= limit {
-            break;
-        }
-        if !chosen.contains(&id) {
-            chosen.push(id);
-        }
-    }
-
+    fill_up(&mut chosen, scored.into_iter().map(|(_, id)| id), limit);
     if chosen.len() < limit {
-        for id in around.newest_in_section(conn, subject.section_id, subject.id, limit * 2)? {
-            if chosen.len() >= limit {
-                break;
-            }
-            if !chosen.contains(&id) {
-                chosen.push(id);
-            }
-        }
+        let newest = around.newest_in_section(conn, subject.section_id, subject.id, limit * 2)?;
+        fill_up(&mut chosen, newest, limit);
     }
     Ok(chosen)
 }
