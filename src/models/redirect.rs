@@ -37,19 +37,18 @@ impl Redirect {
         origin: &str,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
-        let updated = diesel::update(redirects::table.filter(redirects::from_path.eq(from_path)))
+        // One statement (an import writes two per post): the address is unique.
+        crate::on_each_backend!(conn, |inner| diesel::insert_into(redirects::table)
+            .values((
+                redirects::from_path.eq(from_path),
+                redirects::to_path.eq(to_path),
+                redirects::origin.eq(origin),
+                redirects::created_at.eq(now),
+            ))
+            .on_conflict(redirects::from_path)
+            .do_update()
             .set((redirects::to_path.eq(to_path), redirects::origin.eq(origin)))
-            .execute(conn)?;
-        if updated == 0 {
-            diesel::insert_into(redirects::table)
-                .values((
-                    redirects::from_path.eq(from_path),
-                    redirects::to_path.eq(to_path),
-                    redirects::origin.eq(origin),
-                    redirects::created_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
+            .execute(inner))?;
         Ok(())
     }
 
