@@ -248,6 +248,7 @@ impl<'a> ChangeSet<'a> {
                 }
             }
             Change::ArchiveLoaded => {
+                crate::db::measure_archive(conn)?;
                 listing::sync_listed_at(conn, None)?;
                 let progress = &mut self.progress;
                 search::rebuild(conn, |done, total| {
