@@ -3,6 +3,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// A body ready to store: sanitized HTML and its length in words.
+#[derive(Debug, Clone)]
 pub struct RenderedBody {
     pub html: String,
     pub word_count: usize,
@@ -30,6 +31,31 @@ pub fn footnote_end(number: usize) -> String {
     format!(
         "<p><a href=\"#{ID_PREFIX}ref-{number}\" aria-label=\"Back to reference {number}\">↩</a></p></div>"
     )
+}
+
+/// A body rendered ahead of its save, on another thread: an import renders the next posts
+/// while the database stores the current one. A save takes it only for the very source it was
+/// rendered from (see [`Prerendered::rendering_of`]), so it can never store another text's HTML.
+#[derive(Debug, Clone)]
+pub struct Prerendered {
+    source: String,
+    rendered: RenderedBody,
+}
+
+impl Prerendered {
+    pub fn new(source: String) -> Prerendered {
+        let rendered = render(&source);
+        Prerendered { source, rendered }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The rendering, when `source` is the text it was made from.
+    pub fn rendering_of(&self, source: &str) -> Option<&RenderedBody> {
+        (self.source == source).then_some(&self.rendered)
+    }
 }
 
 /// Renders Markdown to HTML that is safe to print unescaped. Headings start at `<h2>` because

@@ -173,5 +173,6 @@ fn demo_input(
         tags: article.tags.iter().map(|t| t.to_string()).collect(),
         seo_title: String::new(),
         seo_description: String::new(),
+        prerendered: None,
     }
 }

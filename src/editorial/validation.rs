@@ -172,6 +172,7 @@ pub(super) fn check(
             tags,
             seo_title: form.seo_title.clone(),
             seo_description: form.seo_description.clone(),
+            prerendered: None,
         },
         pinned_ids,
     }))

@@ -10,6 +10,7 @@
 
 pub mod body;
 mod images;
+mod read_ahead;
 mod report;
 mod terms;
 pub mod wxr;
@@ -22,6 +23,7 @@ use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet, Progress};
 use crate::db::{DbConnection, write_transaction};
+use crate::markdown::Prerendered;
 use crate::models::article::ArticleInput;
 use crate::models::page::{Page, PageInput, PageRevision, PageStatus};
 use crate::models::redirect::Redirect;
@@ -29,6 +31,7 @@ use crate::models::{Article, ArticleStatus, NewSection, Section};
 use crate::redirects::normalize;
 use crate::schema::import_origins;
 use images::ImageMover;
+use read_ahead::ReadAhead;
 pub use report::Report;
 use wxr::{Record, WpItem, WpTerm};
 
@@ -50,50 +53,51 @@ pub fn wordpress(
     now: NaiveDateTime,
     progress: Progress<'_>,
 ) -> Result<Report, String> {
-    let total = wxr::check(path)?;
+    // The whole file is read (and so checked) before anything is written.
+    let site = Site::read(path)?;
+    let total = site.items;
     // One reporter for the posts and for the bulk work at the end (search index, related).
     let progress = std::cell::RefCell::new(progress);
     let report_progress = |stage: &str, done: u64, total: u64| {
         (progress.borrow_mut())(stage, done, total);
     };
-    let site = Site::read(path)?;
     let mut report = Report {
         dry_run: options.dry_run,
         ..Report::default()
     };
-    let outcome = write_transaction(conn, |conn| -> Result<(), ImportFailure> {
-        let mut changes = ChangeSet::bulk(now).with_progress(Box::new(report_progress));
-        let mut importer = Importer {
-            conn,
-            options,
-            now,
-            site: &site,
-            report: &mut report,
-            authors: HashMap::new(),
-            sections: HashMap::new(),
-            media: HashMap::new(),
-        };
-        importer.redirect("/feed/", "/feed.xml")?;
-        importer.redirect("/?feed=rss2", "/feed.xml")?;
-        importer.authors()?;
-        importer.sections()?;
-        importer.tags()?;
-        let mut records = wxr::open(path)?;
-        let mut done = 0;
-        while let Some(record) = records.next_record().map_err(|e| e.to_string())? {
-            if let Record::Item(item) = record {
-                importer.item(&item, &mut changes)?;
+    let outcome = std::thread::scope(|scope| {
+        let items = read_ahead::Items::read(scope, path, &site);
+        write_transaction(conn, |conn| -> Result<(), ImportFailure> {
+            let mut changes = ChangeSet::bulk(now).with_progress(Box::new(report_progress));
+            let mut importer = Importer {
+                conn,
+                options,
+                now,
+                site: &site,
+                report: &mut report,
+                authors: HashMap::new(),
+                sections: HashMap::new(),
+                media: HashMap::new(),
+            };
+            importer.redirect("/feed/", "/feed.xml")?;
+            importer.redirect("/?feed=rss2", "/feed.xml")?;
+            importer.authors()?;
+            importer.sections()?;
+            importer.tags()?;
+            let mut done = 0;
+            while let Some(ahead) = items.next_item()? {
+                importer.item(ahead, &mut changes)?;
                 done += 1;
                 report_progress("posts and pages", done, total as u64);
             }
-        }
-        if importer.report.imported.values().sum::<usize>() > 0 {
-            changes.record(importer.conn, Change::ArchiveLoaded)?;
-        }
-        if options.dry_run {
-            return Err(ImportFailure::DryRun);
-        }
-        Ok(())
+            if importer.report.imported.values().sum::<usize>() > 0 {
+                changes.record(importer.conn, Change::ArchiveLoaded)?;
+            }
+            if options.dry_run {
+                return Err(ImportFailure::DryRun);
+            }
+            Ok(())
+        })
     });
     match outcome {
         Ok(()) | Err(ImportFailure::DryRun) => Ok(report),
@@ -121,6 +125,8 @@ impl From<String> for ImportFailure {
 
 /// What the export says before its items: authors, terms, and where each attachment lives.
 struct Site {
+    /// How many items (posts, pages, attachments, …) the file holds.
+    items: usize,
     authors: Vec<wxr::WpAuthor>,
     categories: Vec<WpTerm>,
     tags: Vec<WpTerm>,
@@ -131,8 +137,11 @@ struct Site {
 }
 
 impl Site {
+    /// Reads the whole file: this is also the check that it is a well-formed export, made
+    /// before anything is written.
     fn read(path: &Path) -> Result<Site, String> {
         let mut site = Site {
+            items: 0,
             authors: Vec::new(),
             categories: Vec::new(),
             tags: Vec::new(),
@@ -141,6 +150,7 @@ impl Site {
         };
         let mut records = wxr::open(path)?;
         while let Some(record) = records.next_record().map_err(|e| e.to_string())? {
+            site.items += usize::from(matches!(record, Record::Item(_)));
             match record {
                 Record::Author(author) => site.authors.push(author),
                 Record::Category(term) => site.categories.push(term),
@@ -232,10 +242,11 @@ impl Importer<'_, '_> {
         Ok(())
     }
 
-    fn item(&mut self, item: &WpItem, changes: &mut ChangeSet) -> Result<(), ImportFailure> {
+    fn item(&mut self, ahead: ReadAhead, changes: &mut ChangeSet) -> Result<(), ImportFailure> {
+        let ReadAhead { item, body } = ahead;
         match item.post_type.as_str() {
-            "post" => self.post(item, changes),
-            "page" => Ok(self.page(item)?),
+            "post" => self.post(&item, body, changes),
+            "page" => Ok(self.page(&item)?),
             "attachment" => Ok(()),
             other => {
                 let what = match other {
@@ -253,7 +264,14 @@ impl Importer<'_, '_> {
         format!("post {} “{}”", item.post_id, item.title.trim())
     }
 
-    fn post(&mut self, item: &WpItem, changes: &mut ChangeSet) -> Result<(), ImportFailure> {
+    /// Imports a post; `converted` is its body converted and rendered on the reading thread
+    /// (None: converted here, with its images brought over).
+    fn post(
+        &mut self,
+        item: &WpItem,
+        converted: Option<Prerendered>,
+        changes: &mut ChangeSet,
+    ) -> Result<(), ImportFailure> {
         if item.comments > 0 {
             *self.report.skipped.entry("comments".into()).or_default() += item.comments;
         }
@@ -322,12 +340,16 @@ impl Importer<'_, '_> {
                 slug::slugify(wanted)
             ));
         }
-        let body = {
-            let mut images = ImageMover {
-                importer: self,
-                post: Self::describe(item),
-            };
-            body::convert(&item.content, item.meta("footnotes"), &mut images)
+        let (body, prerendered) = match converted {
+            Some(converted) => (converted.source().to_string(), Some(converted)),
+            None => {
+                let mut images = ImageMover {
+                    importer: self,
+                    post: Self::describe(item),
+                };
+                let body = body::convert(&item.content, item.meta("footnotes"), &mut images);
+                (body, None)
+            }
         };
         let hero_image = self.hero(item)?;
         let seo = |keys: [&str; 2]| {
@@ -352,6 +374,7 @@ impl Importer<'_, '_> {
             tags,
             seo_title: seo(["_yoast_wpseo_title", "rank_math_title"]),
             seo_description: seo(["_yoast_wpseo_metadesc", "rank_math_description"]),
+            prerendered,
         };
         let article = crate::editorial::store(self.conn, changes, None, &input, self.now)?;
         remember(self.conn, "post", &item.post_id, article.id)?;

@@ -368,19 +368,6 @@ impl Records {
     }
 }
 
-/// Checks a whole file before anything is written: well-formed, and an export. Returns how
-/// many items it holds.
-pub fn check(path: &Path) -> Result<usize, String> {
-    let mut records = open(path)?;
-    let mut items = 0;
-    while let Some(record) = records.next_record().map_err(|e| e.to_string())? {
-        if let Record::Item(_) = record {
-            items += 1;
-        }
-    }
-    Ok(items)
-}
-
 /// Every record of an export given as text (for the tests).
 #[cfg(test)]
 fn parse_text(xml: &str) -> Result<Vec<Record>, ReadError> {

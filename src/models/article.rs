@@ -81,6 +81,9 @@ pub struct ArticleInput {
     /// Search-result and sharing title and description overrides; empty means none.
     pub seo_title: String,
     pub seo_description: String,
+    /// `body_markdown` already rendered (by an importer, on another thread); None renders it
+    /// at save. Used only when it was made from this very `body_markdown`.
+    pub prerendered: Option<markdown::Prerendered>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -129,7 +132,11 @@ impl ArticleBody {
 
 impl NewArticle {
     fn from_input(input: &ArticleInput, now: NaiveDateTime) -> (NewArticle, ArticleBody) {
-        let rendered = markdown::render(&input.body_markdown);
+        let rendered = match input.prerendered.as_ref() {
+            Some(ahead) => ahead.rendering_of(&input.body_markdown).cloned(),
+            None => None,
+        }
+        .unwrap_or_else(|| markdown::render(&input.body_markdown));
         let slug = if input.slug.trim().is_empty() {
             slug::slugify(&input.headline)
         } else {

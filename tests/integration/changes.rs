@@ -185,3 +185,32 @@ fn an_article_found_without_a_related_list_gets_one_stored_once() {
         "computed at view time and kept"
     );
 }
+
+/// An importer renders bodies ahead on another thread and hands the rendering to the save; a
+/// save keeps it only for the very text it was made from, so a stale or mistaken rendering can
+/// never reach readers.
+#[test]
+fn a_body_rendered_ahead_is_stored_only_for_the_text_it_was_rendered_from() {
+    let app = newsroom();
+    let mut conn = app.db();
+    let world = Section::find_by_slug(&mut conn, "world").unwrap();
+    let mut input = Newsroom::input("Ahead of the tide", &world, &[], &[], 1);
+
+    input.body_markdown = "The tide came in at *dawn*.".into();
+    input.prerendered = Some(gazette::markdown::Prerendered::new(
+        "The tide came in at *dawn*.".into(),
+    ));
+    let article = Newsroom::store(&mut conn, None, &input);
+    assert!(article.body_html.contains("<em>dawn</em>"));
+
+    // A rendering of another text is set aside and the body rendered from its own text.
+    input.body_markdown = "The tide went out at **dusk**.".into();
+    input.prerendered = Some(gazette::markdown::Prerendered::new(
+        "<p>Something <em>else</em> entirely.</p>".into(),
+    ));
+    Newsroom::store(&mut conn, Some(article.id), &input);
+    let page = app.get(&format!("/article/{}", article.slug));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<strong>dusk</strong>"), "{}", page.body);
+    assert!(!page.body.contains("entirely"));
+}

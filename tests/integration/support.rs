@@ -524,6 +524,7 @@ impl Newsroom {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             seo_title: String::new(),
             seo_description: String::new(),
+            prerendered: None,
         }
     }
 }
