@@ -268,11 +268,7 @@ impl<'a> ChangeSet<'a> {
             }
         }
         if change == Change::ArchiveLoaded {
-            // Dated again from the articles now, while bulk work is expected to take time,
-            // rather than by the first crawler to ask. (Article chunk dates depend on the
-            // configured chunk size: those come when first asked for.)
-            sitemap::forget_dates(conn)?;
-            sitemap::listing_pages(conn)?;
+            sitemap::date_again(conn)?;
         } else {
             date_sitemap_entries(conn, &dependencies, self.now)?;
         }

@@ -110,7 +110,7 @@ impl Config {
             views_flush_interval: Duration::from_secs(30),
             db: PoolSettings::default(),
             workers: 0,
-            sitemap_chunk_size: 50_000,
+            sitemap_chunk_size: crate::models::sitemap::MOST_URLS_PER_FILE,
             scheduler_interval: Duration::from_secs(15),
             page_cache_bytes: 64 * 1024 * 1024,
             search_cache_bytes: 16 * 1024 * 1024,
@@ -193,7 +193,7 @@ impl Config {
                 self.static_dir.display()
             )));
         }
-        if !(1..=50_000).contains(&self.sitemap_chunk_size) {
+        if !(1..=crate::models::sitemap::MOST_URLS_PER_FILE).contains(&self.sitemap_chunk_size) {
             return Err(ConfigError(
                 "the sitemap chunk size must be between 1 and 50000".into(),
             ));

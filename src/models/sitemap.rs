@@ -18,6 +18,10 @@ use crate::schema::{
     tags,
 };
 
+/// Most URLs one sitemap file may list (the sitemap protocol's limit), and the default size of
+/// an article sitemap file.
+pub const MOST_URLS_PER_FILE: i64 = 50_000;
+
 /// One article sitemap file: the published articles with ids in
 /// `(number * size, (number + 1) * size]`. Chunking by id, not by position, keeps each file's
 /// content stable: it changes only when one of its own articles does.
@@ -96,10 +100,25 @@ pub fn touch_article(
     Ok(())
 }
 
-/// Forgets every stored date (after bulk loading: they are computed again when asked for).
-pub fn forget_dates(conn: &mut DbConnection) -> QueryResult<()> {
+/// Dates every listing and article sitemap file again from the articles, after a bulk load
+/// (whose saves did not date them one by one), while bulk work is expected to take time rather
+/// than when the first crawler asks: at 1,000,000 articles the sitemap index's first answer
+/// took over 5 s. Article files are dated for each chunk size asked for before (the servers'
+/// setting) and for the default one.
+pub fn date_again(conn: &mut DbConnection) -> QueryResult<()> {
+    let mut sizes: Vec<i64> = sitemap_chunk_dates::table
+        .select(sitemap_chunk_dates::chunk_size)
+        .distinct()
+        .load(conn)?;
+    sizes.push(MOST_URLS_PER_FILE);
+    sizes.sort_unstable();
+    sizes.dedup();
     diesel::delete(listing_dates::table).execute(conn)?;
     diesel::delete(sitemap_chunk_dates::table).execute(conn)?;
+    listing_pages(conn)?;
+    for size in sizes {
+        article_chunks(conn, size)?;
+    }
     Ok(())
 }
 

@@ -253,3 +253,47 @@ fn the_news_sitemap_window_and_the_footer_year_follow_the_application_clock() {
         footer(&app)
     );
 }
+
+/// A bulk load (an import, a seed, `reindex`) dates every article sitemap file itself, for the
+/// chunk size the servers asked for before and for the default one, so the sitemap index's
+/// first answer after it does not read the archive (over 5 s at 1,000,000 articles).
+#[test]
+fn a_bulk_load_dates_the_article_sitemap_files_before_a_crawler_asks() {
+    use diesel::prelude::*;
+    use gazette::schema::sitemap_chunk_dates as dates;
+    let stored = |app: &TestApp| -> Vec<(i64, i64, NaiveDateTime)> {
+        dates::table
+            .select((dates::chunk_size, dates::number, dates::last_modified))
+            .order((dates::chunk_size, dates::number))
+            .load(&mut app.db())
+            .unwrap()
+    };
+    let app = newsroom_with(2);
+    assert!(
+        stored(&app).is_empty(),
+        "nothing dated before it is asked for"
+    );
+    app.get("/sitemap.xml");
+    let asked = stored(&app);
+    assert_eq!(
+        asked
+            .iter()
+            .map(|(size, n, _)| (*size, *n))
+            .collect::<Vec<_>>(),
+        [(2, 0), (2, 1), (2, 2)]
+    );
+
+    let mut changes = gazette::changes::ChangeSet::bulk(now());
+    changes
+        .record(&mut app.db(), gazette::changes::Change::ArchiveLoaded)
+        .unwrap();
+
+    let after = stored(&app);
+    let newest = asked.iter().map(|(_, _, date)| *date).max().unwrap();
+    let mut expected = asked.clone();
+    expected.push((gazette::models::sitemap::MOST_URLS_PER_FILE, 0, newest));
+    assert_eq!(
+        after, expected,
+        "the same dates, and the default size's file"
+    );
+}
