@@ -25,7 +25,7 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
 pub use index::{index_article, needs_rebuild, rebuild};
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
-pub use ranking::{Filters, Hit, ResultsPage, search};
+pub use ranking::{Bounds, Filters, Hit, ResultsPage, search, search_within};
 pub use similar::{WordCounts, similar_by_text};
 pub use vocabulary::suggestion;
 

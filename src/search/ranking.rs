@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
 use super::query::ParsedQuery;
-use super::statement::{Bind, Engine, Statement, counted, highest_indexed};
+use super::statement::{Bind, Engine, Statement, counted, highest_indexed, nth_newest_match};
 use super::{IdRow, RANK_WEIGHTS, TSVECTOR_WEIGHTS, julian_day_time};
 
 use crate::db::DbConnection;
@@ -61,24 +61,40 @@ struct SnippetRow {
     snippet: String,
 }
 
-/// Result sets up to this size are counted per section exactly; larger ones are estimated
-/// from a sample of their newest matches (and the page says "about").
-const EXACT_COUNT_LIMIT: i64 = 10_000;
-/// A large result set is counted in the newest 1/N of the archive and scaled up.
-const COUNT_SAMPLE_FRACTION: i64 = 10;
-/// Result sets larger than this are ranked among their newest matches only, about this many:
-/// ranking every match of a word found in most of the archive would cost a bm25 score per
-/// article, and for a news site the newest of such matches are the ones readers want.
-const RANK_WINDOW: i64 = 3_000;
+/// Where counting and ranking change method for large result sets. Both costs then depend on
+/// these numbers of matches, never on the size of the archive (at 1,000,000 articles a common
+/// word matches hundreds of thousands).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// Result sets up to this size are counted per section exactly; larger ones are estimated
+    /// (and the page says "about").
+    pub exact_count_limit: i64,
+    /// A larger set is counted per section among its newest this many matches, scaled up by
+    /// the share of the archive they span.
+    pub sample_matches: i64,
+    /// Result sets larger than this are ranked among their newest this many matches (more
+    /// for deep pages), headline matches first, then newest first: bm25 would first count
+    /// every match of each word in the whole index (FTS5 computes its word weights so), and
+    /// for a news site the newest of so many matches are the ones readers want, as
+    /// WordPress's search orders them.
+    pub rank_window: i64,
+}
 
-/// The rowid above which about `wanted` of `matches` matches lie, assuming matches spread
-/// evenly over the archive up to `highest`; None when every match is wanted anyway.
-fn window_start(highest: i64, matches: i64, wanted: i64) -> Option<i64> {
-    if matches <= wanted {
-        return None;
-    }
-    let span = (highest as f64 * wanted as f64 / matches as f64).ceil() as i64;
-    Some((highest - span).max(0))
+impl Bounds {
+    pub const DEFAULT: Bounds = Bounds {
+        exact_count_limit: 10_000,
+        sample_matches: 3_000,
+        rank_window: 3_000,
+    };
+}
+
+/// How a page of results is put in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// bm25 (ts_rank_cd on PostgreSQL) with a recency boost.
+    Relevance,
+    /// Matches in the headline first, then newest first.
+    HeadlineThenNewest,
 }
 
 fn section_counts(
@@ -104,11 +120,14 @@ fn section_counts(
         .collect())
 }
 
+/// One page of matching ids (those from id `first` on, when given) in `order`.
+#[allow(clippy::too_many_arguments)]
 fn ranked_ids(
     conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     first: Option<i64>,
+    order: Order,
     now: NaiveDateTime,
     limit: i64,
     offset: i64,
@@ -120,6 +139,38 @@ fn ranked_ids(
         .matching(query, filters)
         .newer_than(first)
         .in_section(filters.section_id);
+    if order == Order::HeadlineThenNewest {
+        match engine {
+            Engine::Fts5 => {
+                // The headline matches of the same window, found once (an uncorrelated IN).
+                statement.push(
+                    " ORDER BY s.rowid IN (SELECT rowid FROM article_search WHERE article_search MATCH ?",
+                    Some(Bind::Text(format!("{{headline}} : ({})", query.to_fts()))),
+                );
+                if let Some(first) = first {
+                    statement.push(" AND rowid >= ?", Some(Bind::Big(first)));
+                }
+                statement.push(")", None);
+            }
+            // The headline's words are the document's weight A.
+            Engine::Tsvector => {
+                statement.push(
+                    " ORDER BY (ts_filter(s.document, '{a}') @@ to_tsquery('gazette_english', ?))",
+                    Some(Bind::Text(query.to_tsquery())),
+                );
+            }
+        }
+        statement.push(
+            " DESC, f.published_day DESC, s.rowid DESC LIMIT ? OFFSET ?",
+            Some(Bind::Big(limit)),
+        );
+        statement.binds.push(Bind::Big(offset));
+        return Ok(statement
+            .load::<IdRow>(conn)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect());
+    }
     // The same recency boost on either engine: up to 30% for today, fading over a month.
     let order = match engine {
         // bm25 is negative, best first: the boost makes a good match more negative.
@@ -181,8 +232,8 @@ fn exact_headline(
 
 /// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
 /// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
-/// with a gentle boost for recent articles. Very large result sets are counted from a sample
-/// and ranked among their newest matches (see `EXACT_COUNT_LIMIT` and `RANK_WINDOW`).
+/// with a gentle boost for recent articles. Very large result sets are counted from their
+/// newest matches and ranked among them (see [`Bounds`]).
 pub fn search(
     conn: &mut DbConnection,
     query: &ParsedQuery,
@@ -191,30 +242,37 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> QueryResult<ResultsPage> {
+    search_within(conn, query, filters, now, (limit, offset), Bounds::DEFAULT)
+}
+
+/// [`search`] with other bounds (tests reach the large-set paths with a small archive).
+pub fn search_within(
+    conn: &mut DbConnection,
+    query: &ParsedQuery,
+    filters: &Filters,
+    now: NaiveDateTime,
+    (limit, offset): (i64, i64),
+    bounds: Bounds,
+) -> QueryResult<ResultsPage> {
     if query.is_empty() {
         return Ok(ResultsPage::default());
     }
     let mut expanded = query.clone();
     expanded.expand_prefix(conn)?;
     let query = &expanded;
-    let matches = counted(conn, query, filters, None, Some(EXACT_COUNT_LIMIT))?;
+    let matches = counted(conn, query, filters, None, Some(bounds.exact_count_limit))?;
     if matches == 0 {
         return Ok(ResultsPage::default());
     }
-    // Only large result sets are sampled or windowed, and only they need the newest id.
-    let highest = if matches > RANK_WINDOW {
-        highest_indexed(conn)?
-    } else {
-        0
-    };
-    let (mut section_counts, approximate) = if matches <= EXACT_COUNT_LIMIT {
+    let (mut section_counts, approximate) = if matches <= bounds.exact_count_limit {
         (section_counts(conn, query, filters, None)?, false)
     } else {
-        // More than the limit: count the newest slice of the archive and scale up.
-        let span = (highest / COUNT_SAMPLE_FRACTION).max(1);
-        let first = Some(highest - span);
-        let scale = highest as f64 / span as f64;
-        let counts = section_counts(conn, query, filters, first)?
+        // More than the limit: count the newest matches and scale up by the share of the
+        // archive (by id) they span.
+        let first = nth_newest_match(conn, query, filters, bounds.sample_matches)?.unwrap_or(0);
+        let highest = highest_indexed(conn)?;
+        let scale = highest as f64 / (highest - first + 1).max(1) as f64;
+        let counts = section_counts(conn, query, filters, Some(first))?
             .into_iter()
             .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
             .collect();
@@ -246,28 +304,32 @@ pub fn search(
         (None, offset) => (limit, offset),
     };
     let wanted = ranked_offset + ranked_limit + 1;
-    let mut ids = match window_start(highest, total, RANK_WINDOW.max(wanted * 4)) {
+    // One window for every page it covers, so paging neither repeats nor skips a result.
+    let window = bounds.rank_window.max(wanted);
+    // `matches` is exact up to the count limit, and more than it otherwise.
+    let first = if matches > window {
+        nth_newest_match(conn, query, filters, window)?
+    } else {
+        None
+    };
+    let page = (ranked_limit + 1, ranked_offset);
+    let mut ids = match first {
         Some(first) => {
+            let order = Order::HeadlineThenNewest;
             let windowed = ranked_ids(
                 conn,
                 query,
                 filters,
                 Some(first),
+                order,
                 now,
-                ranked_limit + 1,
-                ranked_offset,
+                page.0,
+                page.1,
             )?;
-            // A window that turned out too thin for this page: rank everything instead.
-            if (windowed.len() as i64) < ranked_limit + 1 {
-                ranked_ids(
-                    conn,
-                    query,
-                    filters,
-                    None,
-                    now,
-                    ranked_limit + 1,
-                    ranked_offset,
-                )?
+            // A window too thin for this page (the section and date filters apply after
+            // it): the same order over every match.
+            if (windowed.len() as i64) < page.0 {
+                ranked_ids(conn, query, filters, None, order, now, page.0, page.1)?
             } else {
                 windowed
             }
@@ -277,9 +339,10 @@ pub fn search(
             query,
             filters,
             None,
+            Order::Relevance,
             now,
-            ranked_limit + 1,
-            ranked_offset,
+            page.0,
+            page.1,
         )?,
     };
     if let Some(exact) = exact {

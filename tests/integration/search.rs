@@ -395,3 +395,84 @@ fn search_cost_is_bounded_past_the_deepest_page_and_in_long_phrases() {
     assert_eq!(response.status, 200);
     assert!(response.attrs("#search-q", "value")[0].starts_with("\"harbour budget and the"));
 }
+
+/// Thirty articles about the harbour, one an hour, the newest last (so the highest id); two
+/// have it in their headline: an old one (the 3rd) and a recent one (the 25th).
+fn harbour_archive() -> (TestApp, Vec<i32>) {
+    let mut ids = Vec::new();
+    let app = TestApp::with(|conn| {
+        let port = Newsroom::section(conn, "Port", "port");
+        for n in 1..=30 {
+            let headline = match n {
+                3 | 25 => format!("Harbour story {n}"),
+                n => format!("Story {n}"),
+            };
+            // The 20th says it four times: relevance would rank it next to the headlines.
+            let body = match n {
+                20 => "The harbour, the harbour, the harbour: a day in the harbour.".to_string(),
+                n => format!("Ships came into the harbour, day {n}."),
+            };
+            ids.push(with_body(conn, &headline, &port, &[], &body, 31 - n).id);
+        }
+    });
+    (app, ids)
+}
+
+/// The large-result-set paths, reached with small bounds: a set above the window is ranked
+/// among its newest matches (headline matches first, then newest), and one above the count
+/// limit is counted from its newest matches and scaled up by the share of ids they span.
+#[test]
+fn large_result_sets_are_ranked_among_their_newest_matches_and_counted_from_a_sample() {
+    use gazette::search::{Bounds, Filters, ParsedQuery, search_within};
+    let (app, ids) = harbour_archive();
+    let mut conn = app.db();
+    let query = ParsedQuery::parse("harbour");
+    let story = |n: usize| ids[n - 1];
+    let page_of = |bounds: Bounds, page: (i64, i64), conn: &mut gazette::db::DbConnection| {
+        search_within(
+            conn,
+            &query,
+            &Filters::default(),
+            crate::support::now(),
+            page,
+            bounds,
+        )
+        .unwrap()
+    };
+
+    // Thirty matches, all counted exactly and ranked by relevance: both headlines lead.
+    let small = page_of(Bounds::DEFAULT, (3, 0), &mut conn);
+    assert_eq!((small.total, small.approximate), (30, false));
+    let top: Vec<i32> = small.hits.iter().map(|h| h.article_id).collect();
+    assert_eq!(
+        &top[..2]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        &[story(3), story(25)].into()
+    );
+
+    // A window of the newest 16, the same for both pages: the recent headline first, then the
+    // newest; the old headline is outside it.
+    let windowed = Bounds {
+        rank_window: 16,
+        ..Bounds::DEFAULT
+    };
+    let page = page_of(windowed, (3, 0), &mut conn);
+    let order: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
+    assert_eq!(order, [story(25), story(30), story(29)]);
+    let next = page_of(windowed, (3, 3), &mut conn);
+    let order: Vec<i32> = next.hits.iter().map(|h| h.article_id).collect();
+    assert_eq!(order, [story(28), story(27), story(26)]);
+
+    // Counted from the newest 5 matches: ids 26..=30 of 1..=30, a sixth of the archive.
+    let sampled = Bounds {
+        exact_count_limit: 10,
+        sample_matches: 5,
+        ..Bounds::DEFAULT
+    };
+    let page = page_of(sampled, (3, 0), &mut conn);
+    assert!(page.approximate);
+    assert_eq!(page.total, 30);
+    assert_eq!(page.section_counts.len(), 1);
+}
