@@ -83,8 +83,8 @@ pub struct Bounds {
 impl Bounds {
     pub const DEFAULT: Bounds = Bounds {
         exact_count_limit: 10_000,
-        sample_matches: 3_000,
-        rank_window: 3_000,
+        sample_matches: 1_000,
+        rank_window: 1_000,
     };
 }
 
