@@ -120,8 +120,8 @@ fn section_counts(
         .collect())
 }
 
-/// One page of matching ids (those from id `first` on, when given) in `order`.
-#[allow(clippy::too_many_arguments)]
+/// One page, (limit, offset), of matching ids (those from id `first` on, when given) in
+/// `order`.
 fn ranked_ids(
     conn: &mut DbConnection,
     query: &ParsedQuery,
@@ -129,8 +129,7 @@ fn ranked_ids(
     first: Option<i64>,
     order: Order,
     now: NaiveDateTime,
-    limit: i64,
-    offset: i64,
+    (limit, offset): (i64, i64),
 ) -> QueryResult<Vec<i32>> {
     let engine = Engine::of(conn);
     let mut statement = Statement::new(engine, "SELECT s.rowid AS id");
@@ -316,34 +315,16 @@ pub fn search_within(
     let mut ids = match first {
         Some(first) => {
             let order = Order::HeadlineThenNewest;
-            let windowed = ranked_ids(
-                conn,
-                query,
-                filters,
-                Some(first),
-                order,
-                now,
-                page.0,
-                page.1,
-            )?;
+            let windowed = ranked_ids(conn, query, filters, Some(first), order, now, page)?;
             // A window too thin for this page (the section and date filters apply after
             // it): the same order over every match.
             if (windowed.len() as i64) < page.0 {
-                ranked_ids(conn, query, filters, None, order, now, page.0, page.1)?
+                ranked_ids(conn, query, filters, None, order, now, page)?
             } else {
                 windowed
             }
         }
-        None => ranked_ids(
-            conn,
-            query,
-            filters,
-            None,
-            Order::Relevance,
-            now,
-            page.0,
-            page.1,
-        )?,
+        None => ranked_ids(conn, query, filters, None, Order::Relevance, now, page)?,
     };
     if let Some(exact) = exact {
         ids.retain(|id| *id != exact);
