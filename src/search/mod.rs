@@ -6,7 +6,8 @@
 //! - `words`: splitting and folding text into the index's words, stopwords
 //! - `query`: a reader's input parsed into quoted clauses
 //! - `statement`: SQL built clause by clause with its bind values
-//! - `ranking`: counting, ranking and the results page, with escaped snippets
+//! - `ranking`: counting, ranking and the results page
+//! - `snippet`: the passage of each hit shown with its matched words marked
 //! - `vocabulary`: word counts, completions and "Did you mean"
 //! - `index`: keeping the index in step with the articles
 //! - `similar`: text similarity for related articles
@@ -15,6 +16,7 @@ mod index;
 mod query;
 mod ranking;
 mod similar;
+mod snippet;
 mod statement;
 mod vocabulary;
 mod words;

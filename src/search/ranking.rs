@@ -1,20 +1,19 @@
 //! Running a search: counting matches per section (estimated for very large result sets),
-//! ranking one page (an exact headline first, then bm25 with a recency boost), and snippets
-//! escaped before the matched words are marked.
+//! ranking one page (an exact headline first, then bm25 with a recency boost), and the page's
+//! snippets.
+
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
 use super::query::ParsedQuery;
+use super::snippet::Marker;
 use super::statement::{Bind, Engine, Statement, counted, highest_indexed, nth_newest_match};
 use super::{IdRow, RANK_WEIGHTS, TSVECTOR_WEIGHTS, julian_day_time};
 
 use crate::db::DbConnection;
-
-/// Snippet markers: control characters no article contains, swapped for `<mark>` after escaping.
-const MARK_OPEN: char = '\u{2}';
-const MARK_CLOSE: char = '\u{3}';
 
 /// Narrowing a search; all optional.
 #[derive(Debug, Clone, Default)]
@@ -54,11 +53,11 @@ struct SectionCountRow {
 }
 
 #[derive(QueryableByName)]
-struct SnippetRow {
+struct BodyRow {
     #[diesel(sql_type = Integer)]
     id: i32,
     #[diesel(sql_type = Text)]
-    snippet: String,
+    body: String,
 }
 
 /// Where counting and ranking change method for large result sets. Both costs then depend on
@@ -334,42 +333,7 @@ pub fn search_within(
     }
     ids.truncate(limit as usize);
 
-    // One short query per hit: FTS5 seeks straight to a rowid, where a `rowid IN (…)` list
-    // would make it walk every match of the query.
-    let mut snippets = Vec::with_capacity(ids.len());
-    let (sql, text_query) = match Engine::of(conn) {
-        Engine::Fts5 => (
-            "SELECT rowid AS id, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
-             FROM article_search WHERE article_search MATCH ? AND rowid = ?",
-            query.to_fts(),
-        ),
-        // ts_headline marks the words the query matched after stemming, as FTS5 marks tokens.
-        Engine::Tsvector => (
-            "SELECT rowid AS id, ts_headline('gazette_english', body, to_tsquery('gazette_english', $1),
-                 'StartSel=' || chr(2) || ', StopSel=' || chr(3)
-                 || ', MaxWords=30, MinWords=15, MaxFragments=1, FragmentDelimiter=…') AS snippet
-             FROM article_search_content WHERE rowid = $2",
-            query.to_tsquery(),
-        ),
-    };
-    for id in &ids {
-        let rows: Vec<SnippetRow> = diesel::sql_query(sql)
-            .bind::<Text, _>(&text_query)
-            .bind::<Integer, _>(*id)
-            .load(conn)?;
-        snippets.extend(rows);
-    }
-    let hits = ids
-        .iter()
-        .map(|id| Hit {
-            article_id: *id,
-            snippet_html: snippets
-                .iter()
-                .find(|s| s.id == *id)
-                .map(|s| highlight(&s.snippet))
-                .unwrap_or_default(),
-        })
-        .collect();
+    let hits = snippets(conn, query, &ids)?;
     Ok(ResultsPage {
         total,
         approximate,
@@ -378,34 +342,33 @@ pub fn search_within(
     })
 }
 
-/// Escapes a snippet for HTML, then turns the match markers into `<mark>` elements.
-fn highlight(snippet: &str) -> String {
-    let mut html = String::with_capacity(snippet.len() + 32);
-    for c in snippet.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            MARK_OPEN => html.push_str("<mark>"),
-            MARK_CLOSE => html.push_str("</mark>"),
-            c if c.is_control() && c != '\n' => {}
-            c => html.push(c),
-        }
+/// The page's hits with their snippets, made from their stored text read in one query.
+fn snippets(conn: &mut DbConnection, query: &ParsedQuery, ids: &[i32]) -> QueryResult<Vec<Hit>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    html
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snippets_are_escaped_before_marks_are_added() {
-        assert_eq!(
-            highlight("a <b> & \u{2}match\u{3} \"q\""),
-            "a &lt;b&gt; &amp; <mark>match</mark> &quot;q&quot;"
-        );
-    }
+    let placeholders = vec!["?"; ids.len()].join(", ");
+    let mut statement = Statement::new(
+        Engine::of(conn),
+        &format!(
+            "SELECT rowid AS id, body FROM article_search_content WHERE rowid IN ({placeholders})"
+        ),
+    );
+    statement.binds.extend(ids.iter().map(|id| Bind::Int(*id)));
+    let bodies: HashMap<i32, String> = statement
+        .load::<BodyRow>(conn)?
+        .into_iter()
+        .map(|row| (row.id, row.body))
+        .collect();
+    let marker = Marker::new(query);
+    Ok(ids
+        .iter()
+        .map(|id| Hit {
+            article_id: *id,
+            snippet_html: bodies
+                .get(id)
+                .map(|body| marker.snippet_html(body))
+                .unwrap_or_default(),
+        })
+        .collect())
 }
