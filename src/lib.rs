@@ -27,6 +27,7 @@ pub mod maintenance;
 pub mod management;
 pub mod markdown;
 pub mod media;
+pub mod memory;
 pub mod models;
 pub mod page_cache;
 pub mod pagination;
@@ -280,20 +281,25 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     });
 
     // Several servers on one PostgreSQL database hear of each other's changes.
-    let stop_listening = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::new(AtomicBool::new(false));
     let listener = match &state.config.database {
         db::Location::Postgres(url) => Some(change_feed::spawn(
             state.clone(),
             url.clone(),
-            stop_listening.clone(),
+            stopping.clone(),
         )),
         db::Location::Sqlite(_) => None,
     };
 
+    let trimmer = memory::spawn_trimmer(stopping.clone());
+
     let result = server.await;
-    stop_listening.store(true, Ordering::Relaxed);
+    stopping.store(true, Ordering::Relaxed);
     if let Some(listener) = listener {
         let _ = listener.join();
+    }
+    if let Some(trimmer) = trimmer {
+        let _ = trimmer.join();
     }
     flusher.abort();
     scheduler.abort();

@@ -37,6 +37,9 @@ pub struct AppState {
     pub password_checks: tokio::sync::Semaphore,
     /// Image decodes running at once (each may take up to `media`'s decode memory).
     pub image_work: tokio::sync::Semaphore,
+    /// Searches running at once (cache misses): each reads the postings of its words, up to
+    /// megabytes for common ones, and more at once than there are cores only adds memory.
+    pub search_work: tokio::sync::Semaphore,
     /// Content Security Policy violations browsers reported since start (`/csp-reports`).
     pub csp_violations: std::sync::atomic::AtomicU64,
     /// The site logo's width and height, read from its file at start.
@@ -92,6 +95,8 @@ const SEARCHES_REMEMBERED: usize = 16_384;
 const CONCURRENT_PASSWORD_CHECKS: usize = 2;
 /// Uploaded images decoded at once.
 const CONCURRENT_IMAGE_DECODES: usize = 2;
+/// Searches run at once, at least; more on a machine with more cores.
+const CONCURRENT_SEARCHES: usize = 2;
 
 impl AppState {
     pub fn new(config: Config, pool: DbPool, assets: Assets, clock: Clock) -> AppState {
@@ -112,6 +117,10 @@ impl AppState {
             navigation: RwLock::new(Navigation::default()),
             password_checks: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
             image_work: tokio::sync::Semaphore::new(CONCURRENT_IMAGE_DECODES),
+            search_work: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map_or(CONCURRENT_SEARCHES, |n| n.get().max(CONCURRENT_SEARCHES)),
+            ),
             csp_violations: std::sync::atomic::AtomicU64::new(0),
         }
     }

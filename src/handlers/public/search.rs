@@ -147,6 +147,12 @@ pub async fn show(
     let now = state.clock.now();
     let sections = navigation.clone();
     let search_problems = problems.is_empty();
+    // Searches beyond the cores' number queue here, not in the database holding their postings.
+    let _turn = state
+        .search_work
+        .acquire()
+        .await
+        .map_err(AppError::internal)?;
     let (authors, author_problem, outcome) = db::run(&state.pool, move |conn| {
         let authors = Author::all_by_name(conn)?;
         let (author_id, author_problem) = match author_slug.as_str() {
