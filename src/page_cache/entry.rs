@@ -9,7 +9,6 @@ use actix_web::HttpResponse;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::web::Bytes;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use std::collections::BTreeSet;
 
 use super::unpacking::Unpacking;
 use super::{DEFAULT_LIFETIME, Shows};
@@ -65,7 +64,8 @@ pub struct Entry {
     identity_len: usize,
     etag: HeaderValue,
     headers: Vec<(HeaderName, HeaderValue)>,
-    pub(super) dependencies: BTreeSet<Dependency>,
+    /// In order, each once (from a set).
+    pub(super) dependencies: Box<[Dependency]>,
     pub(super) expires_at: NaiveDateTime,
     pub(super) view_of: Option<i32>,
     /// The bytes counted against the cache's limit, the gzip copy left out until it is made.
@@ -79,6 +79,13 @@ pub struct Entry {
 /// (brotli 9 and above allocate and clear megabytes of hash tables per page; 5 still spends a
 /// quarter of a cold miss hashing).
 const GZIP_LEVEL: u32 = 6;
+
+/// What a page costs the cache besides its bytes (an estimate, counted so that the bound is
+/// the memory the cache takes): the entry, its key, its place in the LRU order and its
+/// headers' allocations…
+const BYTES_PER_ENTRY: usize = 1024;
+/// …and each thing it shows: the (thing, page) pair in the cache's index, and its copy here.
+const BYTES_PER_DEPENDENCY: usize = 48;
 
 const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
 const BROTLI_QUALITY: i32 = 4;
@@ -175,15 +182,15 @@ impl Entry {
                 .iter()
                 .map(|(n, v)| n.as_str().len() + v.len())
                 .sum::<usize>()
-            + shows.dependencies.len() * 16
-            + 256;
+            + shows.dependencies.len() * BYTES_PER_DEPENDENCY
+            + BYTES_PER_ENTRY;
         Entry {
             identity_len: identity.len(),
             gzip: OnceLock::new(),
             brotli,
             etag,
             headers,
-            dependencies: shows.dependencies.clone(),
+            dependencies: shows.dependencies.iter().copied().collect(),
             expires_at,
             view_of: shows.view_of,
             size,
