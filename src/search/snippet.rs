@@ -155,9 +155,8 @@ impl Marker {
                             }
                         }
                     }
-                    Pattern::Phrase(phrase) => {
-                        let last_start = stems.len().saturating_sub(phrase.len().max(1) - 1);
-                        for i in 0..last_start {
+                    Pattern::Phrase(phrase) if !phrase.is_empty() => {
+                        for i in 0..(stems.len() + 1).saturating_sub(phrase.len()) {
                             let here = stems[i..i + phrase.len()].iter().zip(phrase);
                             if here.clone().all(|(s, p)| s.as_deref() == Some(p.as_str())) {
                                 matched[i..i + phrase.len()].fill(Some(clause_index));
@@ -165,6 +164,7 @@ impl Marker {
                             }
                         }
                     }
+                    Pattern::Phrase(_) => {}
                 }
             }
         }
@@ -254,6 +254,22 @@ mod tests {
 
     fn snippet(query: &str, text: &str) -> String {
         Marker::new(&ParsedQuery::parse(query)).snippet_html(text)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Whatever the query and the text, the snippet is escaped text with balanced marks.
+        #[test]
+        fn any_text_makes_an_escaped_snippet(
+            query in crate::properties::hostile_text(),
+            text in crate::properties::hostile_text(),
+        ) {
+            let html = snippet(&query, &text);
+            let bare = html.replace("<mark>", "").replace("</mark>", "");
+            proptest::prop_assert!(!bare.contains(['<', '>', '"', '\'']), "{}", html);
+            proptest::prop_assert_eq!(html.matches("<mark>").count(), html.matches("</mark>").count());
+        }
     }
 
     #[test]
