@@ -261,11 +261,12 @@ pub fn open_pool(location: &Location, settings: PoolSettings) -> Result<DbPool, 
             .connect()
             .map_err(|e| format!("cannot open database {location}: {e}"))?,
     );
-    Pool::builder()
+    // The rest of the pool's connections open in the background: waiting for all of them
+    // within `wait` (a request's patience) failed starts on a loaded machine.
+    Ok(Pool::builder()
         .max_size(settings.size)
         .connection_timeout(settings.wait)
-        .build(manager)
-        .map_err(|e| format!("cannot open database {location}: {e}"))
+        .build_unchecked(manager))
 }
 
 /// Applies every migration not yet applied; returns how many ran.
