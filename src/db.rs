@@ -269,6 +269,14 @@ pub fn open_pool(location: &Location, settings: PoolSettings) -> Result<DbPool, 
         .build_unchecked(manager))
 }
 
+/// A new pool's first connection, for start-up work. It may wait as long as opening a
+/// connection may take (`connect_timeout`), not a request's patience (`wait`): the pool opens
+/// its connections in the background, and on a loaded machine the first can take longer.
+pub fn first_connection(pool: &DbPool, settings: PoolSettings) -> Result<DbConn, String> {
+    pool.get_timeout(settings.wait.max(settings.connect_timeout))
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
 /// Applies every migration not yet applied; returns how many ran.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
     let applied = match conn {

@@ -80,9 +80,7 @@ pub fn build_state(config: Config) -> Result<web::Data<AppState>, String> {
 pub fn build_state_with_clock(config: Config, clock: Clock) -> Result<web::Data<AppState>, String> {
     config.validate().map_err(|e| e.to_string())?;
     let pool = db::open_pool(&config.database, config.db)?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let mut conn = db::first_connection(&pool, config.db)?;
     let applied = db::run_migrations(&mut conn)?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");

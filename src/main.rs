@@ -406,9 +406,8 @@ fn open_one(args: &DatabaseArgs) -> Result<gazette::db::DbConn, String> {
         size: 1,
         ..PoolSettings::default()
     };
-    gazette::db::open_pool(&args.database, settings)?
-        .get()
-        .map_err(|e| format!("cannot connect to the database: {e}"))
+    let pool = gazette::db::open_pool(&args.database, settings)?;
+    gazette::db::first_connection(&pool, settings)
 }
 
 /// A new password: one line of standard input, or typed twice at a hidden prompt. Never a
