@@ -5,6 +5,7 @@ mod newsroom;
 mod pages;
 
 use chrono::{NaiveDateTime, TimeDelta};
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use crate::changes::{Change, ChangeSet};
@@ -35,9 +36,12 @@ pub fn all_text() -> impl Iterator<Item = String> {
 
 /// True when the database holds no section and no article: the only state the demo fills.
 pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
-    let sections: i64 = sections::table.count().get_result(conn)?;
-    let articles: i64 = articles::table.count().get_result(conn)?;
-    Ok(sections == 0 && articles == 0)
+    // Existence, not counts: start-up asks, and counting reads every row of a large archive.
+    let any_section: bool =
+        diesel::select(exists(sections::table.select(sections::id))).get_result(conn)?;
+    let any_article: bool =
+        diesel::select(exists(articles::table.select(articles::id))).get_result(conn)?;
+    Ok(!any_section && !any_article)
 }
 
 /// Loads the demo newsroom in one transaction, with publication dates spread over the months

@@ -25,7 +25,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
-pub use index::{index_article, needs_rebuild, rebuild};
+pub use index::{index_article, never_built, out_of_step, rebuild};
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
 pub use ranking::{Bounds, Filters, Hit, ResultsPage, search, search_within};
 pub use similar::{WordCounts, similar_by_text};
