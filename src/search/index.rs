@@ -242,8 +242,8 @@ pub fn index_article(conn: &mut DbConnection, article_id: i32) -> QueryResult<()
 
 /// True when articles are published but the index holds none: a database filled by a tool
 /// that wrote no index, or before search existed. Two indexed existence checks, so start-up
-/// costs the same at any archive size (counting both, as [`out_of_step`] does, read some
-/// 40 MB at 1,000,000 articles).
+/// costs the same at any archive size (counting both, as [`out_of_step`] does, reads an index
+/// entry per article).
 pub fn never_built(conn: &mut DbConnection) -> QueryResult<bool> {
     let row: CountRow = diesel::sql_query(
         "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM articles WHERE status = 'published')
