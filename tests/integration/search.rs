@@ -506,3 +506,31 @@ fn articles_published_around_the_index_are_indexed_when_the_server_starts() {
     );
     assert!(!gazette::search::out_of_step(&mut app.db()).unwrap());
 }
+
+#[test]
+fn a_rebuild_indexes_everything_and_leaves_saves_their_small_term_buffer() {
+    let app = newsroom();
+    let mut conn = app.db();
+    let indexed = gazette::search::rebuild(&mut conn, |_, _| {}).unwrap();
+    assert!(indexed > 3);
+    assert!(!gazette::search::out_of_step(&mut conn).unwrap());
+    assert_eq!(
+        headlines(&search(&app, "harbour budget"))[0],
+        "Harbour budget"
+    );
+    // The rebuild writes its terms out in 64 MiB runs; a save afterwards must not hold that
+    // much in memory, so FTS5's own default (1 MiB) is back.
+    if let gazette::db::DbConnection::Sqlite(_) = conn {
+        #[derive(diesel::QueryableByName)]
+        struct Setting {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            v: i64,
+        }
+        let setting: Setting = diesel::RunQueryDsl::get_result(
+            diesel::sql_query("SELECT v FROM article_search_config WHERE k = 'hashsize'"),
+            &mut conn,
+        )
+        .unwrap();
+        assert_eq!(setting.v, 1024 * 1024);
+    }
+}
