@@ -233,8 +233,8 @@ fn fts5_setting(conn: &mut DbConnection, key: &str, value: i64) -> QueryResult<(
 
 /// FTS5 gathers new terms in memory and writes them out as a segment each time they pass this
 /// many bytes, merging segments as they pile up. Its default (1 MiB) suits a save's few
-/// hundred terms; a whole archive at that size is written as thousands of small segments
-/// merged over and over. 64 MiB halved the 'rebuild' at 100,000 articles (16.6 s to 8.7 s,
+/// hundred terms; a whole archive at that size is written as hundreds of small segments
+/// (100,000 articles make a 150 MB index) merged over and over. 64 MiB halved the 'rebuild' at 100,000 articles (16.6 s to 8.7 s,
 /// 2026-12-03); the setting is put back after the rebuild, so saves keep the default.
 const BULK_TERM_BUFFER: i64 = 64 * 1024 * 1024;
 const DEFAULT_TERM_BUFFER: i64 = 1024 * 1024;
