@@ -8,7 +8,9 @@
 //! SQLite's porter tokenizer stems a few words differently, which can change what is marked,
 //! never what is found.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -39,6 +41,12 @@ pub(super) struct Marker {
     clauses: Vec<Vec<Pattern>>,
     /// First letters of the words any pattern can match, to skip stemming the rest.
     first_letters: Vec<char>,
+    /// The fewest letters a word any pattern matches can have: a stem is never longer than its
+    /// word (English Snowball only takes letters off or swaps one), nor a prefix than the word
+    /// it begins, so shorter words (most of "the", "and", "to") are not stemmed at all.
+    shortest: usize,
+    /// Each word's stem, by the word as written, made once for the whole page of hits.
+    known: RefCell<HashMap<Box<str>, Rc<str>>>,
 }
 
 /// A word of the body: where it is, and whether a sentence begins with it.
@@ -75,10 +83,21 @@ impl Marker {
             .collect();
         first_letters.sort_unstable();
         first_letters.dedup();
+        let shortest = clauses
+            .iter()
+            .flatten()
+            .flat_map(|pattern| match pattern {
+                Pattern::Stem(s) | Pattern::Prefix(s) => vec![s.chars().count()],
+                Pattern::Phrase(stems) => stems.iter().map(|s| s.chars().count()).collect(),
+            })
+            .min()
+            .unwrap_or(0);
         Marker {
             stemmer,
             clauses,
             first_letters,
+            shortest,
+            known: RefCell::new(HashMap::new()),
         }
     }
 
@@ -122,18 +141,26 @@ impl Marker {
     /// continues a phrase matched from the word before (one mark covers the whole phrase).
     fn matches(&self, text: &str, words: &[Word]) -> (Vec<Option<usize>>, Vec<bool>) {
         // The stems of the words that could match (None for the rest), each word stemmed once.
-        let mut stems: Vec<Option<String>> = Vec::with_capacity(words.len());
-        let mut known: HashMap<&str, String> = HashMap::new();
+        let mut stems: Vec<Option<Rc<str>>> = Vec::with_capacity(words.len());
+        let mut known = self.known.borrow_mut();
         for word in words {
             let shown = &text[word.start..word.end];
-            if first_letter(shown).is_none_or(|c| self.first_letters.binary_search(&c).is_err()) {
+            // A word's UTF-8 bytes are at least its letters, folded or not.
+            if shown.len() < self.shortest
+                || first_letter(shown).is_none_or(|c| self.first_letters.binary_search(&c).is_err())
+            {
                 stems.push(None);
                 continue;
             }
-            let stem = known
-                .entry(shown)
-                .or_insert_with(|| self.stemmer.stem(&fold(shown)).into_owned());
-            stems.push(Some(stem.clone()));
+            let stem = match known.get(shown) {
+                Some(stem) => stem.clone(),
+                None => {
+                    let stem: Rc<str> = self.stemmer.stem(&fold(shown)).into();
+                    known.insert(shown.into(), stem.clone());
+                    stem
+                }
+            };
+            stems.push(Some(stem));
         }
         let mut matched = vec![None; words.len()];
         let mut joined = vec![false; words.len()];
@@ -281,6 +308,20 @@ mod tests {
             ),
             "The &lt;<mark>Councils</mark>&gt; of <mark>Zürich</mark> &amp; &quot;the&quot; \
              <mark>council</mark>."
+        );
+    }
+
+    #[test]
+    fn one_marker_serves_a_page_of_hits_and_marks_words_whose_stem_differs_from_their_start() {
+        let marker = Marker::new(&ParsedQuery::parse("die sky "));
+        // Snowball stems "dying" to "die" and "skies" to "sky": longer words, other letters.
+        assert_eq!(
+            marker.snippet_html("Dying embers; the die is cast."),
+            "<mark>Dying</mark> embers; the <mark>die</mark> is cast."
+        );
+        assert_eq!(
+            marker.snippet_html("Grey skies, a dying sky."),
+            "Grey <mark>skies</mark>, a <mark>dying</mark> <mark>sky</mark>."
         );
     }
 
