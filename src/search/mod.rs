@@ -7,6 +7,7 @@
 //! - `query`: a reader's input parsed into quoted clauses
 //! - `statement`: SQL built clause by clause with its bind values
 //! - `ranking`: counting, ranking and the results page
+//! - `scored`: result sets up to the rank window counted and ranked in one pass
 //! - `snippet`: the passage of each hit shown with its matched words marked
 //! - `vocabulary`: word counts, completions and "Did you mean"
 //! - `index`: keeping the index in step with the articles
@@ -15,6 +16,7 @@
 mod index;
 mod query;
 mod ranking;
+mod scored;
 mod similar;
 mod snippet;
 mod statement;

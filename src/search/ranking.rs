@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
 use super::query::ParsedQuery;
+use super::scored;
 use super::snippet::Marker;
 use super::statement::{Bind, Engine, Statement, counted, highest_indexed, nth_newest_match};
 use super::{IdRow, RANK_WEIGHTS, TSVECTOR_WEIGHTS, julian_day_time};
@@ -230,7 +231,8 @@ fn exact_headline(
 
 /// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
 /// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
-/// with a gentle boost for recent articles. Very large result sets are counted from their
+/// with a gentle boost for recent articles. Result sets up to the rank window are read in one
+/// pass and counted and ranked from it (`scored`); very large ones are counted from their
 /// newest matches and ranked among them (see [`Bounds`]).
 pub fn search(
     conn: &mut DbConnection,
@@ -262,6 +264,42 @@ pub fn search_within(
     if matches == 0 {
         return Ok(ResultsPage::default());
     }
+    // Most searches match at most the rank window: one pass reads them all (counting first
+    // costs a fraction of it, and spares a pass a large result set would not use). It counts
+    // exactly, so only within the exact count limit too.
+    let small = if matches <= bounds.rank_window.min(bounds.exact_count_limit) {
+        scored::all_matches(conn, query, filters, bounds.rank_window)?
+    } else {
+        None
+    };
+    if let Some(matches) = small {
+        let section_counts = scored::per_section(&matches);
+        let total = total_in(&section_counts, filters.section_id);
+        if total == 0 || offset >= total {
+            return Ok(ResultsPage {
+                total,
+                approximate: false,
+                hits: Vec::new(),
+                section_counts,
+            });
+        }
+        let ranked = scored::ranked(&matches, filters.section_id, now);
+        let exact = exact_headline(conn, query, filters)?;
+        let (ranked_limit, ranked_offset) = after_exact_headline(exact, limit, offset);
+        let page = ranked
+            .iter()
+            .skip(ranked_offset as usize)
+            .take(ranked_limit as usize + 1)
+            .copied()
+            .collect();
+        let ids = with_exact_headline(page, exact, limit, offset);
+        return Ok(ResultsPage {
+            total,
+            approximate: false,
+            hits: snippets(conn, query, &ids)?,
+            section_counts,
+        });
+    }
     let (mut section_counts, approximate) = if matches <= bounds.exact_count_limit {
         (section_counts(conn, query, filters, None)?, false)
     } else {
@@ -277,14 +315,7 @@ pub fn search_within(
         (counts, true)
     };
     section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let total = match filters.section_id {
-        Some(section) => section_counts
-            .iter()
-            .filter(|(s, _)| *s == section)
-            .map(|(_, n)| n)
-            .sum(),
-        None => section_counts.iter().map(|(_, n)| n).sum(),
-    };
+    let total = total_in(&section_counts, filters.section_id);
     if total == 0 || offset >= total {
         return Ok(ResultsPage {
             total,
@@ -294,13 +325,8 @@ pub fn search_within(
         });
     }
 
-    // The exact headline match leads page one and is left out of the ranked list.
     let exact = exact_headline(conn, query, filters)?;
-    let (ranked_limit, ranked_offset) = match (exact, offset) {
-        (Some(_), 0) => (limit, 0),
-        (Some(_), offset) => (limit, offset - 1),
-        (None, offset) => (limit, offset),
-    };
+    let (ranked_limit, ranked_offset) = after_exact_headline(exact, limit, offset);
     let wanted = ranked_offset + ranked_limit + 1;
     // One window for every page it covers, so paging neither repeats nor skips a result.
     let window = bounds.rank_window.max(wanted);
@@ -311,7 +337,7 @@ pub fn search_within(
         None
     };
     let page = (ranked_limit + 1, ranked_offset);
-    let mut ids = match first {
+    let ids = match first {
         Some(first) => {
             let order = Order::HeadlineThenNewest;
             let windowed = ranked_ids(conn, query, filters, Some(first), order, now, page)?;
@@ -325,13 +351,7 @@ pub fn search_within(
         }
         None => ranked_ids(conn, query, filters, None, Order::Relevance, now, page)?,
     };
-    if let Some(exact) = exact {
-        ids.retain(|id| *id != exact);
-        if offset == 0 {
-            ids.insert(0, exact);
-        }
-    }
-    ids.truncate(limit as usize);
+    let ids = with_exact_headline(ids, exact, limit, offset);
 
     let hits = snippets(conn, query, &ids)?;
     Ok(ResultsPage {
@@ -340,6 +360,38 @@ pub fn search_within(
         hits,
         section_counts,
     })
+}
+
+/// Matches in the section filtered on, or in all sections.
+fn total_in(section_counts: &[(i32, i64)], section_id: Option<i32>) -> i64 {
+    section_counts
+        .iter()
+        .filter(|(section, _)| section_id.is_none_or(|wanted| *section == wanted))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+/// The (limit, offset) to take from the ranked list when an exact headline match leads page
+/// one and is left out of the list: one more than the page, so it can stand in for the
+/// headline match wherever that sits in the list.
+fn after_exact_headline(exact: Option<i32>, limit: i64, offset: i64) -> (i64, i64) {
+    match (exact, offset) {
+        (Some(_), 0) => (limit, 0),
+        (Some(_), offset) => (limit, offset - 1),
+        (None, offset) => (limit, offset),
+    }
+}
+
+/// The page's ids: the exact headline match first on page one and nowhere else.
+fn with_exact_headline(mut ids: Vec<i32>, exact: Option<i32>, limit: i64, offset: i64) -> Vec<i32> {
+    if let Some(exact) = exact {
+        ids.retain(|id| *id != exact);
+        if offset == 0 {
+            ids.insert(0, exact);
+        }
+    }
+    ids.truncate(limit as usize);
+    ids
 }
 
 /// The page's hits with their snippets, made from their stored text read in one query.
