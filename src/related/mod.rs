@@ -18,35 +18,43 @@ mod scoring;
 use archive::Archive;
 use scoring::{Database, compute};
 
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = Integer)]
-    id: i32,
-}
-
 /// How many related articles a page shows, and how many are stored per article.
 pub const RELATED: usize = 6;
 
-/// The published articles an article's list in `list_table` (pinned or stored) names, in order.
+/// An article's two lists: the editor's pinned articles and the computed one.
+#[derive(Clone, Copy)]
+enum List {
+    Pinned,
+    Stored,
+}
+
+/// The published articles an article's list names, in order. Written with the query builder,
+/// not as SQL text, so each connection prepares it once (diesel caches only statements whose
+/// shape it knows; an article page missing the page cache read both lists).
 fn published_in_list(
     conn: &mut DbConnection,
-    list_table: &str,
+    list: List,
     article_id: i32,
 ) -> QueryResult<Vec<i32>> {
-    let text = crate::db::sql(
-        conn,
-        &format!(
-            "SELECT l.related_id AS id FROM {list_table} l
-         JOIN articles a ON a.id = l.related_id AND a.status = 'published'
-         WHERE l.article_id = ? ORDER BY l.position"
-        ),
-    );
-    let rows = crate::on_each_backend!(conn, |conn| {
-        diesel::sql_query(&text)
-            .bind::<Integer, _>(article_id)
-            .load::<IdRow>(conn)
-    })?;
-    Ok(rows.into_iter().map(|row| row.id).collect())
+    use crate::models::ArticleStatus;
+    use crate::schema::{article_pinned_related, articles};
+    macro_rules! published_in {
+        ($table:ident) => {
+            crate::on_each_backend!(conn, |conn| {
+                $table::table
+                    .inner_join(articles::table.on(articles::id.eq($table::related_id)))
+                    .filter($table::article_id.eq(article_id))
+                    .filter(articles::status.eq(ArticleStatus::Published))
+                    .order($table::position)
+                    .select($table::related_id)
+                    .load(conn)
+            })
+        };
+    }
+    match list {
+        List::Pinned => published_in!(article_pinned_related),
+        List::Stored => published_in!(article_related),
+    }
 }
 
 /// Computes and stores an article's list (an unpublished article keeps none).
@@ -224,8 +232,8 @@ pub fn for_page(
     subject: &Subject,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
-    let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
-    let mut listed = published_in_list(conn, "article_related", subject.id)?;
+    let mut chosen = published_in_list(conn, List::Pinned, subject.id)?;
+    let mut listed = published_in_list(conn, List::Stored, subject.id)?;
     if listed.is_empty() {
         listed = crate::db::write_transaction(conn, |conn| refresh(conn, subject, true, now))?;
     }
@@ -253,7 +261,7 @@ pub fn for_preview(
     subject: &Subject,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i32>> {
-    let mut chosen = published_in_list(conn, "article_pinned_related", subject.id)?;
+    let mut chosen = published_in_list(conn, List::Pinned, subject.id)?;
     let computed = compute(conn, subject, now, RELATED, &mut Database::default())?;
     fill_up(&mut chosen, computed, RELATED);
     Ok(chosen)
