@@ -72,24 +72,19 @@ impl Marker {
                 Clause::Phrase(words) => vec![Pattern::Phrase(words.iter().map(stem).collect())],
             })
             .collect();
-        let mut first_letters: Vec<char> = clauses
-            .iter()
-            .flatten()
-            .flat_map(|pattern| match pattern {
-                Pattern::Stem(s) | Pattern::Prefix(s) => vec![s.chars().next()],
-                Pattern::Phrase(stems) => stems.iter().map(|s| s.chars().next()).collect(),
+        // Every stem and prefix any pattern holds.
+        let pattern_words = || {
+            clauses.iter().flatten().flat_map(|pattern| match pattern {
+                Pattern::Stem(s) | Pattern::Prefix(s) => std::slice::from_ref(s),
+                Pattern::Phrase(stems) => stems.as_slice(),
             })
-            .flatten()
-            .collect();
+        };
+        let mut first_letters: Vec<char> =
+            pattern_words().filter_map(|s| s.chars().next()).collect();
         first_letters.sort_unstable();
         first_letters.dedup();
-        let shortest = clauses
-            .iter()
-            .flatten()
-            .flat_map(|pattern| match pattern {
-                Pattern::Stem(s) | Pattern::Prefix(s) => vec![s.chars().count()],
-                Pattern::Phrase(stems) => stems.iter().map(|s| s.chars().count()).collect(),
-            })
+        let shortest = pattern_words()
+            .map(|s| s.chars().count())
             .min()
             .unwrap_or(0);
         Marker {
