@@ -272,47 +272,23 @@ pub fn search_within(
     } else {
         None
     };
-    if let Some(matches) = small {
-        let section_counts = scored::per_section(&matches);
-        let total = total_in(&section_counts, filters.section_id);
-        if total == 0 || offset >= total {
-            return Ok(ResultsPage {
-                total,
-                approximate: false,
-                hits: Vec::new(),
-                section_counts,
-            });
+    let (mut section_counts, approximate) = match &small {
+        Some(matches) => (scored::per_section(matches), false),
+        None if matches <= bounds.exact_count_limit => {
+            (section_counts(conn, query, filters, None)?, false)
         }
-        let ranked = scored::ranked(&matches, filters.section_id, now);
-        let exact = exact_headline(conn, query, filters)?;
-        let (ranked_limit, ranked_offset) = after_exact_headline(exact, limit, offset);
-        let page = ranked
-            .iter()
-            .skip(ranked_offset as usize)
-            .take(ranked_limit as usize + 1)
-            .copied()
-            .collect();
-        let ids = with_exact_headline(page, exact, limit, offset);
-        return Ok(ResultsPage {
-            total,
-            approximate: false,
-            hits: snippets(conn, query, &ids)?,
-            section_counts,
-        });
-    }
-    let (mut section_counts, approximate) = if matches <= bounds.exact_count_limit {
-        (section_counts(conn, query, filters, None)?, false)
-    } else {
-        // More than the limit: count the newest matches and scale up by the share of the
-        // archive (by id) they span.
-        let first = nth_newest_match(conn, query, filters, bounds.sample_matches)?.unwrap_or(0);
-        let highest = highest_indexed(conn)?;
-        let scale = highest as f64 / (highest - first + 1).max(1) as f64;
-        let counts = section_counts(conn, query, filters, Some(first))?
-            .into_iter()
-            .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
-            .collect();
-        (counts, true)
+        None => {
+            // More than the limit: count the newest matches and scale up by the share of the
+            // archive (by id) they span.
+            let first = nth_newest_match(conn, query, filters, bounds.sample_matches)?.unwrap_or(0);
+            let highest = highest_indexed(conn)?;
+            let scale = highest as f64 / (highest - first + 1).max(1) as f64;
+            let counts = section_counts(conn, query, filters, Some(first))?
+                .into_iter()
+                .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
+                .collect();
+            (counts, true)
+        }
     };
     section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let total = total_in(&section_counts, filters.section_id);
@@ -325,33 +301,52 @@ pub fn search_within(
         });
     }
 
+    // The exact headline match leads page one and is left out of the ranked list, which is
+    // read one further so that it can stand in for the headline match wherever that sits.
     let exact = exact_headline(conn, query, filters)?;
-    let (ranked_limit, ranked_offset) = after_exact_headline(exact, limit, offset);
-    let wanted = ranked_offset + ranked_limit + 1;
-    // One window for every page it covers, so paging neither repeats nor skips a result.
-    let window = bounds.rank_window.max(wanted);
-    // `matches` is exact up to the count limit, and more than it otherwise.
-    let first = if matches > window {
-        nth_newest_match(conn, query, filters, window)?
-    } else {
-        None
+    let ranked_offset = match (exact, offset) {
+        (Some(_), offset) if offset > 0 => offset - 1,
+        (_, offset) => offset,
     };
-    let page = (ranked_limit + 1, ranked_offset);
-    let ids = match first {
-        Some(first) => {
-            let order = Order::HeadlineThenNewest;
-            let windowed = ranked_ids(conn, query, filters, Some(first), order, now, page)?;
-            // A window too thin for this page (the section and date filters apply after
-            // it): the same order over every match.
-            if (windowed.len() as i64) < page.0 {
-                ranked_ids(conn, query, filters, None, order, now, page)?
+    let page = (limit + 1, ranked_offset);
+    let mut ids = match small {
+        Some(matches) => scored::ranked(&matches, filters.section_id, now)
+            .into_iter()
+            .skip(ranked_offset as usize)
+            .take(page.0 as usize)
+            .collect(),
+        None => {
+            // One window for every page it covers, so paging neither repeats nor skips a
+            // result. `matches` is exact up to the count limit, and more than it otherwise.
+            let window = bounds.rank_window.max(ranked_offset + page.0);
+            let first = if matches > window {
+                nth_newest_match(conn, query, filters, window)?
             } else {
-                windowed
+                None
+            };
+            match first {
+                Some(first) => {
+                    let order = Order::HeadlineThenNewest;
+                    let windowed = ranked_ids(conn, query, filters, Some(first), order, now, page)?;
+                    // A window too thin for this page (the section and date filters apply
+                    // after it): the same order over every match.
+                    if (windowed.len() as i64) < page.0 {
+                        ranked_ids(conn, query, filters, None, order, now, page)?
+                    } else {
+                        windowed
+                    }
+                }
+                None => ranked_ids(conn, query, filters, None, Order::Relevance, now, page)?,
             }
         }
-        None => ranked_ids(conn, query, filters, None, Order::Relevance, now, page)?,
     };
-    let ids = with_exact_headline(ids, exact, limit, offset);
+    if let Some(exact) = exact {
+        ids.retain(|id| *id != exact);
+        if offset == 0 {
+            ids.insert(0, exact);
+        }
+    }
+    ids.truncate(limit as usize);
 
     let hits = snippets(conn, query, &ids)?;
     Ok(ResultsPage {
@@ -369,29 +364,6 @@ fn total_in(section_counts: &[(i32, i64)], section_id: Option<i32>) -> i64 {
         .filter(|(section, _)| section_id.is_none_or(|wanted| *section == wanted))
         .map(|(_, n)| n)
         .sum()
-}
-
-/// The (limit, offset) to take from the ranked list when an exact headline match leads page
-/// one and is left out of the list: one more than the page, so it can stand in for the
-/// headline match wherever that sits in the list.
-fn after_exact_headline(exact: Option<i32>, limit: i64, offset: i64) -> (i64, i64) {
-    match (exact, offset) {
-        (Some(_), 0) => (limit, 0),
-        (Some(_), offset) => (limit, offset - 1),
-        (None, offset) => (limit, offset),
-    }
-}
-
-/// The page's ids: the exact headline match first on page one and nowhere else.
-fn with_exact_headline(mut ids: Vec<i32>, exact: Option<i32>, limit: i64, offset: i64) -> Vec<i32> {
-    if let Some(exact) = exact {
-        ids.retain(|id| *id != exact);
-        if offset == 0 {
-            ids.insert(0, exact);
-        }
-    }
-    ids.truncate(limit as usize);
-    ids
 }
 
 /// The page's hits with their snippets, made from their stored text read in one query.
