@@ -93,15 +93,27 @@ impl Shows {
 }
 
 struct Inner {
-    entries: LruCache<Arc<str>, Arc<Entry>>,
+    entries: LruCache<Arc<str>, Stored>,
     /// Which cached pages show each thing, for exact invalidation: one ordered set of (thing,
     /// page) pairs, so the pages showing a thing are one range. (A set of pages per thing cost
     /// some 180 bytes a pair, most things being shown on one or two pages: 4 KB a cached
-    /// article, more than half its compressed size.)
-    shown_on: BTreeSet<(Dependency, Arc<str>)>,
+    /// article, more than half its compressed size.) Pages are named by their serial number:
+    /// an article page adds some twenty pairs, mostly to the long ranges of the rails every
+    /// page shows, and there comparing numbers is cheaper than comparing URLs.
+    shown_on: BTreeSet<(Dependency, u64)>,
+    /// The key of each stored page by its serial number.
+    keys: HashMap<u64, Arc<str>>,
+    /// The serial number the next stored page gets.
+    next_serial: u64,
     bytes: usize,
     /// Bumped by every invalidation: a page rendered from data read before it is not stored.
     generation: u64,
+}
+
+/// A stored page and its serial number in the index of what pages show.
+struct Stored {
+    serial: u64,
+    entry: Arc<Entry>,
 }
 
 /// A bounded, least-recently-used store of rendered pages, with an index from each thing shown
@@ -127,6 +139,8 @@ impl PageCache {
             inner: Mutex::new(Inner {
                 entries: LruCache::unbounded(),
                 shown_on: BTreeSet::new(),
+                keys: HashMap::new(),
+                next_serial: 0,
                 bytes: 0,
                 generation: 0,
             }),
@@ -213,7 +227,7 @@ impl PageCache {
     /// The page stored under `key`, unless it has expired by `now`.
     pub fn get(&self, key: &str, now: NaiveDateTime) -> Option<Arc<Entry>> {
         let mut inner = self.lock();
-        let entry = inner.entries.get(key)?.clone();
+        let entry = inner.entries.get(key)?.entry.clone();
         if entry.expires_at <= now {
             inner.remove(key);
             return None;
@@ -241,11 +255,18 @@ impl PageCache {
         }
         let key: Arc<str> = Arc::from(key);
         inner.remove(&key);
+        let serial = inner.next_serial;
+        inner.next_serial += 1;
         for dependency in entry.dependencies.iter() {
-            inner.shown_on.insert((*dependency, key.clone()));
+            inner.shown_on.insert((*dependency, serial));
         }
+        inner.keys.insert(serial, key.clone());
         inner.bytes += entry.size;
-        inner.entries.put(key, entry.clone());
+        let stored = Stored {
+            serial,
+            entry: entry.clone(),
+        };
+        inner.entries.put(key, stored);
         inner.shrink_to(self.limit);
         entry
     }
@@ -264,7 +285,7 @@ impl PageCache {
         let stored = inner
             .entries
             .peek(key)
-            .is_some_and(|e| Arc::ptr_eq(e, entry));
+            .is_some_and(|stored| Arc::ptr_eq(&stored.entry, entry));
         if !stored || entry.gzip_counted.swap(true, Relaxed) {
             return;
         }
@@ -281,6 +302,7 @@ impl PageCache {
             let dropped = inner.entries.len();
             inner.entries.clear();
             inner.shown_on.clear();
+            inner.keys.clear();
             inner.bytes = 0;
             return dropped;
         }
@@ -288,9 +310,8 @@ impl PageCache {
         for dependency in dependencies {
             let keys: Vec<Arc<str>> = inner
                 .shown_on
-                .range((*dependency, Arc::from(""))..)
-                .take_while(|(shown, _)| shown == dependency)
-                .map(|(_, key)| key.clone())
+                .range((*dependency, 0)..=(*dependency, u64::MAX))
+                .filter_map(|(_, serial)| inner.keys.get(serial).cloned())
                 .collect();
             for key in keys {
                 if inner.remove(&key) {
@@ -311,13 +332,14 @@ impl PageCache {
 
 impl Inner {
     fn remove(&mut self, key: &str) -> bool {
-        let Some((key, entry)) = self.entries.pop_entry(key) else {
+        let Some((_, Stored { serial, entry })) = self.entries.pop_entry(key) else {
             return false;
         };
         self.bytes -= entry.counted_size();
         for dependency in entry.dependencies.iter() {
-            self.shown_on.remove(&(*dependency, key.clone()));
+            self.shown_on.remove(&(*dependency, serial));
         }
+        self.keys.remove(&serial);
         true
     }
 
@@ -399,6 +421,7 @@ mod tests {
         assert!(stored > 1 && stored < 100, "{stored}");
         // Two pairs for each page still stored, none for those pushed out.
         assert_eq!(cache.lock().shown_on.len(), 2 * stored);
+        assert_eq!(cache.lock().keys.len(), stored);
         assert_eq!(
             cache.invalidate(&BTreeSet::from([Dependency::Article(0)])),
             0
@@ -413,6 +436,7 @@ mod tests {
         );
         assert!(cache.is_empty());
         assert!(cache.lock().shown_on.is_empty());
+        assert!(cache.lock().keys.is_empty());
     }
 
     #[test]
