@@ -20,6 +20,7 @@ pub mod export;
 pub mod forms;
 pub mod handlers;
 pub mod http_cache;
+pub mod id_list;
 pub mod illustrations;
 pub mod import;
 pub mod layout;

@@ -24,7 +24,10 @@ pub fn links_for_articles(
     let rows: Vec<(i32, AuthorLink)> = crate::on_each_backend!(conn, |conn| {
         article_authors::table
             .inner_join(authors::table)
-            .filter(article_authors::article_id.eq_any(article_ids))
+            .filter(crate::id_list::in_ids(
+                article_authors::article_id,
+                article_ids,
+            ))
             .order((article_authors::article_id, article_authors::position))
             .select((article_authors::article_id, AuthorLink::as_select()))
             .load(conn)

@@ -101,7 +101,7 @@ impl ArticleCard {
         let rows: Vec<(CardRow, ArticleStatus)> = crate::on_each_backend!(conn, |conn| {
             articles::table
                 .inner_join(sections::table)
-                .filter(articles::id.eq_any(ids))
+                .filter(crate::id_list::in_ids(articles::id, ids))
                 .select((CardRow::as_select(), articles::status))
                 .load(conn)
         })?;
