@@ -17,7 +17,7 @@ use crate::page_cache::PageCache;
 use crate::readership::Readership;
 use crate::site_image::SiteImage;
 use crate::structured_data::Publisher;
-use crate::views::SectionLink;
+use crate::views::{CardCache, SectionLink};
 
 pub struct AppState {
     pub config: Config,
@@ -29,6 +29,8 @@ pub struct AppState {
     pub page_cache: PageCache,
     /// Rendered search results, dropped on any change to what is published.
     pub search_cache: PageCache,
+    /// Article cards between renders, dropped on any change (see `views::card_cache`).
+    pub cards: Arc<CardCache>,
     /// Every page shows the sections and the footer menu, so they are kept in memory and
     /// reloaded whenever a change touches `Dependency::Navigation`.
     navigation: RwLock<Navigation>,
@@ -109,6 +111,7 @@ impl AppState {
                 config.search_cache_bytes,
                 SEARCHES_REMEMBERED,
             ),
+            cards: Arc::new(CardCache::default()),
             config,
             pool,
             readership: Readership::default(),
@@ -184,6 +187,8 @@ impl AppState {
         } else {
             Ok(())
         };
+        // The cards first: a page rendered after the page cache's drop reads them afresh.
+        self.cards.clear();
         self.page_cache.invalidate(&effects.dependencies);
         self.search_cache.clear();
         if let Some(url) = &self.config.purge_url {
@@ -207,6 +212,7 @@ impl AppState {
                 tracing::warn!(%error, "navigation not reloaded");
             }
         }
+        self.cards.clear();
         match dependencies {
             Some(dependencies) if !everything => {
                 self.page_cache.invalidate(dependencies);

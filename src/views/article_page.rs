@@ -7,7 +7,7 @@ use crate::db::DbConnection;
 use crate::models::Listing;
 use crate::models::{Article, ArticleStatus, Author, Section, Tag, byline};
 use crate::related::{self, Subject};
-use crate::views::ArticleCard;
+use crate::views::{ArticleCard, CardSnapshot};
 
 const MORE_FROM_AUTHOR: i64 = 4;
 const LATEST_IN_SECTION: i64 = 5;
@@ -39,12 +39,13 @@ pub enum ArticleLookup {
     Missing,
 }
 
-/// Where "You May Also Like" comes from.
-enum Related {
-    /// The stored list (computed once and stored when missing): a published article.
-    Stored,
-    /// Computed for this request only: a preview.
-    Computed,
+/// Whom a page is assembled for.
+enum Audience<'a> {
+    /// Readers of a published article: its stored "You May Also Like" (computed once and
+    /// stored when missing), and cards kept between renders.
+    Readers(&'a CardSnapshot),
+    /// The editor's preview: the list computed for this request only, every card read afresh.
+    Preview,
 }
 
 impl ArticlePage {
@@ -52,6 +53,7 @@ impl ArticlePage {
         conn: &mut DbConnection,
         slug: &str,
         most_read: &[i32],
+        cards: &CardSnapshot,
         now: NaiveDateTime,
     ) -> QueryResult<ArticleLookup> {
         let article = match Article::find_by_slug(conn, slug)? {
@@ -72,7 +74,7 @@ impl ArticlePage {
                 ArticleLookup::Missing
             });
         }
-        let page = ArticlePage::assemble(conn, article, most_read, now, Related::Stored)?;
+        let page = ArticlePage::assemble(conn, article, most_read, Audience::Readers(cards), now)?;
         Ok(ArticleLookup::Found(Box::new(page)))
     }
 
@@ -84,15 +86,15 @@ impl ArticlePage {
         now: NaiveDateTime,
     ) -> QueryResult<ArticlePage> {
         let article = Article::find(conn, article_id)?;
-        ArticlePage::assemble(conn, article, &[], now, Related::Computed)
+        ArticlePage::assemble(conn, article, &[], Audience::Preview, now)
     }
 
     fn assemble(
         conn: &mut DbConnection,
         article: Article,
         most_read: &[i32],
+        audience: Audience<'_>,
         now: NaiveDateTime,
-        related_list: Related,
     ) -> QueryResult<ArticlePage> {
         let section = Section::find(conn, article.section_id)?;
         let authors = byline::authors_of_article(conn, article.id)?;
@@ -102,9 +104,9 @@ impl ArticlePage {
             id: article.id,
             section_id: article.section_id,
         };
-        let related_ids = match related_list {
-            Related::Stored => related::for_page(conn, &subject, now)?,
-            Related::Computed => related::for_preview(conn, &subject, now)?,
+        let related_ids = match audience {
+            Audience::Readers(_) => related::for_page(conn, &subject, now)?,
+            Audience::Preview => related::for_preview(conn, &subject, now)?,
         };
         let author_ids = match authors.first() {
             Some(author) => {
@@ -132,7 +134,10 @@ impl ArticlePage {
             .collect();
         all_ids.sort_unstable();
         all_ids.dedup();
-        let cards = ArticleCard::by_ids(conn, &all_ids)?;
+        let cards = match audience {
+            Audience::Readers(kept) => kept.cards(conn, &all_ids)?,
+            Audience::Preview => ArticleCard::by_ids(conn, &all_ids)?,
+        };
         let pick = |ids: &[i32], limit: usize| -> Vec<ArticleCard> {
             ids.iter()
                 .filter_map(|id| cards.iter().find(|c| c.id == *id).cloned())

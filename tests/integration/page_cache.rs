@@ -156,6 +156,51 @@ fn publishing_editing_and_withdrawing_change_every_page_at_once() {
     }
 }
 
+/// Article pages keep the cards of their rails between renders (`views::card_cache`): an edit
+/// reaches the rails of other articles' pages at once all the same.
+#[test]
+fn an_edited_headline_reaches_the_rails_of_other_articles_at_once() {
+    let app = newsroom();
+    app.add_staff("editor@example.com", Role::Editor);
+    let editor = app.login("editor@example.com");
+    let section = world_id(&app);
+    let id = created_id(&editor.post(
+        "/admin/articles",
+        &article_form(&section, "Harbour reopens", "publish"),
+    ));
+    // Other World stories list it under "Latest in World".
+    let stories = ["/article/world-report-3", "/article/world-report-7"];
+    warm(&app, &stories);
+    assert!(app.get(stories[0]).body.contains("Harbour reopens"));
+    assert!(!app.state.cards.is_empty(), "the rails' cards are kept");
+
+    resave(&editor, &app, id, "Harbour reopens after the storm", "save");
+    for story in stories {
+        let page = app.get(story);
+        assert!(
+            page.body.contains("Harbour reopens after the storm"),
+            "{story} shows the new headline"
+        );
+    }
+    // A story never rendered before the edit reads the kept cards: they are the new ones too.
+    assert!(
+        app.get("/article/world-report-9")
+            .body
+            .contains("Harbour reopens after the storm")
+    );
+
+    resave(
+        &editor,
+        &app,
+        id,
+        "Harbour reopens after the storm",
+        "unpublish",
+    );
+    for story in stories {
+        assert!(!app.get(story).body.contains("harbour-story"), "{story}");
+    }
+}
+
 #[test]
 fn a_scheduled_go_live_reaches_cached_pages() {
     let app = newsroom();

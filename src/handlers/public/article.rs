@@ -55,8 +55,10 @@ pub async fn show(
     let slug = slug.into_inner();
     let now = state.clock.now();
     let most_read = state.readership.most_read();
+    // Taken before anything is read, so that no card read from before a change is kept.
+    let cards = state.cards.snapshot();
     let lookup = db::run(&state.pool, move |conn| {
-        Ok(ArticlePage::lookup(conn, &slug, &most_read, now)?)
+        Ok(ArticlePage::lookup(conn, &slug, &most_read, &cards, now)?)
     })
     .await?;
     let page = match lookup {
