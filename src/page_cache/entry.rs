@@ -90,6 +90,7 @@ const BYTES_PER_ENTRY: usize = 1024;
 const BYTES_PER_DEPENDENCY: usize = 48;
 
 const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
+const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
 const BROTLI_QUALITY: i32 = 2;
 /// 512 KiB: larger than any page, so a bigger window would buy nothing.
 const BROTLI_WINDOW: i32 = 19;
@@ -168,12 +169,18 @@ impl Entry {
         };
         let brotli = brotli(&identity);
         let mut headers = headers;
-        // Cache-Tag (the same words, comma-separated) is made from this per response rather
-        // than stored twice.
+        // Cache-Tag carries the same words, comma-separated. Both are stored (a few hundred
+        // bytes, counted below): made per response, the home page's thirty-odd words were a
+        // string rebuilt and checked at every hit.
+        let keys = shows.surrogate_keys();
         if !shows.dependencies.is_empty()
-            && let Ok(keys) = HeaderValue::from_str(&shows.surrogate_keys())
+            && let (Ok(surrogate_key), Ok(cache_tag)) = (
+                HeaderValue::from_str(&keys),
+                HeaderValue::from_str(&keys.replace(' ', ",")),
+            )
         {
-            headers.push((SURROGATE_KEY, keys));
+            headers.push((SURROGATE_KEY, surrogate_key));
+            headers.push((CACHE_TAG, cache_tag));
         }
         let lifetime = shows.lifetime.unwrap_or(DEFAULT_LIFETIME);
         let expires_at = (now + lifetime).min(next_new_year(now));
@@ -259,12 +266,6 @@ impl Entry {
         };
         for (name, value) in &self.headers {
             response.insert_header((name.clone(), value.clone()));
-            if *name == SURROGATE_KEY
-                && let Ok(keys) = value.to_str()
-                && let Ok(tags) = HeaderValue::from_str(&keys.replace(' ', ","))
-            {
-                response.insert_header((HeaderName::from_static("cache-tag"), tags));
-            }
         }
         response.insert_header((header::ETAG, self.etag.clone()));
         response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));
