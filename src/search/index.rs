@@ -220,7 +220,8 @@ fn fts5_command(conn: &mut DbConnection, command: &str) -> QueryResult<()> {
     Ok(())
 }
 
-/// Sets one of FTS5's persistent settings; nothing to do on PostgreSQL.
+/// Sets one of FTS5's persistent settings, or runs its 'merge' command, which takes a number the
+/// same way; nothing to do on PostgreSQL.
 fn fts5_setting(conn: &mut DbConnection, key: &str, value: i64) -> QueryResult<()> {
     if let DbConnection::Sqlite(_) = conn {
         diesel::sql_query(format!(
@@ -238,6 +239,19 @@ fn fts5_setting(conn: &mut DbConnection, key: &str, value: i64) -> QueryResult<(
 /// 2026-12-03); the setting is put back after the rebuild, so saves keep the default.
 const BULK_TERM_BUFFER: i64 = 64 * 1024 * 1024;
 const DEFAULT_TERM_BUFFER: i64 = 1024 * 1024;
+
+/// FTS5's 'optimize', and its automatic merges while a rebuild writes segments, merge in steps
+/// of a thousand pages, and after each step delete the pages it consumed from every input
+/// segment with a range `DELETE` on the index's table. Past the page cache (a million
+/// articles make a 2 GB index) those steps re-read the input segments over and over: a
+/// million-article seed's 'optimize' read over 1.4 TB from a 12 GB file and was stopped; with
+/// the pages cached it ran CPU-bound in the same `DELETE` (perf, 2026-12-04). So the rebuild
+/// turns automatic merging off (the crisis merge, one pass over a level, still bounds the
+/// segments) and merges at the end with 'merge' and the smallest number FTS5 reads as "all
+/// segments, all pages": one pass without steps, each input segment deleted once.
+const WHOLE_MERGE: i64 = i32::MIN as i64;
+/// FTS5's default: saves merge as they go.
+const DEFAULT_AUTOMERGE: i64 = 4;
 
 const WORDS_TEXT: &str = "headline || ' ' || dek || ' ' || body || ' ' || tags || ' ' || authors";
 
@@ -317,9 +331,12 @@ pub fn rebuild(conn: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> Q
             progress(done, total);
         }
         fts5_setting(conn, "hashsize", BULK_TERM_BUFFER)?;
+        fts5_setting(conn, "automerge", 0)?;
         fts5_command(conn, "rebuild")?;
         // One merged segment: every query then reads one b-tree per term instead of several.
-        fts5_command(conn, "optimize")?;
+        // Merged in one pass, not by 'optimize' (see `WHOLE_MERGE`).
+        fts5_setting(conn, "merge", WHOLE_MERGE)?;
+        fts5_setting(conn, "automerge", DEFAULT_AUTOMERGE)?;
         fts5_setting(conn, "hashsize", DEFAULT_TERM_BUFFER)?;
         let rows: Vec<_> = vocabulary
             .iter()

@@ -508,7 +508,7 @@ fn articles_published_around_the_index_are_indexed_when_the_server_starts() {
 }
 
 #[test]
-fn a_rebuild_indexes_everything_and_leaves_saves_their_small_term_buffer() {
+fn a_rebuild_indexes_everything_and_leaves_saves_their_small_term_buffer_and_merging() {
     let app = newsroom();
     let mut conn = app.db();
     let indexed = gazette::search::rebuild(&mut conn, |_, _| {}).unwrap();
@@ -526,11 +526,26 @@ fn a_rebuild_indexes_everything_and_leaves_saves_their_small_term_buffer() {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             v: i64,
         }
-        let setting: Setting = diesel::RunQueryDsl::get_result(
-            diesel::sql_query("SELECT v FROM article_search_config WHERE k = 'hashsize'"),
+        let setting = |conn: &mut gazette::db::DbConnection, key: &str| -> i64 {
+            let row: Setting = diesel::RunQueryDsl::get_result(
+                diesel::sql_query(format!(
+                    "SELECT v FROM article_search_config WHERE k = '{key}'"
+                )),
+                conn,
+            )
+            .unwrap();
+            row.v
+        };
+        assert_eq!(setting(&mut conn, "hashsize"), 1024 * 1024);
+        // The rebuild merges once at its end with automatic merging off; saves merge as they
+        // go again (FTS5's default, 4).
+        assert_eq!(setting(&mut conn, "automerge"), 4);
+        // One segment: every b-tree entry of the index names the same one.
+        let segments: Setting = diesel::RunQueryDsl::get_result(
+            diesel::sql_query("SELECT COUNT(DISTINCT segid) AS v FROM article_search_idx"),
             &mut conn,
         )
         .unwrap();
-        assert_eq!(setting.v, 1024 * 1024);
+        assert_eq!(segments.v, 1);
     }
 }
