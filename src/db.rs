@@ -103,10 +103,17 @@ const BULK_PAGE_CACHE_KIB: u32 = 256 * 1024;
 ///
 /// Temporary storage (the sub-journal of each article's savepoint inside a long transaction)
 /// stays in memory: perf showed a tenth of an import writing it to a temporary file.
+///
+/// `GAZETTE_BULK_CACHE_MB` sets another size: an archive whose search index outgrows the
+/// default (a million articles make some 2 GB of it) wants it larger for FTS5's merges.
 pub fn for_bulk_work(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     if let DbConnection::Sqlite(inner) = conn {
+        let cache_kib = std::env::var("GAZETTE_BULK_CACHE_MB")
+            .ok()
+            .and_then(|mb| mb.trim().parse::<u32>().ok())
+            .map_or(BULK_PAGE_CACHE_KIB, |mb| mb.saturating_mul(1024));
         inner.batch_execute(&format!(
-            "PRAGMA cache_size = -{BULK_PAGE_CACHE_KIB}; PRAGMA temp_store = MEMORY;"
+            "PRAGMA cache_size = -{cache_kib}; PRAGMA temp_store = MEMORY;"
         ))?;
     }
     Ok(())
