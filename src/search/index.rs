@@ -242,13 +242,13 @@ const DEFAULT_TERM_BUFFER: i64 = 1024 * 1024;
 
 /// FTS5's 'optimize', and its automatic merges while a rebuild writes segments, merge in steps
 /// of a thousand pages, and after each step delete the pages it consumed from every input
-/// segment with a range `DELETE` on the index's table. Past the page cache (a million
-/// articles make a 2 GB index) those steps re-read the input segments over and over: a
-/// million-article seed's 'optimize' read over 1.4 TB from a 12 GB file and was stopped; with
-/// the pages cached it ran CPU-bound in the same `DELETE` (perf, 2026-12-04). So the rebuild
-/// turns automatic merging off (the crisis merge, one pass over a level, still bounds the
-/// segments) and merges at the end with 'merge' and the smallest number FTS5 reads as "all
-/// segments, all pages": one pass without steps, each input segment deleted once.
+/// segment with a range `DELETE` on the index's table. At a million articles (a 2 GB index)
+/// those `DELETE`s stepped through long runs of pages: a seed's 'optimize' read over 1.4 TB
+/// from a 12 GB file and was stopped; with the pages cached it ran CPU-bound in the same
+/// `DELETE` (perf, 2026-12-04) and was stopped too; why the runs are so long is not known. So
+/// the rebuild turns automatic merging off (the crisis merge, one pass over a level, still
+/// bounds the segments) and merges at the end with 'merge' and the smallest number FTS5 reads
+/// as "all segments, all pages": one pass without steps, each input segment deleted once.
 const WHOLE_MERGE: i64 = i32::MIN as i64;
 /// FTS5's default: saves merge as they go.
 const DEFAULT_AUTOMERGE: i64 = 4;
