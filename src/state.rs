@@ -34,6 +34,9 @@ pub struct AppState {
     /// Every page shows the sections and the footer menu, so they are kept in memory and
     /// reloaded whenever a change touches `Dependency::Navigation`.
     navigation: RwLock<Navigation>,
+    /// Tickets for navigation reloads, taken before each load: a reload stores what it read
+    /// only if no reload with a later ticket stored first (see `store_navigation`).
+    navigation_loads: std::sync::atomic::AtomicU64,
     /// Password checks running at once: each takes ~20 MB and tens of milliseconds of a core
     /// (argon2id), so a flood of logins queues here instead of exhausting memory and threads.
     pub password_checks: tokio::sync::Semaphore,
@@ -55,6 +58,8 @@ pub struct AppState {
 struct Navigation {
     sections: Arc<Vec<SectionLink>>,
     footer: Arc<Vec<MenuLink>>,
+    /// The ticket of the reload that read this.
+    ticket: u64,
 }
 
 impl Navigation {
@@ -70,6 +75,7 @@ impl Navigation {
         Ok(Navigation {
             sections: Arc::new(sections),
             footer: Arc::new(Page::menu(conn)?),
+            ticket: 0,
         })
     }
 }
@@ -118,6 +124,7 @@ impl AppState {
             assets,
             clock,
             navigation: RwLock::new(Navigation::default()),
+            navigation_loads: std::sync::atomic::AtomicU64::new(0),
             password_checks: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
             image_work: tokio::sync::Semaphore::new(CONCURRENT_IMAGE_DECODES),
             search_work: tokio::sync::Semaphore::new(
@@ -140,9 +147,28 @@ impl AppState {
 
     /// Reloads the section navigation and the footer menu from the database.
     pub fn reload_navigation(&self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
+        let ticket = self.navigation_ticket();
         let navigation = Navigation::load(conn)?;
-        *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = navigation;
+        self.store_navigation(navigation, ticket);
         Ok(())
+    }
+
+    fn navigation_ticket(&self) -> u64 {
+        self.navigation_loads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1
+    }
+
+    /// Keeps a reload's navigation unless a reload that started later stored first. Reloads
+    /// run on writers' requests and on the change feed's thread at once: without this, a feed
+    /// reload that read before a commit could store after the writer's own reload and leave
+    /// the old footer in place, to be rendered into fresh pages (seen once in CI, PostgreSQL).
+    fn store_navigation(&self, mut navigation: Navigation, ticket: u64) {
+        let mut current = self.navigation.write().unwrap_or_else(|p| p.into_inner());
+        if ticket > current.ticket {
+            navigation.ticket = ticket;
+            *current = navigation;
+        }
     }
 
     /// Runs a writer's `work` in one write transaction, with the change set it reports its
@@ -179,11 +205,10 @@ impl AppState {
         // The navigation first, so no page rendered after the drop shows the old one; the drop
         // happens even if the reload failed (an old page must never outlive its change).
         let reloaded = if effects.navigation_changed() {
+            let ticket = self.navigation_ticket();
             db::run(&self.pool, |conn| Ok(Navigation::load(conn)?))
                 .await
-                .map(|navigation| {
-                    *self.navigation.write().unwrap_or_else(|p| p.into_inner()) = navigation;
-                })
+                .map(|navigation| self.store_navigation(navigation, ticket))
         } else {
             Ok(())
         };
