@@ -3,9 +3,10 @@
 //!
 //! Diesel's `eq_any` writes one placeholder per id on SQLite and so never keeps the statement:
 //! the cards of an uncached article page (some twenty ids, two queries) were parsed and planned
-//! on every render, over a quarter of those queries' time under perf. Here SQLite gets the ids as one JSON array
-//! (`IN (SELECT value FROM json_each(?))`, which it plans as a lookup per id, as it does a list
-//! of placeholders) and PostgreSQL as one array (`= ANY(?)`, what `eq_any` binds there too).
+//! on every render, over a quarter of those queries' time under perf. Here SQLite gets the ids
+//! as one JSON array (`IN (SELECT value FROM json_each(?))`, which it plans as a lookup per id,
+//! as it does a list of placeholders) and PostgreSQL as one array (`= ANY(?)`, what `eq_any`
+//! binds there too).
 
 use diesel::QueryResult;
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
