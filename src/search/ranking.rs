@@ -81,8 +81,11 @@ pub struct Bounds {
 }
 
 impl Bounds {
+    /// The count limit is the rank window: past it a search costs the same at any size of
+    /// archive (at 10,000, a two-word search of common words cost four times as much at
+    /// 1,000,000 articles as at 100,000, its exact count walking ten times the matches).
     pub const DEFAULT: Bounds = Bounds {
-        exact_count_limit: 10_000,
+        exact_count_limit: 1_000,
         sample_matches: 1_000,
         rank_window: 1_000,
     };
@@ -272,6 +275,8 @@ pub fn search_within(
     } else {
         None
     };
+    // The id of the nth newest match, once looked up (counting and ranking may both want it).
+    let mut nth_newest: Option<(i64, Option<i64>)> = None;
     let (mut section_counts, approximate) = match &small {
         Some(matches) => (scored::per_section(matches), false),
         None if matches <= bounds.exact_count_limit => {
@@ -280,7 +285,9 @@ pub fn search_within(
         None => {
             // More than the limit: count the newest matches and scale up by the share of the
             // archive (by id) they span.
-            let first = nth_newest_match(conn, query, filters, bounds.sample_matches)?.unwrap_or(0);
+            let sampled = nth_newest_match(conn, query, filters, bounds.sample_matches)?;
+            nth_newest = Some((bounds.sample_matches, sampled));
+            let first = sampled.unwrap_or(0);
             let highest = highest_indexed(conn)?;
             let scale = highest as f64 / (highest - first + 1).max(1) as f64;
             let counts = section_counts(conn, query, filters, Some(first))?
@@ -317,12 +324,15 @@ pub fn search_within(
             .collect(),
         None => {
             // One window for every page it covers, so paging neither repeats nor skips a
-            // result. `matches` is exact up to the count limit, and more than it otherwise.
+            // result. `matches` is exact up to the count limit; past it, only the lookup tells
+            // whether there are more than the window (a deep page's window may be larger).
             let window = bounds.rank_window.max(ranked_offset + page.0);
-            let first = if matches > window {
-                nth_newest_match(conn, query, filters, window)?
-            } else {
-                None
+            let first = match nth_newest {
+                Some((n, first)) if n == window => first,
+                _ if matches > window || matches > bounds.exact_count_limit => {
+                    nth_newest_match(conn, query, filters, window)?
+                }
+                _ => None,
             };
             match first {
                 Some(first) => {

@@ -475,6 +475,19 @@ fn large_result_sets_are_ranked_among_their_newest_matches_and_counted_from_a_sa
     assert!(page.approximate);
     assert_eq!(page.total, 30);
     assert_eq!(page.section_counts.len(), 1);
+
+    // Counted no further than 6 matches, and a page past the window of 5: its own window, the
+    // newest 13 (one for pages one to four), in the same order; not a ranking of every match.
+    let deep = Bounds {
+        exact_count_limit: 5,
+        sample_matches: 5,
+        rank_window: 5,
+    };
+    let page = page_of(deep, (3, 9), &mut conn);
+    assert!(page.approximate);
+    let order: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
+    // Window 18..=30: story 25 (headline), then 30, 29, 28, 27, 26, 24, 23, 22, then these.
+    assert_eq!(order, [story(21), story(20), story(19)]);
 }
 
 #[test]
