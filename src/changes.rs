@@ -262,6 +262,8 @@ impl<'a> ChangeSet<'a> {
                         report("related lists", done, total);
                     }
                 })?;
+                // Measured too, or the server's first `PRAGMA optimize` does it.
+                crate::db::measure_related(conn)?;
                 dependencies.extend([Dependency::Navigation, Dependency::Home]);
                 dependencies.extend([Dependency::Search, Dependency::Feeds]);
                 dependencies.insert(Dependency::Sitemaps);

@@ -293,22 +293,37 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
     }
     .map(|applied| applied.len())
     .map_err(|e| format!("database migration failed: {e}"))?;
-    // Keeps the query planner's statistics current (cheap when nothing changed).
-    let statistics = match conn {
-        DbConnection::Sqlite(_) => Some("PRAGMA optimize;"),
-        DbConnection::Postgres(_) if applied > 0 => Some("ANALYZE;"),
-        // PostgreSQL's autovacuum keeps its statistics current.
-        DbConnection::Postgres(_) => None,
-    };
-    // Statistics only make plans better: a refresh that loses a race for the write lock (a
-    // command run while the site saves, SQLite's "database is locked" when a read upgrades to a
-    // write) is left for the next start rather than failing the command.
-    if let Some(statistics) = statistics
-        && let Err(error) = conn.batch_execute(statistics)
-    {
-        tracing::warn!(%error, "database statistics not refreshed");
+    if applied > 0 {
+        refresh_statistics(conn, true);
     }
     Ok(applied)
+}
+
+/// Keeps the query planner's statistics current: SQLite's `PRAGMA optimize` (cheap when
+/// nothing changed), PostgreSQL's `ANALYZE` after migrations (otherwise autovacuum keeps them).
+/// A server asks for it once it answers, not before: `PRAGMA optimize` looks at the size of
+/// every table and index it considers, a descent of each B-tree, and from a cold disk at
+/// 1,000,000 articles that held the first start after a seed for 1.7–2.1 s (perf: page reads
+/// under `PRAGMA optimize`; `tools/bench --articles 1000000`, 2026-12-04).
+///
+/// Statistics only make plans better: a refresh that loses a race for the write lock (a
+/// command run while the site saves, SQLite's "database is locked" when a read upgrades to a
+/// write) is left for the next time rather than failing anything.
+pub fn refresh_statistics(conn: &mut DbConnection, after_migrations: bool) {
+    let statistics = match conn {
+        DbConnection::Sqlite(_) => "PRAGMA optimize;",
+        DbConnection::Postgres(_) if after_migrations => "ANALYZE;",
+        DbConnection::Postgres(_) => return,
+    };
+    if let Err(error) = conn.batch_execute(statistics) {
+        tracing::warn!(%error, "database statistics not refreshed");
+    }
+}
+
+/// Measures the related lists for the query planner, once a bulk load has filled them (after
+/// `measure_archive`: they are made from the search index, which comes after it).
+pub fn measure_related(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    conn.batch_execute("ANALYZE article_related;")
 }
 
 /// Measures the archive's tables again for the query planner, after a bulk load inside the

@@ -257,9 +257,14 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     // Whether the search index holds every published article: counting both reads an index
     // entry per article (45 ms at 100,000 from the OS's cache, growing with the archive), so
     // it is asked once after the server answers rather than before.
+    // The planner's statistics too (see `db::refresh_statistics`).
     let check_state = state.clone();
     actix_web::rt::spawn(async move {
-        match db::run(&check_state.pool, |conn| Ok(search::out_of_step(conn)?)).await {
+        let checked = db::run(&check_state.pool, |conn| {
+            db::refresh_statistics(conn, false);
+            Ok(search::out_of_step(conn)?)
+        });
+        match checked.await {
             Ok(false) => {}
             Ok(true) => tracing::warn!(
                 "the search index does not hold every published article (written around \

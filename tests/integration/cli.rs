@@ -181,10 +181,30 @@ fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
     let path = dir.path().join("big.db");
     let seeded = succeeds(&["seed", "--articles", "120"], &path);
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("120 articles added"));
+    let mut conn = diesel::Connection::establish(path.to_str().unwrap()).unwrap();
+    // The related lists, filled last, were measured for the query planner too: the server's
+    // first start would otherwise have to (an ANALYZE of millions of rows in a large archive).
+    #[derive(diesel::QueryableByName)]
+    struct Measured {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        stat: String,
+    }
+    let measured: Vec<Measured> = diesel::RunQueryDsl::load(
+        diesel::sql_query("SELECT stat FROM sqlite_stat1 WHERE tbl = 'article_related'"),
+        &mut conn,
+    )
+    .unwrap();
+    let rows: Option<u64> = measured
+        .first()
+        .and_then(|m| m.stat.split(' ').next()?.parse().ok());
+    assert!(
+        rows.is_some_and(|n| n >= 120),
+        "{:?}",
+        measured.first().map(|m| &m.stat)
+    );
     let reindexed = succeeds(&["reindex"], &path);
     assert!(String::from_utf8_lossy(&reindexed.stdout).contains("120 articles indexed"));
 
-    let mut conn = diesel::Connection::establish(path.to_str().unwrap()).unwrap();
     let query = gazette::search::ParsedQuery::parse("the");
     let sections = Vec::new();
     let page = gazette::views::search_results::SearchResults::load(
