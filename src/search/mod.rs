@@ -8,6 +8,7 @@
 //! - `statement`: SQL built clause by clause with its bind values
 //! - `ranking`: counting, ranking and the results page
 //! - `scored`: result sets up to the rank window counted and ranked in one pass
+//! - `window`: the newest matches read once: larger sets sampled, counted and ranked from them
 //! - `snippet`: the passage of each hit shown with its matched words marked
 //! - `vocabulary`: word counts, completions and "Did you mean"
 //! - `index`: keeping the index in step with the articles
@@ -21,6 +22,7 @@ mod similar;
 mod snippet;
 mod statement;
 mod vocabulary;
+mod window;
 mod words;
 
 use chrono::{NaiveDate, NaiveDateTime};

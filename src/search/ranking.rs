@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{Integer, Text};
 
 use super::query::ParsedQuery;
 use super::scored;
 use super::snippet::Marker;
-use super::statement::{Bind, Engine, Statement, counted, highest_indexed, nth_newest_match};
-use super::{IdRow, RANK_WEIGHTS, TSVECTOR_WEIGHTS, julian_day_time};
+use super::statement::{Bind, Engine, Statement, highest_indexed};
+use super::{IdRow, window};
 
 use crate::db::DbConnection;
 
@@ -46,14 +46,6 @@ pub struct ResultsPage {
 }
 
 #[derive(QueryableByName)]
-struct SectionCountRow {
-    #[diesel(sql_type = Integer)]
-    section_id: i32,
-    #[diesel(sql_type = BigInt)]
-    hits: i64,
-}
-
-#[derive(QueryableByName)]
 struct BodyRow {
     #[diesel(sql_type = Integer)]
     id: i32,
@@ -73,7 +65,7 @@ pub struct Bounds {
     /// the share of the archive they span.
     pub sample_matches: i64,
     /// Result sets larger than this are ranked among their newest this many matches (more
-    /// for deep pages), headline matches first, then newest first: bm25 would first count
+    /// for deep pages), headline matches first, then latest published: bm25 would first count
     /// every match of each word in the whole index (FTS5 computes its word weights so), and
     /// for a news site the newest of so many matches are the ones readers want, as
     /// WordPress's search orders them.
@@ -89,116 +81,6 @@ impl Bounds {
         sample_matches: 1_000,
         rank_window: 1_000,
     };
-}
-
-/// How a page of results is put in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    /// bm25 (ts_rank_cd on PostgreSQL) with a recency boost.
-    Relevance,
-    /// Matches in the headline first, then newest first.
-    HeadlineThenNewest,
-}
-
-fn section_counts(
-    conn: &mut DbConnection,
-    query: &ParsedQuery,
-    filters: &Filters,
-    first: Option<i64>,
-) -> QueryResult<Vec<(i32, i64)>> {
-    let engine = Engine::of(conn);
-    let mut statement = Statement::new(
-        engine,
-        "SELECT f.section_id AS section_id, COUNT(*) AS hits",
-    );
-    statement
-        .push(engine.matches_joined_to_facets(), None)
-        .matching(query, filters)
-        .newer_than(first);
-    statement.push(" GROUP BY f.section_id", None);
-    Ok(statement
-        .load::<SectionCountRow>(conn)?
-        .into_iter()
-        .map(|row| (row.section_id, row.hits))
-        .collect())
-}
-
-/// One page, (limit, offset), of matching ids (those from id `first` on, when given) in
-/// `order`.
-fn ranked_ids(
-    conn: &mut DbConnection,
-    query: &ParsedQuery,
-    filters: &Filters,
-    first: Option<i64>,
-    order: Order,
-    now: NaiveDateTime,
-    (limit, offset): (i64, i64),
-) -> QueryResult<Vec<i32>> {
-    let engine = Engine::of(conn);
-    let mut statement = Statement::new(engine, "SELECT s.rowid AS id");
-    statement
-        .push(engine.matches_joined_to_facets(), None)
-        .matching(query, filters)
-        .newer_than(first)
-        .in_section(filters.section_id);
-    if order == Order::HeadlineThenNewest {
-        match engine {
-            Engine::Fts5 => {
-                // The headline matches of the same window, found once (an uncorrelated IN).
-                statement.push(
-                    " ORDER BY s.rowid IN (SELECT rowid FROM article_search WHERE article_search MATCH ?",
-                    Some(Bind::Text(format!("{{headline}} : ({})", query.to_fts()))),
-                );
-                if let Some(first) = first {
-                    statement.push(" AND rowid >= ?", Some(Bind::Big(first)));
-                }
-                statement.push(")", None);
-            }
-            // The headline's words are the document's weight A.
-            Engine::Tsvector => {
-                statement.push(
-                    " ORDER BY (ts_filter(s.document, '{a}') @@ to_tsquery('gazette_english', ?))",
-                    Some(Bind::Text(query.to_tsquery())),
-                );
-            }
-        }
-        statement.push(
-            " DESC, f.published_day DESC, s.rowid DESC LIMIT ? OFFSET ?",
-            Some(Bind::Big(limit)),
-        );
-        statement.binds.push(Bind::Big(offset));
-        return Ok(statement
-            .load::<IdRow>(conn)?
-            .into_iter()
-            .map(|r| r.id)
-            .collect());
-    }
-    // The same recency boost on either engine: up to 30% for today, fading over a month.
-    let order = match engine {
-        // bm25 is negative, best first: the boost makes a good match more negative.
-        Engine::Fts5 => format!(
-            " ORDER BY bm25(article_search, {RANK_WEIGHTS})
-                 * (1.0 + 0.3 / (1.0 + max(0.0, ? - f.published_day) / 30.0))
-               LIMIT ? OFFSET ?"
-        ),
-        Engine::Tsvector => {
-            statement.binds.push(Bind::Text(query.to_tsquery()));
-            format!(
-                " ORDER BY ts_rank_cd('{TSVECTOR_WEIGHTS}', s.document, to_tsquery('gazette_english', ?))
-                 * (1.0 + 0.3 / (1.0 + GREATEST(0.0, ? - f.published_day) / 30.0)) DESC,
-                 s.rowid DESC
-               LIMIT ? OFFSET ?"
-            )
-        }
-    };
-    statement.push(&order, Some(Bind::Real(julian_day_time(now))));
-    statement.binds.push(Bind::Big(limit));
-    statement.binds.push(Bind::Big(offset));
-    Ok(statement
-        .load::<IdRow>(conn)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect())
 }
 
 /// The published article whose headline is exactly the query, if it passes the filters.
@@ -234,9 +116,10 @@ fn exact_headline(
 
 /// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
 /// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
-/// with a gentle boost for recent articles. Result sets up to the rank window are read in one
-/// pass and counted and ranked from it (`scored`); very large ones are counted from their
-/// newest matches and ranked among them (see [`Bounds`]).
+/// with a gentle boost for recent articles. The newest matches are read once (`window`): a
+/// result set within the rank window is read again with its relevance and counted and ranked
+/// from that (`scored`); a larger one is counted from its newest matches and ranked among them
+/// (see [`Bounds`]).
 pub fn search(
     conn: &mut DbConnection,
     query: &ParsedQuery,
@@ -263,38 +146,44 @@ pub fn search_within(
     let mut expanded = query.clone();
     expanded.expand_prefix(conn)?;
     let query = &expanded;
-    let matches = counted(conn, query, filters, None, Some(bounds.exact_count_limit))?;
-    if matches == 0 {
+
+    // The exact headline match leads page one and is left out of the ranked list, which is
+    // read one further so that it can stand in for the headline match wherever that sits.
+    let exact = exact_headline(conn, query, filters)?;
+    let ranked_offset = match (exact, offset) {
+        (Some(_), offset) if offset > 0 => offset - 1,
+        (_, offset) => offset,
+    };
+    let page = (limit + 1, ranked_offset);
+    // One window for every page it covers, so paging neither repeats nor skips a result.
+    let window = bounds.rank_window.max(ranked_offset + page.0);
+    let read = window.max(bounds.sample_matches);
+    let newest = window::newest(conn, query, filters, None, read + 1)?;
+    if newest.is_empty() {
         return Ok(ResultsPage::default());
     }
-    // Most searches match at most the rank window: one pass reads them all (counting first
-    // costs a fraction of it, and spares a pass a large result set would not use). It counts
-    // exactly, so only within the exact count limit too.
-    let small = if matches <= bounds.rank_window.min(bounds.exact_count_limit) {
+    let every_match_read = newest.len() as i64 <= read;
+
+    // Most searches match at most the rank window: they are read again with their relevance,
+    // then counted and ranked from that (`scored`).
+    let small = if newest.len() as i64 <= bounds.rank_window.min(bounds.exact_count_limit) {
         scored::all_matches(conn, query, filters, bounds.rank_window)?
     } else {
         None
     };
-    // The id of the nth newest match, once looked up (counting and ranking may both want it).
-    let mut nth_newest: Option<(i64, Option<i64>)> = None;
     let (mut section_counts, approximate) = match &small {
         Some(matches) => (scored::per_section(matches), false),
-        None if matches <= bounds.exact_count_limit => {
-            (section_counts(conn, query, filters, None)?, false)
+        None if every_match_read && newest.len() as i64 <= bounds.exact_count_limit => {
+            (window::per_section(&newest, 1.0), false)
         }
         None => {
             // More than the limit: count the newest matches and scale up by the share of the
             // archive (by id) they span.
-            let sampled = nth_newest_match(conn, query, filters, bounds.sample_matches)?;
-            nth_newest = Some((bounds.sample_matches, sampled));
-            let first = sampled.unwrap_or(0);
+            let sample = &newest[..newest.len().min(bounds.sample_matches as usize)];
+            let first = sample.last().map_or(0, |found| i64::from(found.id));
             let highest = highest_indexed(conn)?;
             let scale = highest as f64 / (highest - first + 1).max(1) as f64;
-            let counts = section_counts(conn, query, filters, Some(first))?
-                .into_iter()
-                .map(|(section, hits)| (section, (hits as f64 * scale).round() as i64))
-                .collect();
-            (counts, true)
+            (window::per_section(sample, scale), true)
         }
     };
     section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -308,48 +197,28 @@ pub fn search_within(
         });
     }
 
-    // The exact headline match leads page one and is left out of the ranked list, which is
-    // read one further so that it can stand in for the headline match wherever that sits.
-    let exact = exact_headline(conn, query, filters)?;
-    let ranked_offset = match (exact, offset) {
-        (Some(_), offset) if offset > 0 => offset - 1,
-        (_, offset) => offset,
-    };
-    let page = (limit + 1, ranked_offset);
-    let mut ids = match small {
-        Some(matches) => scored::ranked(&matches, filters.section_id, now)
-            .into_iter()
-            .skip(ranked_offset as usize)
-            .take(page.0 as usize)
-            .collect(),
+    let mut ids: Vec<i32> = match small {
+        Some(matches) => scored::ranked(&matches, filters.section_id, now),
         None => {
-            // One window for every page it covers, so paging neither repeats nor skips a
-            // result. `matches` is exact up to the count limit; past it, only the lookup tells
-            // whether there are more than the window (a deep page's window may be larger).
-            let window = bounds.rank_window.max(ranked_offset + page.0);
-            let first = match nth_newest {
-                Some((n, first)) if n == window => first,
-                _ if matches > window || matches > bounds.exact_count_limit => {
-                    nth_newest_match(conn, query, filters, window)?
-                }
-                _ => None,
-            };
-            match first {
-                Some(first) => {
-                    let order = Order::HeadlineThenNewest;
-                    let windowed = ranked_ids(conn, query, filters, Some(first), order, now, page)?;
-                    // A window too thin for this page (the section and date filters apply
-                    // after it): the same order over every match.
-                    if (windowed.len() as i64) < page.0 {
-                        ranked_ids(conn, query, filters, None, order, now, page)?
-                    } else {
-                        windowed
-                    }
-                }
-                None => ranked_ids(conn, query, filters, None, Order::Relevance, now, page)?,
+            // Ranked within the newest `window` matches: headline matches first, then the
+            // latest published.
+            let mut ranked = ranked_window(conn, query, &newest, window, filters.section_id)?;
+            // A window too thin for this page (the section filter applies after it): the
+            // window of the section's own newest matches.
+            if filters.section_id.is_some()
+                && !every_match_read
+                && (ranked.len() as i64) < ranked_offset + page.0
+            {
+                let in_section = window::newest(conn, query, filters, filters.section_id, window)?;
+                ranked = ranked_window(conn, query, &in_section, window, None)?;
             }
+            ranked
         }
-    };
+    }
+    .into_iter()
+    .skip(ranked_offset as usize)
+    .take(page.0 as usize)
+    .collect();
     if let Some(exact) = exact {
         ids.retain(|id| *id != exact);
         if offset == 0 {
@@ -365,6 +234,22 @@ pub fn search_within(
         hits,
         section_counts,
     })
+}
+
+/// The first `window` of `newest` (newest first) in `section_id`, headline matches first.
+fn ranked_window(
+    conn: &mut DbConnection,
+    query: &ParsedQuery,
+    newest: &[window::Found],
+    window: i64,
+    section_id: Option<i32>,
+) -> QueryResult<Vec<i32>> {
+    let window = &newest[..newest.len().min(window as usize)];
+    let Some(oldest) = window.last() else {
+        return Ok(Vec::new());
+    };
+    let headline = window::headline_matches(conn, query, oldest.id)?;
+    Ok(window::ranked(window, &headline, section_id))
 }
 
 /// Matches in the section filtered on, or in all sections.

@@ -6,7 +6,7 @@ use diesel::sql_types::{BigInt, Double, Integer, Text};
 
 use super::query::ParsedQuery;
 use super::ranking::Filters;
-use super::{CountRow, IdRow, julian_day};
+use super::{CountRow, julian_day};
 
 use crate::db::DbConnection;
 
@@ -187,34 +187,6 @@ pub(super) fn counted(
         .first()
         .map(|r| r.n)
         .unwrap_or(0))
-}
-
-/// The id of the `n`th newest match (1: the newest) with the author filter, None when there
-/// are fewer. The index is walked newest first and stops there: the cost is `n` matches,
-/// whatever the size of the archive.
-pub(super) fn nth_newest_match(
-    conn: &mut DbConnection,
-    query: &ParsedQuery,
-    filters: &Filters,
-    n: i64,
-) -> QueryResult<Option<i64>> {
-    let engine = Engine::of(conn);
-    let index = match engine {
-        Engine::Fts5 => "article_search",
-        Engine::Tsvector => "article_search_content",
-    };
-    let mut statement = Statement::new(engine, &format!("SELECT s.rowid AS id FROM {index} s"));
-    let (condition, bind) = engine.matches(query);
-    statement.push(condition, Some(bind));
-    statement.by_author(filters.author_id);
-    statement.push(
-        " ORDER BY s.rowid DESC LIMIT 1 OFFSET ?",
-        Some(Bind::Big((n - 1).max(0))),
-    );
-    Ok(statement
-        .load::<IdRow>(conn)?
-        .first()
-        .map(|r| i64::from(r.id)))
 }
 
 /// The newest article id in the index.
