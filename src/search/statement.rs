@@ -146,15 +146,10 @@ impl Statement {
     }
 }
 
-/// Matches of the query (with the author filter, the cheap one), counted without touching any
-/// table but the index; and the highest rowid in the index.
-pub(super) fn raw_count(
-    conn: &mut DbConnection,
-    query: &ParsedQuery,
-    filters: &Filters,
-    first: Option<i64>,
-) -> QueryResult<i64> {
-    counted(conn, query, filters, first, None)
+/// Whether anything matches the query: the index walked to the first match only (a full count
+/// of a common word's matches is a walk of its whole doclist).
+pub(super) fn any_match(conn: &mut DbConnection, query: &ParsedQuery) -> QueryResult<bool> {
+    Ok(counted(conn, query, &Filters::default(), None, Some(0))? > 0)
 }
 
 /// Matches counted up to `cap` + 1 at most: enough to know a result set is large without

@@ -7,8 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::query::{Clause, ParsedQuery};
-use super::ranking::Filters;
-use super::statement::raw_count;
+use super::statement::any_match;
 use super::words::fold;
 use crate::db::DbConnection;
 use crate::schema::search_vocabulary;
@@ -150,6 +149,5 @@ pub fn suggestion(conn: &mut DbConnection, query: &ParsedQuery) -> QueryResult<O
         truncated: false,
         clauses: corrected,
     };
-    let found = raw_count(conn, &better, &Filters::default(), None)?;
-    Ok((found > 0).then_some(better.text))
+    Ok(any_match(conn, &better)?.then_some(better.text))
 }
