@@ -301,10 +301,10 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, String> {
 
 /// Keeps the query planner's statistics current: SQLite's `PRAGMA optimize` (cheap when
 /// nothing changed), PostgreSQL's `ANALYZE` after migrations (otherwise autovacuum keeps them).
-/// A server asks for it once it answers, not before: `PRAGMA optimize` looks at the size of
-/// every table and index it considers, a descent of each B-tree, and from a cold disk at
-/// 1,000,000 articles that held the first start after a seed for 1.7–2.1 s (perf: page reads
-/// under `PRAGMA optimize`; `tools/bench --articles 1000000`, 2026-12-04).
+/// A server asks for it once it answers, not before: `PRAGMA optimize` measures a table that
+/// was never measured (a seed's related lists, before `measure_related`), and at 1,000,000
+/// articles reading its 6,000,000 rows from a cold disk held the first start after a seed for
+/// 1.7–3.0 s (perf: page reads under `PRAGMA optimize`, 2026-12-04).
 ///
 /// Statistics only make plans better: a refresh that loses a race for the write lock (a
 /// command run while the site saves, SQLite's "database is locked" when a read upgrades to a

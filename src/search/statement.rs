@@ -131,13 +131,6 @@ impl Statement {
         self
     }
 
-    pub(super) fn newer_than(&mut self, first: Option<i64>) -> &mut Statement {
-        if let Some(first) = first {
-            self.push(" AND s.rowid >= ?", Some(Bind::Big(first)));
-        }
-        self
-    }
-
     pub(super) fn in_section(&mut self, section_id: Option<i32>) -> &mut Statement {
         if let Some(section_id) = section_id {
             self.push(" AND f.section_id = ?", Some(Bind::Int(section_id)));
@@ -149,18 +142,6 @@ impl Statement {
 /// Whether anything matches the query: the index walked to the first match only (a full count
 /// of a common word's matches is a walk of its whole doclist).
 pub(super) fn any_match(conn: &mut DbConnection, query: &ParsedQuery) -> QueryResult<bool> {
-    Ok(counted(conn, query, &Filters::default(), None, Some(0))? > 0)
-}
-
-/// Matches counted up to `cap` + 1 at most: enough to know a result set is large without
-/// walking all of it.
-pub(super) fn counted(
-    conn: &mut DbConnection,
-    query: &ParsedQuery,
-    filters: &Filters,
-    first: Option<i64>,
-    cap: Option<i64>,
-) -> QueryResult<i64> {
     let engine = Engine::of(conn);
     let index = match engine {
         Engine::Fts5 => "article_search",
@@ -172,16 +153,9 @@ pub(super) fn counted(
     );
     let (condition, bind) = engine.matches(query);
     statement.push(condition, Some(bind));
-    statement.by_author(filters.author_id).newer_than(first);
-    match cap {
-        Some(cap) => statement.push(" LIMIT ?) AS matches", Some(Bind::Big(cap + 1))),
-        None => statement.push(") AS matches", None),
-    };
-    Ok(statement
-        .load::<CountRow>(conn)?
-        .first()
-        .map(|r| r.n)
-        .unwrap_or(0))
+    statement.push(" LIMIT 1) AS matches", None);
+    let found = statement.load::<CountRow>(conn)?;
+    Ok(found.first().is_some_and(|row| row.n > 0))
 }
 
 /// The newest article id in the index.
