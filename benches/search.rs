@@ -18,7 +18,7 @@ use diesel::sql_types::{BigInt, Integer, Text};
 use gazette::db::{DbConnection, Location, PoolSettings};
 use gazette::models::Section;
 use gazette::related::{self, Subject};
-use gazette::search::{Filters, ParsedQuery};
+use gazette::search::{Filters, ParsedQuery, PhraseCounts};
 use gazette::views::SectionLink;
 use gazette::views::search_results::SearchResults;
 
@@ -181,6 +181,7 @@ fn main() {
             let started = Instant::now();
             let page = SearchResults::load(
                 &mut conn,
+                &PhraseCounts::default(),
                 &query,
                 &Filters::default(),
                 &sections,
@@ -224,8 +225,11 @@ fn main() {
         for raw in &queries {
             let query = ParsedQuery::parse(raw);
             let started = Instant::now();
+            // Counts of no word known: each query pays for counting its words, as the first
+            // search after a change to what is published does (a server keeps them until then).
             let page = SearchResults::load(
                 &mut conn,
+                &PhraseCounts::default(),
                 &query,
                 &Filters::default(),
                 &sections,

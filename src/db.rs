@@ -200,6 +200,8 @@ impl ManageConnection for Manager {
                         format!("database path {} is not valid UTF-8", path.display()),
                     ))
                 })?;
+                // Search ranks with a function of its own, added to each SQLite connection.
+                crate::search::register_rank_function();
                 let mut conn = SqliteConnection::establish(url)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // busy_timeout comes first: without it, switching a fresh pool to WAL races

@@ -15,6 +15,7 @@ use crate::models::Section;
 use crate::models::page::{MenuLink, Page};
 use crate::page_cache::PageCache;
 use crate::readership::Readership;
+use crate::search::PhraseCounts;
 use crate::site_image::SiteImage;
 use crate::structured_data::Publisher;
 use crate::views::{CardCache, SectionLink};
@@ -29,6 +30,9 @@ pub struct AppState {
     pub page_cache: PageCache,
     /// Rendered search results, dropped on any change to what is published.
     pub search_cache: PageCache,
+    /// How many articles each searched phrase occurs in, for ranking; dropped with the
+    /// search results.
+    pub phrase_counts: PhraseCounts,
     /// Article cards between renders, dropped on any change (see `views::card_cache`).
     pub cards: Arc<CardCache>,
     /// Every page shows the sections and the footer menu, so they are kept in memory and
@@ -117,6 +121,7 @@ impl AppState {
                 config.search_cache_bytes,
                 SEARCHES_REMEMBERED,
             ),
+            phrase_counts: PhraseCounts::default(),
             cards: Arc::new(CardCache::default()),
             config,
             pool,
@@ -216,6 +221,7 @@ impl AppState {
         self.cards.clear();
         self.page_cache.invalidate(&effects.dependencies);
         self.search_cache.clear();
+        self.phrase_counts.clear();
         if let Some(url) = &self.config.purge_url {
             crate::purge::notify(url.clone(), &effects.dependencies);
         }
@@ -245,6 +251,7 @@ impl AppState {
             _ => self.page_cache.clear(),
         }
         self.search_cache.clear();
+        self.phrase_counts.clear();
     }
 
     /// The sections, in navigation order.

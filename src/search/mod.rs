@@ -7,6 +7,8 @@
 //! - `query`: a reader's input parsed into quoted clauses
 //! - `statement`: SQL built clause by clause with its bind values
 //! - `ranking`: counting, ranking and the results page
+//! - `rank_function`: bm25 as an FTS5 function taking each phrase's article count
+//! - `counts`: those counts, kept until published content changes
 //! - `scored`: result sets up to the rank window counted and ranked in one pass
 //! - `window`: the newest matches read once: larger sets sampled, counted and ranked from them
 //! - `snippet`: the passage of each hit shown with its matched words marked
@@ -14,8 +16,10 @@
 //! - `index`: keeping the index in step with the articles
 //! - `similar`: text similarity for related articles
 
+mod counts;
 mod index;
 mod query;
+mod rank_function;
 mod ranking;
 mod scored;
 mod similar;
@@ -29,14 +33,23 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
+pub use counts::PhraseCounts;
 pub use index::{index_article, never_built, out_of_step, rebuild};
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
+pub use rank_function::register as register_rank_function;
 pub use ranking::{Bounds, Filters, Hit, ResultsPage, search, search_within};
 pub use similar::{WordCounts, similar_by_text};
 pub use vocabulary::suggestion;
 
 /// Column weights for bm25: headline, dek, body, tags, authors.
-pub(super) const RANK_WEIGHTS: &str = "10.0, 4.0, 1.0, 3.0, 2.0";
+pub(super) const COLUMN_WEIGHTS: [f64; 5] = [10.0, 4.0, 1.0, 3.0, 2.0];
+
+/// The weights as arguments of FTS5's `bm25()`.
+pub(super) fn bm25_weights() -> String {
+    COLUMN_WEIGHTS
+        .map(|weight| format!("{weight:.1}"))
+        .join(", ")
+}
 /// The same for PostgreSQL's ts_rank_cd, by weight class {D, C, B, A}: tags and authors (D),
 /// body (C), dek (B), headline (A), scaled so the headline is 1.
 pub(super) const TSVECTOR_WEIGHTS: &str = "{0.25, 0.1, 0.4, 1.0}";

@@ -32,6 +32,17 @@ pub(super) enum Clause {
     Phrase(Vec<String>),
 }
 
+impl Clause {
+    fn fts_phrases(&self) -> Vec<String> {
+        match self {
+            Clause::Word(w) => vec![format!("\"{w}\"")],
+            Clause::Prefix(w) => vec![format!("\"{w}\"*")],
+            Clause::Completions { words, .. } => words.iter().map(|w| format!("\"{w}\"")).collect(),
+            Clause::Phrase(words) => vec![format!("\"{}\"", words.join(" "))],
+        }
+    }
+}
+
 /// A reader's query, parsed. Every token is reduced to letters and digits and quoted before it
 /// reaches `MATCH`, so no input can be FTS5 syntax.
 #[derive(Debug, Clone)]
@@ -96,20 +107,33 @@ impl ParsedQuery {
         self.clauses
             .iter()
             .map(|clause| match clause {
-                Clause::Word(w) => format!("\"{w}\""),
-                Clause::Prefix(w) => format!("\"{w}\"*"),
-                Clause::Completions { words, .. } => format!(
-                    "({})",
-                    words
-                        .iter()
-                        .map(|w| format!("\"{w}\""))
-                        .collect::<Vec<_>>()
-                        .join(" OR ")
-                ),
-                Clause::Phrase(words) => format!("\"{}\"", words.join(" ")),
+                Clause::Completions { .. } => format!("({})", clause.fts_phrases().join(" OR ")),
+                _ => clause.fts_phrases().concat(),
             })
             .collect::<Vec<_>>()
             .join(" AND ")
+    }
+
+    /// The phrases of the FTS5 query as it writes them, in the order FTS5 numbers them (each
+    /// completion of a prefix is a phrase of its own).
+    pub(super) fn fts_phrases(&self) -> Vec<String> {
+        self.clauses.iter().flat_map(Clause::fts_phrases).collect()
+    }
+
+    /// How many of `articles` the query would match if its words occurred independently,
+    /// given how many articles each phrase of `fts_phrases` occurs in (a clause of
+    /// completions: in any of them).
+    pub(super) fn estimated_matches(&self, counts: &[i64], articles: i64) -> f64 {
+        let articles = articles.max(1) as f64;
+        let mut at = 0;
+        let mut share = 1.0;
+        for clause in &self.clauses {
+            let phrases = clause.fts_phrases().len();
+            let in_any: i64 = counts.iter().skip(at).take(phrases).sum();
+            at += phrases;
+            share *= (in_any as f64 / articles).min(1.0);
+        }
+        share * articles
     }
 
     /// The same query for PostgreSQL's `to_tsquery('gazette_english', …)`: words, prefixes (`:*`),
@@ -194,6 +218,7 @@ mod tests {
                 }
             }
             if !parsed.is_empty() {
+                super::super::rank_function::register();
                 let mut conn = DbConnection::establish(":memory:").unwrap();
                 diesel::sql_query(
                     "CREATE VIRTUAL TABLE t USING fts5(a, tokenize = 'porter unicode61 remove_diacritics 2')",
@@ -204,6 +229,33 @@ mod tests {
                     .bind::<diesel::sql_types::Text, _>(parsed.to_fts())
                     .execute(&mut conn);
                 proptest::prop_assert!(result.is_ok(), "{:?} -> {:?}: {:?}", raw, parsed.to_fts(), result);
+                // FTS5 numbers the query's phrases as `fts_phrases` lists them: the rank
+                // function, given one count per phrase, scores a text holding every phrase
+                // (unless a phrase is only characters the index drops: then nothing matches).
+                let phrases = parsed.fts_phrases();
+                let text = phrases.concat().replace(['"', '*'], " ");
+                diesel::sql_query("INSERT INTO t (a) VALUES (?)")
+                    .bind::<diesel::sql_types::Text, _>(text)
+                    .execute(&mut conn)
+                    .unwrap();
+                #[derive(diesel::QueryableByName)]
+                struct Score {
+                    #[diesel(sql_type = diesel::sql_types::Double)]
+                    score: f64,
+                }
+                let counts = vec!["1"; phrases.len()].join(", ");
+                let ranked: Result<Vec<Score>, _> = diesel::sql_query(format!(
+                    "SELECT gazette_rank(t, {counts}) AS score FROM t WHERE t MATCH ?"
+                ))
+                .bind::<diesel::sql_types::Text, _>(parsed.to_fts())
+                .load(&mut conn);
+                let scores: Result<Vec<bool>, String> = ranked
+                    .map(|rows| rows.iter().map(|row| row.score > 0.0).collect())
+                    .map_err(|e| e.to_string());
+                proptest::prop_assert!(
+                    scores.as_ref().is_ok_and(|s| s.iter().all(|positive| *positive)),
+                    "{:?} -> {:?}: {:?}", raw, parsed.to_fts(), scores
+                );
             }
         }
     }
@@ -228,6 +280,24 @@ mod tests {
         );
         assert_eq!(ParsedQuery::parse("the").to_fts(), "\"the\"*");
         assert_eq!(ParsedQuery::parse("ab").to_fts(), "\"ab\"");
+    }
+
+    #[test]
+    fn matches_are_estimated_from_each_clause_s_share_of_the_articles() {
+        let query = ParsedQuery::parse("harbour council");
+        assert_eq!(query.fts_phrases(), ["\"harbour\"", "\"council\"*"]);
+        assert_eq!(query.estimated_matches(&[1_000, 50_000], 100_000), 500.0);
+        let mut typing = ParsedQuery::parse("harbour cou");
+        typing.clauses[1] = Clause::Completions {
+            prefix: "cou".into(),
+            words: vec!["council".into(), "court".into()],
+        };
+        // Completions: an article with any of them (at most all).
+        assert_eq!(
+            typing.estimated_matches(&[1_000, 30_000, 20_000], 100_000),
+            500.0
+        );
+        assert_eq!(typing.estimated_matches(&[10, 90, 90], 100), 10.0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 
+use super::counts::PhraseCounts;
 use super::query::ParsedQuery;
 use super::scored;
 use super::snippet::Marker;
@@ -116,24 +117,35 @@ fn exact_headline(
 
 /// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
 /// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
-/// with a gentle boost for recent articles. The newest matches are read once (`window`): a
-/// result set within the rank window is read again with its relevance and counted and ranked
-/// from that (`scored`); a larger one is counted from its newest matches and ranked among them
-/// (see [`Bounds`]).
+/// with a gentle boost for recent articles. A result set within the rank window is read with
+/// its relevance, then counted and ranked from that (`scored`); a larger one is counted from
+/// its newest matches and ranked among them (`window`, see [`Bounds`]). Whether a set is small
+/// comes from the walk of its newest matches, or, when the article counts of the query's
+/// phrases are known (`counts`) and say so, is tried first.
 pub fn search(
     conn: &mut DbConnection,
+    counts: &PhraseCounts,
     query: &ParsedQuery,
     filters: &Filters,
     now: NaiveDateTime,
     limit: i64,
     offset: i64,
 ) -> QueryResult<ResultsPage> {
-    search_within(conn, query, filters, now, (limit, offset), Bounds::DEFAULT)
+    search_within(
+        conn,
+        counts,
+        query,
+        filters,
+        now,
+        (limit, offset),
+        Bounds::DEFAULT,
+    )
 }
 
 /// [`search`] with other bounds (tests reach the large-set paths with a small archive).
 pub fn search_within(
     conn: &mut DbConnection,
+    counts: &PhraseCounts,
     query: &ParsedQuery,
     filters: &Filters,
     now: NaiveDateTime,
@@ -158,19 +170,31 @@ pub fn search_within(
     // One window for every page it covers, so paging neither repeats nor skips a result.
     let window = bounds.rank_window.max(ranked_offset + page.0);
     let read = window.max(bounds.sample_matches);
-    let newest = window::newest(conn, query, filters, None, read + 1)?;
-    if newest.is_empty() {
-        return Ok(ResultsPage::default());
-    }
-    let every_match_read = newest.len() as i64 <= read;
+    let small_bound = bounds.rank_window.min(bounds.exact_count_limit);
 
-    // Most searches match at most the rank window: they are read again with their relevance,
-    // then counted and ranked from that (`scored`).
-    let small = if newest.len() as i64 <= bounds.rank_window.min(bounds.exact_count_limit) {
-        scored::all_matches(conn, query, filters, bounds.rank_window)?
+    // Most searches match at most the rank window: they are read with their relevance, then
+    // counted and ranked from that (`scored`). When the counts of the query's words say so,
+    // that comes first; otherwise the walk of the newest matches tells.
+    let mut small = if likely_within(conn, counts, query, small_bound)? {
+        scored::all_matches(conn, counts, query, filters, small_bound)?
     } else {
         None
     };
+    let mut newest = Vec::new();
+    let mut every_match_read = true;
+    if small.is_none() {
+        let ids = window::newest(conn, query, filters, None, read + 1)?;
+        if ids.is_empty() {
+            return Ok(ResultsPage::default());
+        }
+        every_match_read = ids.len() as i64 <= read;
+        if ids.len() as i64 <= small_bound {
+            small = scored::all_matches(conn, counts, query, filters, small_bound)?;
+        }
+        if small.is_none() {
+            newest = window::facets(conn, &ids[..ids.len().min(read as usize)])?;
+        }
+    }
     let (mut section_counts, approximate) = match &small {
         Some(matches) => (scored::per_section(matches), false),
         None if every_match_read && newest.len() as i64 <= bounds.exact_count_limit => {
@@ -209,7 +233,8 @@ pub fn search_within(
                 && !every_match_read
                 && (ranked.len() as i64) < ranked_offset + page.0
             {
-                let in_section = window::newest(conn, query, filters, filters.section_id, window)?;
+                let ids = window::newest(conn, query, filters, filters.section_id, window)?;
+                let in_section = window::facets(conn, &ids)?;
                 ranked = ranked_window(conn, query, &in_section, window, None)?;
             }
             ranked
@@ -234,6 +259,25 @@ pub fn search_within(
         hits,
         section_counts,
     })
+}
+
+/// Whether the query's phrase counts, if all are known, say it matches at most `most`
+/// articles (estimated as if its words occurred independently, with a margin of two). A wrong
+/// guess costs a walk of `most` matches, never a wrong result.
+fn likely_within(
+    conn: &mut DbConnection,
+    counts: &PhraseCounts,
+    query: &ParsedQuery,
+    most: i64,
+) -> QueryResult<bool> {
+    if Engine::of(conn) != Engine::Fts5 {
+        return Ok(false);
+    }
+    let Some(known) = counts.known(&query.fts_phrases()) else {
+        return Ok(false);
+    };
+    let articles = highest_indexed(conn)?;
+    Ok(query.estimated_matches(&known, articles) <= most as f64 / 2.0)
 }
 
 /// The first `window` of `newest` (newest first) in `section_id`, headline matches first.

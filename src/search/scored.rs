@@ -11,10 +11,11 @@ use diesel::QueryableByName;
 use diesel::prelude::*;
 use diesel::sql_types::{Double, Integer};
 
+use super::counts::PhraseCounts;
 use super::query::ParsedQuery;
 use super::ranking::Filters;
 use super::statement::{Bind, Engine, Statement};
-use super::{RANK_WEIGHTS, TSVECTOR_WEIGHTS, julian_day_time};
+use super::{TSVECTOR_WEIGHTS, julian_day_time};
 use crate::db::DbConnection;
 
 /// One match of the query.
@@ -26,7 +27,7 @@ pub(super) struct Match {
     section_id: i32,
     #[diesel(sql_type = Double)]
     published_day: f64,
-    /// Relevance, higher is better on both engines (bm25 negated, ts_rank_cd as it is).
+    /// Relevance, higher is better on both engines (bm25 by `gazette_rank`, ts_rank_cd).
     #[diesel(sql_type = Double)]
     score: f64,
 }
@@ -35,6 +36,7 @@ pub(super) struct Match {
 /// per section are made from them), or None when there are more than `most`.
 pub(super) fn all_matches(
     conn: &mut DbConnection,
+    counts: &PhraseCounts,
     query: &ParsedQuery,
     filters: &Filters,
     most: i64,
@@ -43,10 +45,16 @@ pub(super) fn all_matches(
     let select = "SELECT s.rowid AS id, f.section_id AS section_id, \
                   f.published_day AS published_day, ";
     let mut statement = match engine {
-        Engine::Fts5 => Statement::new(
-            engine,
-            &format!("{select}-bm25(article_search, {RANK_WEIGHTS}) AS score"),
-        ),
+        Engine::Fts5 => {
+            let counts = counts.of(conn, &query.fts_phrases())?;
+            let placeholders = vec!["?"; counts.len()].join(", ");
+            let mut statement = Statement::new(
+                engine,
+                &format!("{select}gazette_rank(article_search, {placeholders}) AS score"),
+            );
+            statement.binds.extend(counts.into_iter().map(Bind::Big));
+            statement
+        }
         Engine::Tsvector => {
             let mut statement = Statement::new(
                 engine,

@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Double, Integer, Text};
 use super::statement::Engine;
 use super::vocabulary::documents_with;
 use super::words::{is_stopword, words_of};
-use super::{CountRow, RANK_WEIGHTS, TextRow};
+use super::{CountRow, TextRow, bm25_weights};
 
 use crate::db::DbConnection;
 
@@ -116,10 +116,11 @@ pub fn similar_by_text(
                 .map(|w| format!("\"{w}\""))
                 .collect::<Vec<_>>()
                 .join(" OR ");
+            let weights = bm25_weights();
             diesel::sql_query(format!(
-                "SELECT rowid AS id, -bm25(article_search, {RANK_WEIGHTS}) AS score
+                "SELECT rowid AS id, -bm25(article_search, {weights}) AS score
                  FROM article_search WHERE article_search MATCH ? AND rowid <> ?
-                 ORDER BY bm25(article_search, {RANK_WEIGHTS}) LIMIT ?"
+                 ORDER BY bm25(article_search, {weights}) LIMIT ?"
             ))
             .bind::<Text, _>(format!("{{headline dek body}} : ({any})"))
             .bind::<Integer, _>(article_id)

@@ -46,6 +46,14 @@ impl Engine {
         }
     }
 
+    /// The index alone, as `s`.
+    pub(super) fn index_alone(self) -> &'static str {
+        match self {
+            Engine::Fts5 => " FROM article_search s",
+            Engine::Tsvector => " FROM article_search_content s",
+        }
+    }
+
     /// The condition that `s` matches the query bound to the one placeholder, and its value.
     pub(super) fn matches(self, query: &ParsedQuery) -> (&'static str, Bind) {
         match self {
@@ -143,13 +151,12 @@ impl Statement {
 /// of a common word's matches is a walk of its whole doclist).
 pub(super) fn any_match(conn: &mut DbConnection, query: &ParsedQuery) -> QueryResult<bool> {
     let engine = Engine::of(conn);
-    let index = match engine {
-        Engine::Fts5 => "article_search",
-        Engine::Tsvector => "article_search_content",
-    };
     let mut statement = Statement::new(
         engine,
-        &format!("SELECT COUNT(*) AS n FROM (SELECT s.rowid FROM {index} s"),
+        &format!(
+            "SELECT COUNT(*) AS n FROM (SELECT s.rowid{}",
+            engine.index_alone()
+        ),
     );
     let (condition, bind) = engine.matches(query);
     statement.push(condition, Some(bind));

@@ -4,9 +4,11 @@
 //! first, that stops after the window. Counting to the limit, finding the sample's and the
 //! window's oldest match, counting the sample per section and ranking the window were four walks
 //! over the same postings (at 1,000,000 articles, 45% of a never-repeated search's time, perf,
-//! 2026-12-04).
+//! 2026-12-04). The walk reads the index alone; the sections and days of the matches are looked
+//! up only for a set larger than the window (for a smaller one the walk only tells that it is
+//! small, and the lookups were a third of its cost at 1,000,000 articles).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::QueryableByName;
 use diesel::sql_types::{Double, Integer};
@@ -29,26 +31,58 @@ pub(super) struct Found {
     pub(super) published_day: f64,
 }
 
-/// The newest `most` matches with the author and date filters (and the section's, when given),
-/// newest first.
+/// The ids of the newest `most` matches with the author and date filters (and the section's,
+/// when given), newest first. Only the index is read unless a filter needs the facets: most
+/// searches match no more than the rank window, and for those this walk only says so.
 pub(super) fn newest(
     conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     section_id: Option<i32>,
     most: i64,
-) -> diesel::QueryResult<Vec<Found>> {
+) -> diesel::QueryResult<Vec<i32>> {
     let engine = Engine::of(conn);
-    let mut statement = Statement::new(
-        engine,
-        "SELECT s.rowid AS id, f.section_id AS section_id, f.published_day AS published_day",
-    );
+    let needs_facets = section_id.is_some() || filters.from.is_some() || filters.to.is_some();
+    let mut statement = Statement::new(engine, "SELECT s.rowid AS id");
     statement
-        .push(engine.matches_joined_to_facets(), None)
+        .push(
+            if needs_facets {
+                engine.matches_joined_to_facets()
+            } else {
+                engine.index_alone()
+            },
+            None,
+        )
         .matching(query, filters)
         .in_section(section_id)
         .push(" ORDER BY s.rowid DESC LIMIT ?", Some(Bind::Big(most)));
-    statement.load::<Found>(conn)
+    Ok(statement
+        .load::<IdRow>(conn)?
+        .into_iter()
+        .map(|row| row.id)
+        .collect())
+}
+
+/// The section and day of each of `ids`, in the same order.
+pub(super) fn facets(conn: &mut DbConnection, ids: &[i32]) -> diesel::QueryResult<Vec<Found>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; ids.len()].join(", ");
+    let mut statement = Statement::new(
+        Engine::of(conn),
+        &format!(
+            "SELECT rowid AS id, section_id, published_day FROM article_search_facets
+             WHERE rowid IN ({placeholders})"
+        ),
+    );
+    statement.binds.extend(ids.iter().map(|id| Bind::Int(*id)));
+    let by_id: HashMap<i32, Found> = statement
+        .load::<Found>(conn)?
+        .into_iter()
+        .map(|found| (found.id, found))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.get(id).copied()).collect())
 }
 
 /// The ids from `first` on whose headline matches the query.

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::search::{self, Filters, ParsedQuery};
+use crate::search::{self, Filters, ParsedQuery, PhraseCounts};
 use crate::views::{ArticleCard, SectionLink};
 
 /// Fewer results than this and the page offers "Did you mean …".
@@ -35,8 +35,10 @@ pub struct SearchResults {
 }
 
 impl SearchResults {
+    #[allow(clippy::too_many_arguments)]
     pub fn load(
         conn: &mut DbConnection,
+        counts: &PhraseCounts,
         query: &ParsedQuery,
         filters: &Filters,
         sections: &[SectionLink],
@@ -44,7 +46,7 @@ impl SearchResults {
         limit: i64,
         offset: i64,
     ) -> QueryResult<SearchResults> {
-        let page = search::search(conn, query, filters, now, limit, offset)?;
+        let page = search::search(conn, counts, query, filters, now, limit, offset)?;
         let ids: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
         let mut cards = ArticleCard::by_ids(conn, &ids)?;
         let hits = page

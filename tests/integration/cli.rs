@@ -181,6 +181,7 @@ fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
     let path = dir.path().join("big.db");
     let seeded = succeeds(&["seed", "--articles", "120"], &path);
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("120 articles added"));
+    gazette::search::register_rank_function();
     let mut conn = diesel::Connection::establish(path.to_str().unwrap()).unwrap();
     // The related lists, filled last, were measured for the query planner too: the server's
     // first start would otherwise have to (an ANALYZE of millions of rows in a large archive).
@@ -209,6 +210,7 @@ fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
     let sections = Vec::new();
     let page = gazette::views::search_results::SearchResults::load(
         &mut conn,
+        &gazette::search::PhraseCounts::default(),
         &query,
         &gazette::search::Filters::default(),
         &sections,

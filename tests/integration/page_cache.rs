@@ -105,6 +105,15 @@ fn publishing_editing_and_withdrawing_change_every_page_at_once() {
     warm(&app, PAGES);
     warm(&app, &["/section/world?page=2"]);
     assert!(app.state.page_cache.len() >= PAGES.len());
+    // A search ranks its matches with the article count of its word, kept for the next
+    // (SQLite's ranking; PostgreSQL's ts_rank_cd needs none).
+    assert!(
+        app.get("/search?q=cup+final")
+            .body
+            .contains("Cup final tonight")
+    );
+    let sqlite = matches!(app.database, gazette::db::Location::Sqlite(_));
+    assert_eq!(app.state.phrase_counts.remembered() > 0, sqlite);
     let page_two_before = app.get("/section/world?page=2").body;
 
     let section = world_id(&app);
@@ -112,6 +121,8 @@ fn publishing_editing_and_withdrawing_change_every_page_at_once() {
         "/admin/articles",
         &article_form(&section, "Harbour reopens", "publish"),
     ));
+    // The count changed with the new article: forgotten in the same request.
+    assert_eq!(app.state.phrase_counts.remembered(), 0);
     for path in PAGES {
         let page = app.get(path);
         assert!(

@@ -428,18 +428,41 @@ fn large_result_sets_are_ranked_among_their_newest_matches_and_counted_from_a_sa
     let mut conn = app.db();
     let query = ParsedQuery::parse("harbour");
     let story = |n: usize| ids[n - 1];
+    // Every page is asked twice more with counts of its words kept from the first asking: then
+    // a set the counts say is small is read with its relevance first, with the same results.
+    let known_counts = gazette::search::PhraseCounts::default();
     let page_of = |bounds: Bounds, page: (i64, i64), conn: &mut gazette::db::DbConnection| {
-        search_within(
-            conn,
-            &query,
-            &Filters::default(),
-            crate::support::now(),
-            page,
-            bounds,
-        )
-        .unwrap()
+        let ask = |counts: &gazette::search::PhraseCounts, conn: &mut gazette::db::DbConnection| {
+            search_within(
+                conn,
+                counts,
+                &query,
+                &Filters::default(),
+                crate::support::now(),
+                page,
+                bounds,
+            )
+            .unwrap()
+        };
+        let seen = |page: &gazette::search::ResultsPage| {
+            let ids: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
+            (
+                page.total,
+                page.approximate,
+                ids,
+                page.section_counts.clone(),
+            )
+        };
+        let first = ask(&gazette::search::PhraseCounts::default(), conn);
+        for _ in 0..2 {
+            assert_eq!(
+                seen(&ask(&known_counts, conn)),
+                seen(&first),
+                "{bounds:?} {page:?}"
+            );
+        }
+        first
     };
-
     // Thirty matches, all counted exactly and ranked by relevance: both headlines lead.
     let small = page_of(Bounds::DEFAULT, (3, 0), &mut conn);
     assert_eq!((small.total, small.approximate), (30, false));

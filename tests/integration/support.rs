@@ -395,6 +395,7 @@ impl TestApp {
         if let Location::Postgres(url) = &self.database {
             return DbConnection::Postgres(diesel::PgConnection::establish(url).unwrap());
         }
+        gazette::search::register_rank_function();
         let mut conn = DbConnection::Sqlite(
             diesel::SqliteConnection::establish(self.database_path.to_str().unwrap()).unwrap(),
         );

@@ -147,6 +147,7 @@ pub async fn show(
     let now = state.clock.now();
     let sections = navigation.clone();
     let search_problems = problems.is_empty();
+    let counts = state.phrase_counts.clone();
     // Searches beyond the cores' number queue here, not in the database holding their postings.
     let _turn = state
         .search_work
@@ -171,7 +172,7 @@ pub async fn show(
             };
             let offset = (page - 1) * PER_PAGE;
             Some(SearchResults::load(
-                conn, &query, &filters, &sections, now, PER_PAGE, offset,
+                conn, &counts, &query, &filters, &sections, now, PER_PAGE, offset,
             )?)
         } else {
             None
