@@ -186,8 +186,7 @@ fn main() {
                 &Filters::default(),
                 &sections,
                 Utc::now().naive_utc(),
-                20,
-                0,
+                (20, 0),
             )
             .unwrap();
             println!(
@@ -234,8 +233,7 @@ fn main() {
                 &Filters::default(),
                 &sections,
                 now,
-                20,
-                0,
+                (20, 0),
             )
             .unwrap();
             times.push(started.elapsed());

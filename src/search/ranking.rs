@@ -310,14 +310,11 @@ fn snippets(conn: &mut DbConnection, query: &ParsedQuery, ids: &[i32]) -> QueryR
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; ids.len()].join(", ");
-    let mut statement = Statement::new(
+    let statement = Statement::for_ids(
         Engine::of(conn),
-        &format!(
-            "SELECT rowid AS id, body FROM article_search_content WHERE rowid IN ({placeholders})"
-        ),
+        "SELECT rowid AS id, body FROM article_search_content",
+        ids,
     );
-    statement.binds.extend(ids.iter().map(|id| Bind::Int(*id)));
     let bodies: HashMap<i32, String> = statement
         .load::<BodyRow>(conn)?
         .into_iter()

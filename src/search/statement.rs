@@ -82,6 +82,15 @@ impl Statement {
         }
     }
 
+    /// `select` (a SELECT from a table keyed by `rowid`) of the rows `ids`.
+    pub(super) fn for_ids(engine: Engine, select: &str, ids: &[i32]) -> Statement {
+        let placeholders = vec!["?"; ids.len()].join(", ");
+        let mut statement =
+            Statement::new(engine, &format!("{select} WHERE rowid IN ({placeholders})"));
+        statement.binds.extend(ids.iter().map(|id| Bind::Int(*id)));
+        statement
+    }
+
     pub(super) fn push(&mut self, sql: &str, bind: Option<Bind>) -> &mut Statement {
         self.sql.push_str(sql);
         self.binds.extend(bind);

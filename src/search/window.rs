@@ -68,15 +68,11 @@ pub(super) fn facets(conn: &mut DbConnection, ids: &[i32]) -> diesel::QueryResul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; ids.len()].join(", ");
-    let mut statement = Statement::new(
+    let statement = Statement::for_ids(
         Engine::of(conn),
-        &format!(
-            "SELECT rowid AS id, section_id, published_day FROM article_search_facets
-             WHERE rowid IN ({placeholders})"
-        ),
+        "SELECT rowid AS id, section_id, published_day FROM article_search_facets",
+        ids,
     );
-    statement.binds.extend(ids.iter().map(|id| Bind::Int(*id)));
     let by_id: HashMap<i32, Found> = statement
         .load::<Found>(conn)?
         .into_iter()

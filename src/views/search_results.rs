@@ -35,7 +35,7 @@ pub struct SearchResults {
 }
 
 impl SearchResults {
-    #[allow(clippy::too_many_arguments)]
+    /// The results page of `limit` hits from `offset` on.
     pub fn load(
         conn: &mut DbConnection,
         counts: &PhraseCounts,
@@ -43,8 +43,7 @@ impl SearchResults {
         filters: &Filters,
         sections: &[SectionLink],
         now: NaiveDateTime,
-        limit: i64,
-        offset: i64,
+        (limit, offset): (i64, i64),
     ) -> QueryResult<SearchResults> {
         let page = search::search(conn, counts, query, filters, now, limit, offset)?;
         let ids: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();

@@ -215,8 +215,7 @@ fn seed_adds_a_synthetic_newsroom_and_reindex_rebuilds_search() {
         &gazette::search::Filters::default(),
         &sections,
         chrono::Utc::now().naive_utc(),
-        20,
-        0,
+        (20, 0),
     )
     .unwrap();
     assert!(

@@ -172,7 +172,13 @@ pub async fn show(
             };
             let offset = (page - 1) * PER_PAGE;
             Some(SearchResults::load(
-                conn, &counts, &query, &filters, &sections, now, PER_PAGE, offset,
+                conn,
+                &counts,
+                &query,
+                &filters,
+                &sections,
+                now,
+                (PER_PAGE, offset),
             )?)
         } else {
             None
