@@ -66,9 +66,9 @@ pub struct Bounds {
     /// the share of the archive they span.
     pub sample_matches: i64,
     /// Result sets larger than this are ranked among their newest this many matches (more
-    /// for deep pages), headline matches first, then latest published: bm25 would first count
-    /// every match of each word in the whole index (FTS5 computes its word weights so), and
-    /// for a news site the newest of so many matches are the ones readers want, as
+    /// for deep pages), headline matches first, then latest published: ranking them all by
+    /// relevance would read and score every match (hundreds of thousands for a common word at
+    /// 1,000,000 articles), and for a news site the newest of so many matches are the ones readers want, as
     /// WordPress's search orders them.
     pub rank_window: i64,
 }
