@@ -7,8 +7,9 @@ use chrono::{NaiveDateTime, TimeDelta, Utc};
 
 #[derive(Debug, Default)]
 pub struct Clock {
-    /// Set in tests: the frozen time, moved with `advance`.
-    manual: Mutex<Option<NaiveDateTime>>,
+    /// Set in tests: the frozen time, moved with `advance`. The system clock takes no lock:
+    /// every request reads the clock, on every worker.
+    manual: Option<Mutex<NaiveDateTime>>,
 }
 
 impl Clock {
@@ -19,26 +20,21 @@ impl Clock {
     /// A clock that stands still at `at` until advanced.
     pub fn manual(at: NaiveDateTime) -> Clock {
         Clock {
-            manual: Mutex::new(Some(at)),
+            manual: Some(Mutex::new(at)),
         }
     }
 
     pub fn now(&self) -> NaiveDateTime {
-        self.manual
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .unwrap_or_else(|| Utc::now().naive_utc())
+        match &self.manual {
+            Some(at) => *at.lock().unwrap_or_else(|p| p.into_inner()),
+            None => Utc::now().naive_utc(),
+        }
     }
 
     /// Moves a manual clock forward (a system clock cannot be moved).
     pub fn advance(&self, by: TimeDelta) {
-        if let Some(at) = self
-            .manual
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_mut()
-        {
-            *at += by;
+        if let Some(at) = &self.manual {
+            *at.lock().unwrap_or_else(|p| p.into_inner()) += by;
         }
     }
 }

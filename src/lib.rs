@@ -1,6 +1,7 @@
 //! Gazette: a server-rendered news site. The binary (`main.rs`) and the integration tests both
 //! start the server through [`build_state`] and [`serve`], so tests run exactly what ships.
 
+pub mod access_log;
 pub mod accounts;
 pub mod assets;
 pub mod auth;
@@ -24,6 +25,7 @@ pub mod id_list;
 pub mod illustrations;
 pub mod import;
 pub mod layout;
+pub mod log_output;
 pub mod maintenance;
 pub mod management;
 pub mod markdown;
@@ -54,7 +56,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use crate::assets::Assets;
@@ -184,12 +186,10 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
     let media_dir = state.config.media_dir.clone();
     std::fs::create_dir_all(&media_dir)?;
     let app_state = state.clone();
-    let trusted_proxies = state.config.trusted_proxies.clone();
     let https = state.config.base_url.starts_with("https://");
     let mut server = HttpServer::new(move || {
         let static_dir = static_dir.clone();
         let media_dir = media_dir.clone();
-        let trusted_proxies = trusted_proxies.clone();
         App::new()
             .app_data(app_state.clone())
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
@@ -210,16 +210,9 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             // explains becomes one 301 to where it lives now.
             .wrap(from_fn(redirects::before_not_found))
             .wrap(from_fn(request_id::assign))
-            .wrap(
-                // The client address as a trusted proxy names it (see `client`), and the
-                // request's id (see `request_id`), which errors logged meanwhile also carry.
-                Logger::new("%{client}xi %r %s %b %Dms id=%{x-request-id}o")
-                    .custom_request_replace("client", move |request| {
-                        let peer = request.peer_addr().map(|a| a.ip());
-                        client::client_ip(peer, request.headers(), &trusted_proxies)
-                            .map_or_else(|| "-".to_string(), |ip| ip.to_string())
-                    }),
-            )
+            // The access log (see `access_log`): the client address as a trusted proxy names
+            // it (see `client`), and the request's id (see `request_id`).
+            .wrap(from_fn(access_log::record))
             .configure(|cfg| routes::configure(cfg, &static_dir, &media_dir))
     });
     // Responses go out as soon as they are written: with Nagle's algorithm on, the last small

@@ -3,7 +3,7 @@
 #[path = "cli/newsroom.rs"]
 mod newsroom;
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::net::{SocketAddr, TcpListener};
 #[cfg(unix)]
 use std::os::fd::AsFd;
@@ -332,14 +332,12 @@ fn limit_malloc_arenas() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn limit_malloc_arenas() {}
 
-/// Where log lines go: standard output, but block-buffered. `Stdout` flushes at every newline,
-/// so under load each request's line was a `write` of its own (a tenth of the server's CPU
-/// serving cached pages, perf, 2026-12-04). The background writer flushes whenever it has
-/// written all the lines waiting, so a quiet server's lines still appear at once.
+/// Where log lines go: standard output, written in batches (see `gazette::log_output`).
 fn log_output() -> Box<dyn Write + Send> {
     #[cfg(unix)]
     if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
-        return Box::new(BufWriter::with_capacity(64 * 1024, std::fs::File::from(fd)));
+        // Unbuffered: each batch is one `write`.
+        return Box::new(std::fs::File::from(fd));
     }
     Box::new(std::io::stdout())
 }
@@ -354,9 +352,11 @@ fn main() -> ExitCode {
         eprintln!("error: .env could not be read: {error}");
         return ExitCode::FAILURE;
     }
-    // Lines go to a background writer (the guard flushes it when main returns): under load, a
-    // request's log line costs its formatting, not a write to a slow terminal or pipe.
-    let (writer, _flush_at_exit) = tracing_appender::non_blocking(log_output());
+    // Lines go to a background writer in batches (the guard writes the last when main returns):
+    // under load, a request's log line costs its formatting, not a write or a thread's wake-up.
+    let (writer, _flush_at_exit) =
+        gazette::log_output::batched(log_output(), gazette::log_output::Batching::DEFAULT);
+    writer.carry_access_log();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("GAZETTE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
