@@ -110,7 +110,7 @@ impl Config {
             views_flush_interval: Duration::from_secs(30),
             db: PoolSettings::default(),
             workers: 0,
-            sitemap_chunk_size: crate::models::sitemap::MOST_URLS_PER_FILE,
+            sitemap_chunk_size: crate::models::sitemap::DEFAULT_URLS_PER_FILE,
             scheduler_interval: Duration::from_secs(15),
             page_cache_bytes: 64 * 1024 * 1024,
             search_cache_bytes: 16 * 1024 * 1024,

@@ -219,7 +219,7 @@ struct ServeArgs {
     #[arg(long, env = "GAZETTE_SITE_NAME", default_value = "The Gazette")]
     site_name: String,
     /// Most article URLs in one sitemap file (1 to 50000).
-    #[arg(long, env = "GAZETTE_SITEMAP_CHUNK_SIZE", default_value_t = gazette::models::sitemap::MOST_URLS_PER_FILE)]
+    #[arg(long, env = "GAZETTE_SITEMAP_CHUNK_SIZE", default_value_t = gazette::models::sitemap::DEFAULT_URLS_PER_FILE)]
     sitemap_chunk_size: i64,
     /// Memory for rendered public pages, in megabytes (0 turns the page cache off).
     #[arg(long, env = "GAZETTE_PAGE_CACHE_MB", default_value_t = 64)]

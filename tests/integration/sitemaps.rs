@@ -291,7 +291,7 @@ fn a_bulk_load_dates_the_article_sitemap_files_before_a_crawler_asks() {
     let after = stored(&app);
     let newest = asked.iter().map(|(_, _, date)| *date).max().unwrap();
     let mut expected = asked.clone();
-    expected.push((gazette::models::sitemap::MOST_URLS_PER_FILE, 0, newest));
+    expected.push((gazette::models::sitemap::DEFAULT_URLS_PER_FILE, 0, newest));
     assert_eq!(
         after, expected,
         "the same dates, and the default size's file"
