@@ -186,32 +186,12 @@ fn write_timestamp(line: &mut String, now: SystemTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
+    use crate::log_output::TestOutput;
     use std::time::Duration;
 
     use actix_web::middleware::from_fn;
     use actix_web::test as actix_test;
     use actix_web::{App, HttpResponse};
-
-    #[derive(Clone, Default)]
-    struct Output(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Output {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Output {
-        fn text(&self) -> String {
-            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-        }
-    }
 
     #[test]
     fn timestamps_are_written_as_tracing_writes_them() {
@@ -228,7 +208,7 @@ mod tests {
 
     #[actix_web::test]
     async fn each_request_is_one_line_with_status_bytes_and_id() {
-        let output = Output::default();
+        let output = TestOutput::default();
         let subscriber = tracing_subscriber::fmt()
             .with_ansi(false)
             .with_writer({
@@ -279,7 +259,7 @@ mod tests {
 
     #[test]
     fn with_a_batched_output_the_line_is_written_whole() {
-        let output = Output::default();
+        let output = TestOutput::default();
         let (writer, guard) = log_output::batched(output.clone(), log_output::Batching::DEFAULT);
         let pending = Pending {
             head: "198.51.100.4 GET /feed.xml HTTP/1.1 304".into(),

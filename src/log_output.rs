@@ -219,42 +219,45 @@ impl Drop for FlushGuard {
     }
 }
 
+/// A log output tests can read while the writer thread holds it.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct TestOutput(Arc<Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Write for TestOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl TestOutput {
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+
+    /// Waits (up to a minute: only a broken writer takes that long) for `needle`.
+    fn wait_for(&self, needle: &str) -> bool {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            if self.text().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tracing_subscriber::fmt;
-
-    /// An output the test can read while the writer thread holds it.
-    #[derive(Clone, Default)]
-    struct Output(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Output {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Output {
-        fn text(&self) -> String {
-            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-        }
-
-        /// Waits (up to a minute: only a broken writer takes that long) for `needle`.
-        fn wait_for(&self, needle: &str) -> bool {
-            let until = Instant::now() + Duration::from_secs(60);
-            while Instant::now() < until {
-                if self.text().contains(needle) {
-                    return true;
-                }
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            false
-        }
-    }
 
     /// Batches that are never due by time during a test: only size, level and exit write.
     const NEVER_DUE: Batching = Batching {
@@ -269,7 +272,7 @@ mod tests {
 
     #[test]
     fn info_lines_wait_for_a_batch_and_warnings_go_out_at_once() {
-        let output = Output::default();
+        let output = TestOutput::default();
         let (writer, guard) = batched(output.clone(), NEVER_DUE);
         tracing::subscriber::with_default(subscriber(writer), || {
             tracing::info!("first request");
@@ -289,7 +292,7 @@ mod tests {
 
     #[test]
     fn a_full_buffer_is_written_and_exit_writes_the_rest() {
-        let output = Output::default();
+        let output = TestOutput::default();
         let (writer, guard) = batched(output.clone(), NEVER_DUE);
         tracing::subscriber::with_default(subscriber(writer), || {
             for n in 0..100 {
@@ -310,7 +313,7 @@ mod tests {
     #[test]
     fn lines_past_the_bound_are_dropped_and_counted() {
         /// An output stuck until the test lets it go.
-        struct Stuck(Arc<Mutex<()>>, Output);
+        struct Stuck(Arc<Mutex<()>>, TestOutput);
         impl Write for Stuck {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
                 let _wait = self.0.lock().unwrap();
@@ -322,7 +325,7 @@ mod tests {
         }
         let gate = Arc::new(Mutex::new(()));
         let held = gate.lock().unwrap();
-        let output = Output::default();
+        let output = TestOutput::default();
         let bound = Batching {
             interval: Duration::from_secs(3600),
             write_at: 1,
