@@ -102,11 +102,11 @@ pub async fn record(
         trusted,
     );
     let mut head = String::with_capacity(96 + request.uri().path().len());
-    match client {
+    // Writing to a String cannot fail.
+    let _ = match client {
         Some(ip) => write!(head, "{ip} "),
         None => write!(head, "- "),
-    }
-    .expect("writing to a String");
+    };
     let _ = write!(
         head,
         "{} {} {:?}",
