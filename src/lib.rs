@@ -202,13 +202,18 @@ pub async fn serve(state: web::Data<AppState>, listener: TcpListener) -> std::io
             .wrap(ErrorHandlers::new().default_handler(handlers::errors::render_error_page))
             .wrap(from_fn(http_cache::conditional_get))
             .wrap(Compress::default())
-            // Cached pages are served from here, before compression and everything inside.
-            .wrap(from_fn(page_cache::serve_cached))
+            // Inside the page cache: a stored page keeps the headers it was rendered with.
             .wrap(default_headers(https))
             .wrap(from_fn(http_cache::canonical_urls))
             // Outside the URL correction: a 404, or a corrected address, that an old address
             // explains becomes one 301 to where it lives now.
             .wrap(from_fn(redirects::before_not_found))
+            .wrap(from_fn(request_id::in_span))
+            // Cached pages are served from here, before everything inside. Only pages that
+            // rendered with 200 are stored, so the URL correction (a 301 for a path not in
+            // its canonical form, which is never stored) and the redirects of old addresses
+            // (which act on 404s and those 301s) have nothing to do for a stored page.
+            .wrap(from_fn(page_cache::serve_cached))
             .wrap(from_fn(request_id::assign))
             // The access log (see `access_log`): the client address as a trusted proxy names
             // it (see `client`), and the request's id (see `request_id`).
