@@ -1,15 +1,15 @@
 //! One rendered page in every coding it is served in, with its validators and headers, and the
 //! response a request gets from it (the page, or 304).
 
-use std::io::Write;
 use std::sync::OnceLock;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::web::Bytes;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
+use super::compression::{self, Effort};
 use super::unpacking::Unpacking;
 use super::{DEFAULT_LIFETIME, Shows};
 use crate::changes::Dependency;
@@ -57,6 +57,8 @@ impl Coding {
 /// is kept from the start (a quarter of the page's size): browsers ask for it, the uncompressed
 /// page is unpacked from it for the rare client that wants no coding, and gzip is made from it
 /// on first use. The same memory holds about three times as many pages as keeping all three.
+/// A page in demand is replaced by a copy of itself compressed at its smallest
+/// (`compressed_best`): same bytes once unpacked, same validators.
 pub struct Entry {
     /// Made on first use.
     gzip: OnceLock<Bytes>,
@@ -72,15 +74,10 @@ pub struct Entry {
     pub(super) size: usize,
     /// Whether the gzip copy's bytes are counted too; changed under the cache's lock only.
     pub(super) gzip_counted: AtomicBool,
+    effort: Effort,
+    /// Responses served from this copy.
+    served: AtomicU32,
 }
-
-/// Compression levels: a page is compressed once per render and served many times, but a cold
-/// archive renders many pages, so the levels stay where the size gain still pays for the time
-/// (brotli 9 and above allocate and clear megabytes of hash tables per page; 5 still spends a
-/// quarter of a cold miss hashing; 4 takes 470 µs for a 22 KB article page and 3 takes 270 µs
-/// for a copy 4% larger: a cold miss cost a fifth less CPU at 3; 2 makes copies 1.3% larger
-/// than 3 for 5.5% fewer instructions a miss, counted by cachegrind over 200 article pages).
-const GZIP_LEVEL: u32 = 6;
 
 /// What a page costs the cache besides its bytes (an estimate, counted so that the bound is
 /// the memory the cache takes): the entry, its key, its place in the LRU order and its
@@ -91,50 +88,15 @@ const BYTES_PER_DEPENDENCY: usize = 48;
 
 const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
 const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
-const BROTLI_QUALITY: i32 = 2;
-/// 512 KiB: larger than any page, so a bigger window would buy nothing.
-const BROTLI_WINDOW: i32 = 19;
 
-fn gzip(bytes: &[u8]) -> Bytes {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::new(GZIP_LEVEL),
-    );
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    exact(encoder.finish().unwrap_or_default())
-}
+/// A page served this many times from one stored copy is compressed again at its smallest
+/// (`Effort::Best`): 27 ms once for a 23.6 KB article page, about what 2,700 of its cached
+/// responses cost, for copies a fifth smaller for every reader after. Checked again at each
+/// multiple while it waits for its turn (`Entry::served_once_more`).
+pub const IN_DEMAND_AFTER: u32 = 1_000;
 
-/// The page again, from its brotli copy (which this module made, so it unpacks).
-fn unbrotli(compressed: &[u8], length: usize) -> Bytes {
-    let mut out = Vec::with_capacity(length);
-    if let Err(error) = brotli::BrotliDecompress(&mut &compressed[..], &mut out) {
-        // Cannot happen with bytes this module compressed; if it ever does, say so loudly.
-        tracing::error!(%error, "a cached page did not unpack");
-    }
-    Bytes::from(out)
-}
-
-fn brotli(bytes: &[u8]) -> Bytes {
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: BROTLI_QUALITY,
-        lgwin: BROTLI_WINDOW,
-        ..Default::default()
-    };
-    let mut out = Vec::with_capacity(bytes.len() / 3);
-    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
-    exact(out)
-}
-
-/// The bytes in an allocation of their own size: `Bytes::from(Vec)` keeps the vector's spare
-/// capacity (up to half of a grown buffer), which the cache's size accounting would not see.
-fn exact(mut bytes: Vec<u8>) -> Bytes {
-    bytes.shrink_to_fit();
-    Bytes::from(bytes)
-}
-
-/// Response headers the entry does not keep: it sets its own length, coding and validators,
-/// and the outer middleware adds the security headers to every response.
+/// Response headers the entry does not keep: it sets its own length, coding and validators.
+/// The rest are kept, the security headers included (added further in, at render).
 pub(super) fn kept_header(name: &HeaderName) -> bool {
     ![
         header::CONTENT_LENGTH,
@@ -145,6 +107,23 @@ pub(super) fn kept_header(name: &HeaderName) -> bool {
         header::DATE,
     ]
     .contains(name)
+}
+
+/// The bytes a page is counted for: its brotli copy, headers and dependencies. The gzip copy
+/// is counted when it is made (`PageCache::count_gzip`): most clients take brotli, and counting
+/// it ahead would halve the pages the same memory holds.
+fn size_of(
+    brotli: &Bytes,
+    headers: &[(HeaderName, HeaderValue)],
+    dependencies: &[Dependency],
+) -> usize {
+    brotli.len()
+        + headers
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum::<usize>()
+        + dependencies.len() * BYTES_PER_DEPENDENCY
+        + BYTES_PER_ENTRY
 }
 
 /// The first instant of the year after `now`: every page shows the year in its footer.
@@ -167,7 +146,7 @@ impl Entry {
             let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
             HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
         };
-        let brotli = brotli(&identity);
+        let brotli = compression::brotli(&identity, Effort::Quick);
         let mut headers = headers;
         // Cache-Tag carries the same words, comma-separated. Both are stored (a few hundred
         // bytes, counted below): made per response, the home page's thirty-odd words were a
@@ -184,26 +163,54 @@ impl Entry {
         }
         let lifetime = shows.lifetime.unwrap_or(DEFAULT_LIFETIME);
         let expires_at = (now + lifetime).min(next_new_year(now));
-        // The gzip copy is counted when it is made (`PageCache::count_gzip`): most clients
-        // take brotli, and counting it ahead would halve the pages the same memory holds.
-        let size = brotli.len()
-            + headers
-                .iter()
-                .map(|(n, v)| n.as_str().len() + v.len())
-                .sum::<usize>()
-            + shows.dependencies.len() * BYTES_PER_DEPENDENCY
-            + BYTES_PER_ENTRY;
+        let dependencies: Box<[Dependency]> = shows.dependencies.iter().copied().collect();
         Entry {
             identity_len: identity.len(),
             gzip: OnceLock::new(),
+            size: size_of(&brotli, &headers, &dependencies),
             brotli,
             etag,
             headers,
-            dependencies: shows.dependencies.iter().copied().collect(),
+            dependencies,
             expires_at,
             view_of: shows.view_of,
-            size,
             gzip_counted: AtomicBool::new(false),
+            effort: Effort::Quick,
+            served: AtomicU32::new(0),
+        }
+    }
+
+    /// Counts a response served from this copy: true when the page is in demand and has not
+    /// been compressed at its smallest yet (every `IN_DEMAND_AFTER` responses, so a page that
+    /// could not have its turn is asked again later).
+    pub(super) fn served_once_more(&self) -> bool {
+        self.effort == Effort::Quick
+            && (self.served.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(IN_DEMAND_AFTER)
+    }
+
+    /// This page with its copies compressed at their smallest (the gzip copy too, when it has
+    /// been made): the same bytes once unpacked, the same validators and headers. Tens of
+    /// milliseconds: run it off the request threads.
+    pub(super) fn compressed_best(&self) -> Entry {
+        let identity = compression::unbrotli(&self.brotli, self.identity_len);
+        let brotli = compression::brotli(&identity, Effort::Best);
+        let gzip = OnceLock::new();
+        if self.gzip.get().is_some() {
+            let _ = gzip.set(compression::gzip(&identity, Effort::Best));
+        }
+        Entry {
+            identity_len: self.identity_len,
+            gzip,
+            size: size_of(&brotli, &self.headers, &self.dependencies),
+            brotli,
+            etag: self.etag.clone(),
+            headers: self.headers.clone(),
+            dependencies: self.dependencies.clone(),
+            expires_at: self.expires_at,
+            view_of: self.view_of,
+            gzip_counted: AtomicBool::new(false),
+            effort: Effort::Best,
+            served: AtomicU32::new(self.served.load(Ordering::Relaxed)),
         }
     }
 
@@ -214,7 +221,7 @@ impl Entry {
 
     /// The bytes this page takes in the cache's count.
     pub(super) fn counted_size(&self) -> usize {
-        let gzip = match self.gzip_counted.load(std::sync::atomic::Ordering::Relaxed) {
+        let gzip = match self.gzip_counted.load(Ordering::Relaxed) {
             true => self.gzip_len().unwrap_or(0),
             false => 0,
         };
@@ -223,10 +230,13 @@ impl Entry {
 
     pub fn body(&self, coding: Coding) -> Bytes {
         match coding {
-            Coding::Identity => unbrotli(&self.brotli, self.identity_len),
+            Coding::Identity => compression::unbrotli(&self.brotli, self.identity_len),
             Coding::Gzip => self
                 .gzip
-                .get_or_init(|| gzip(&unbrotli(&self.brotli, self.identity_len)))
+                .get_or_init(|| {
+                    let identity = compression::unbrotli(&self.brotli, self.identity_len);
+                    compression::gzip(&identity, self.effort)
+                })
                 .clone(),
             Coding::Brotli => self.brotli.clone(),
         }

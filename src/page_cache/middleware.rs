@@ -10,15 +10,32 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, web};
 use chrono::NaiveDateTime;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::entry::{Conditions, kept_header};
 use super::{Coding, Entry, PageCache, Shows};
 use crate::state::AppState;
 
+/// The two caches in the application state.
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Pages,
+    Searches,
+}
+
+impl Which {
+    fn of(self, state: &AppState) -> &PageCache {
+        match self {
+            Which::Pages => &state.page_cache,
+            Which::Searches => &state.search_cache,
+        }
+    }
+}
+
 /// Which cache a request's page belongs in, and under which key: public pages by path (and
 /// page number), search results by their normalized query. None: never cached (the admin,
 /// files, anything not read with GET or HEAD).
-fn cache_for<'a>(state: &'a AppState, request: &ServiceRequest) -> Option<(&'a PageCache, String)> {
+fn cache_for(request: &ServiceRequest) -> Option<(Which, String)> {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return None;
     }
@@ -44,13 +61,13 @@ fn cache_for<'a>(state: &'a AppState, request: &ServiceRequest) -> Option<(&'a P
                 .map(|name| (name, param(name).unwrap_or_default())),
         )
         .ok()?;
-        return Some((&state.search_cache, key));
+        return Some((Which::Searches, key));
     }
     let key = match param("page") {
         Some(page) => format!("{path}?page={page}"),
         None => path.to_string(),
     };
-    Some((&state.page_cache, key))
+    Some((Which::Pages, key))
 }
 
 /// Serves cached pages, and fills the cache from responses that carry [`Shows`].
@@ -61,9 +78,10 @@ pub async fn serve_cached(
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
-    let Some((cache, key)) = cache_for(&state, &request).filter(|(c, _)| c.is_enabled()) else {
+    let Some((which, key)) = cache_for(&request).filter(|(w, _)| w.of(&state).is_enabled()) else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
+    let cache = which.of(&state);
     let coding = Coding::preferred(request.headers());
     let now = state.clock.now();
     if let Some(entry) = cache.get(&key, now) {
@@ -71,6 +89,9 @@ pub async fn serve_cached(
             state
                 .readership
                 .record_request(article_id, request.headers());
+        }
+        if entry.served_once_more() {
+            compress_best_later(state.clone(), which, &key, &entry);
         }
         let conditions = Conditions::take(request.headers_mut());
         let response = answer(cache, &key, &entry, coding, &conditions);
@@ -130,6 +151,34 @@ async fn render_and_store(
     let entry = cache.insert(key, Entry::new(bytes, headers, &shows, now), generation);
     let response = answer(cache, key, &entry, coding, conditions);
     Ok(ServiceResponse::new(request, response))
+}
+
+/// Whether a page is being compressed at its smallest: one at a time, on a thread for blocking
+/// work, so a burst of pages in demand (a cache just dropped) takes one such thread and never
+/// holds up the database work that shares them; a page that finds it busy is asked again
+/// later (`Entry::served_once_more`).
+static COMPRESSING: AtomicBool = AtomicBool::new(false);
+
+/// Replaces a page in demand with a copy compressed at its smallest, unless it changed meanwhile
+/// (`PageCache::replace`).
+fn compress_best_later(state: web::Data<AppState>, which: Which, key: &str, entry: &Arc<Entry>) {
+    if COMPRESSING.swap(true, Ordering::Acquire) {
+        return;
+    }
+    /// Frees the turn when the work ends, however it ends.
+    struct Turn;
+    impl Drop for Turn {
+        fn drop(&mut self) {
+            COMPRESSING.store(false, Ordering::Release);
+        }
+    }
+    let turn = Turn;
+    let (key, entry) = (key.to_string(), entry.clone());
+    actix_web::rt::task::spawn_blocking(move || {
+        let _turn = turn;
+        let better = entry.compressed_best();
+        which.of(&state).replace(&key, &entry, better);
+    });
 }
 
 /// The response from a stored page; a gzip copy it made on the way is counted in the cache.
