@@ -31,15 +31,18 @@ impl Coding {
             let Ok(value) = value.to_str() else { continue };
             for item in value.split(',') {
                 let mut parts = item.split(';');
-                let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-                let refused = parts.any(|p| {
-                    let p = p.trim().replace(' ', "");
-                    p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+                let name = parts.next().unwrap_or_default().trim();
+                // `q=0` (in any spelling of zero) refuses the coding.
+                let refused = parts.any(|parameter| {
+                    parameter.split_once('=').is_some_and(|(key, q)| {
+                        key.trim().eq_ignore_ascii_case("q")
+                            && q.trim().parse::<f32>().is_ok_and(|q| q == 0.0)
+                    })
                 });
-                match name.as_str() {
-                    "br" => brotli = !refused,
-                    "gzip" | "x-gzip" => gzip = !refused,
-                    _ => {}
+                if name.eq_ignore_ascii_case("br") {
+                    brotli = !refused;
+                } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+                    gzip = !refused;
                 }
             }
         }
@@ -334,6 +337,8 @@ mod tests {
         assert_eq!(coding("gzip"), Coding::Gzip);
         assert_eq!(coding("br;q=0, gzip;q=0.5"), Coding::Gzip);
         assert_eq!(coding("identity"), Coding::Identity);
+        assert_eq!(coding("BR;Q=0.000, GZip ; q = 1"), Coding::Gzip);
+        assert_eq!(coding("br;q=0.001"), Coding::Brotli);
         assert_eq!(Coding::preferred(&HeaderMap::new()), Coding::Identity);
     }
 
