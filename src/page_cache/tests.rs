@@ -259,7 +259,7 @@ fn a_gzip_copy_is_remade_smaller_too_and_counted() {
 }
 
 #[test]
-fn a_page_is_in_demand_every_thousand_responses_until_it_is_at_its_smallest() {
+fn a_page_is_in_demand_every_thousand_responses_until_it_is_at_its_smallest_unless_large() {
     let stored = page(&article_text(3), &[]);
     let in_demand: Vec<u32> = (1..=2 * IN_DEMAND_AFTER)
         .filter(|_| stored.served_once_more())
@@ -267,4 +267,7 @@ fn a_page_is_in_demand_every_thousand_responses_until_it_is_at_its_smallest() {
     assert_eq!(in_demand, [IN_DEMAND_AFTER, 2 * IN_DEMAND_AFTER]);
     let best = stored.compressed_best();
     assert!((0..2 * IN_DEMAND_AFTER).all(|_| !best.served_once_more()));
+    // A large page (a sitemap file) stays as it was rendered.
+    let large = page(&noise(4, 70_000), &[]);
+    assert!((0..2 * IN_DEMAND_AFTER).all(|_| !large.served_once_more()));
 }
