@@ -1,6 +1,6 @@
 //! A request id for every request: sent back as `X-Request-Id`, printed in the access log, and
-//! carried by a tracing span, so an error logged while answering names the request it belongs
-//! to. Behind a trusted proxy that already assigned one, that id is kept (one id end to end).
+//! carried by a tracing span for every request the page cache does not answer, so an error
+//! logged while answering names the request it belongs to. Behind a trusted proxy that already assigned one, that id is kept (one id end to end).
 
 use std::net::IpAddr;
 use std::sync::OnceLock;

@@ -120,7 +120,7 @@ pub(super) fn kept_header(name: &HeaderName) -> bool {
 /// The bytes a page is counted for: its brotli copy, headers and dependencies. The gzip copy
 /// is counted when it is made (`PageCache::count_gzip`): most clients take brotli, and counting
 /// it ahead would halve the pages the same memory holds.
-fn size_of(
+fn counted_bytes(
     brotli: &Bytes,
     headers: &[(HeaderName, HeaderValue)],
     dependencies: &[Dependency],
@@ -175,7 +175,7 @@ impl Entry {
         Entry {
             identity_len: identity.len(),
             gzip: OnceLock::new(),
-            size: size_of(&brotli, &headers, &dependencies),
+            size: counted_bytes(&brotli, &headers, &dependencies),
             brotli,
             etag,
             headers,
@@ -210,7 +210,7 @@ impl Entry {
         Entry {
             identity_len: self.identity_len,
             gzip,
-            size: size_of(&brotli, &self.headers, &self.dependencies),
+            size: counted_bytes(&brotli, &self.headers, &self.dependencies),
             brotli,
             etag: self.etag.clone(),
             headers: self.headers.clone(),

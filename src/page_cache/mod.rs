@@ -4,7 +4,8 @@
 //! A handler marks a response cacheable by attaching [`Shows`]: the things the page shows
 //! (`article:42`, `section:3`, `home`, …, the same words as `changes::Dependency`) and how long
 //! it may live by the application clock. On a miss the page is rendered once, uncompressed, then
-//! compressed once to gzip and brotli; every later request gets the stored bytes whole, with a
+//! compressed quickly to brotli (gzip on first use), and once more at its smallest when it is in
+//! demand; every later request gets the stored bytes whole, with a
 //! `Content-Length` (no chunked stream whose last small write waits for a delayed ACK).
 //! `changes` calls [`PageCache::invalidate`] after every commit, before the writer answers, so no
 //! reader sees an old page once a save has returned. Memory is bounded: least recently used
