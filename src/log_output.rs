@@ -1,7 +1,7 @@
 //! Log lines written in batches, as nginx's `access_log … buffer= flush=` does: each line is
-//! appended to a buffer in memory (its thread's lane), and a background thread writes them out at most
-//! `interval` after its first line, at once when it holds `write_at` bytes, and at once for a
-//! warning or an error. A writer woken for every line (`tracing_appender::non_blocking`) cost a
+//! appended to a buffer in memory (its thread's lane), and a background thread writes them out
+//! at most `interval` after the batch's first line, at once when they hold `write_at` bytes,
+//! and at once for a warning or an error. A writer woken for every line (`tracing_appender::non_blocking`) cost a
 //! futex wake and a context switch per request: with its formatting, a third of the server's CPU
 //! serving cached pages (perf, 2026-12-04). Lines past `most_pending` bytes while the output is
 //! stuck are dropped and counted, and the count is written when it moves again.
