@@ -1,21 +1,24 @@
 //! How many articles each phrase of a query occurs in, for ranking (see `rank_function`):
 //! counted once per phrase, then kept until published content changes. Counting walks the
-//! phrase's whole posting list (a word in one article of ten: 100,000 postings at 1,000,000
-//! articles); the words of reader queries repeat far more than the queries do.
+//! phrase's posting list, so it is counted among the newest tier of the archive only (see
+//! `ranking::Bounds::tier_ids`) and scaled up to the whole: a word in one article of ten is
+//! 10,000 postings to walk at any size of archive, not 100,000 at 1,000,000 articles. The words
+//! of reader queries repeat far more than the queries do.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 
 use super::CountRow;
+use super::statement::Span;
 use crate::db::DbConnection;
 
 /// Phrases remembered at most (a few megabytes); past it the counts start over.
 const MOST_PHRASES: usize = 50_000;
 
-/// Article counts by phrase as the FTS5 query writes it (`"harbour"`, `"sea wall"`,
+/// Article counts (estimated from the newest tier) by phrase as the FTS5 query writes it (`"harbour"`, `"sea wall"`,
 /// `"harb"*`). Cloning shares them. The server drops them wherever it drops its cached search
 /// results (`AppState::after_commit`, `apply_remote_change`).
 #[derive(Clone, Default)]
@@ -38,8 +41,16 @@ impl PhraseCounts {
         known.generation += 1;
     }
 
-    /// How many published articles each of `phrases` occurs in.
-    pub(super) fn of(&self, conn: &mut DbConnection, phrases: &[String]) -> QueryResult<Vec<i64>> {
+    /// How many published articles each of `phrases` occurs in: counted in `newest`, the
+    /// newest tier of an archive whose highest id is `highest`, and scaled up by the share of
+    /// the ids it spans (exact when it spans them all).
+    pub(super) fn of(
+        &self,
+        conn: &mut DbConnection,
+        phrases: &[String],
+        newest: Span,
+        highest: i64,
+    ) -> QueryResult<Vec<i64>> {
         let mut found = Vec::with_capacity(phrases.len());
         for phrase in phrases {
             let (known, generation) = {
@@ -49,7 +60,12 @@ impl PhraseCounts {
             let count = match known {
                 Some(count) => count,
                 None => {
-                    let count = count_articles(conn, phrase)?;
+                    let counted = count_articles(conn, phrase, newest)?;
+                    let count = if newest.above > 0 {
+                        (counted as f64 * highest as f64 / newest.ids() as f64).round() as i64
+                    } else {
+                        counted
+                    };
                     let mut known = self.lock();
                     if known.generation == generation {
                         if known.counts.len() >= MOST_PHRASES {
@@ -84,11 +100,14 @@ impl PhraseCounts {
     }
 }
 
-/// The articles `phrase` (one phrase of FTS5 query syntax) occurs in, counted in the index.
-fn count_articles(conn: &mut DbConnection, phrase: &str) -> QueryResult<i64> {
-    let row: CountRow =
-        diesel::sql_query("SELECT COUNT(*) AS n FROM article_search WHERE article_search MATCH ?")
-            .bind::<Text, _>(phrase)
-            .get_result(conn)?;
+/// The articles in `span` that `phrase` (one phrase of FTS5 query syntax) occurs in, counted
+/// in the index.
+fn count_articles(conn: &mut DbConnection, phrase: &str, span: Span) -> QueryResult<i64> {
+    let row: CountRow = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM article_search WHERE article_search MATCH ? AND rowid > ?",
+    )
+    .bind::<Text, _>(phrase)
+    .bind::<BigInt, _>(span.above)
+    .get_result(conn)?;
     Ok(row.n)
 }

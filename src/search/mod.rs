@@ -6,7 +6,8 @@
 //! - `words`: splitting and folding text into the index's words, stopwords
 //! - `query`: a reader's input parsed into quoted clauses
 //! - `statement`: SQL built clause by clause with its bind values
-//! - `ranking`: counting, ranking and the results page
+//! - `ranking`: the results page, read tier by tier from the newest articles
+//! - `tier`: one tier's matches counted and ranked
 //! - `rank_function`: bm25 as an FTS5 function taking each phrase's article count
 //! - `counts`: those counts, kept until published content changes
 //! - `scored`: result sets up to the rank window counted and ranked in one pass
@@ -25,6 +26,7 @@ mod scored;
 mod similar;
 mod snippet;
 mod statement;
+mod tier;
 mod vocabulary;
 mod window;
 mod words;

@@ -1,19 +1,20 @@
-//! Running a search: counting matches per section (estimated for very large result sets),
-//! ranking one page (an exact headline first, then bm25 with a recency boost), and the page's
-//! snippets.
+//! Running a search: the archive read in tiers from the newest articles, only as deep as the
+//! page asked for needs (each tier counted and ranked by `tier`), the counts per section
+//! (estimated for very large result sets and for tiers not read), one page ranked (an exact
+//! headline first, then tier by tier), and the page's snippets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 
+use super::IdRow;
 use super::counts::PhraseCounts;
 use super::query::ParsedQuery;
-use super::scored;
 use super::snippet::Marker;
-use super::statement::{Bind, Engine, Statement, highest_indexed};
-use super::{IdRow, window};
+use super::statement::{Archive, Bind, Engine, Span, Statement, highest_indexed};
+use super::tier;
 
 use crate::db::DbConnection;
 
@@ -59,11 +60,20 @@ struct BodyRow {
 /// word matches hundreds of thousands).
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
-    /// Result sets up to this size are counted per section exactly; larger ones are estimated
-    /// (and the page says "about").
+    /// The archive is searched in tiers of this many article ids, newest first, and only as
+    /// deep as the page asked for needs: the matches of older tiers are estimated from the
+    /// newer ones (and the page says "about") until a page reaches them. Each tier is counted
+    /// and ranked as a whole archive of its size would be, and ranks before the older ones.
+    /// FTS5 reads a query's postings a posting at a time, so a search cost ten times as much at
+    /// 1,000,000 articles as at 100,000 when it read them all (its words' postings are ten times
+    /// as long); a tier costs the same at any size. An archive within one tier is searched as a
+    /// whole, and so is any archive on PostgreSQL (see `search_within`).
+    pub tier_ids: i64,
+    /// Result sets (of a tier) up to this size are counted per section exactly; larger ones
+    /// are estimated (and the page says "about").
     pub exact_count_limit: i64,
     /// A larger set is counted per section among its newest this many matches, scaled up by
-    /// the share of the archive they span.
+    /// the share of the tier they span.
     pub sample_matches: i64,
     /// Result sets larger than this are ranked among their newest this many matches (more
     /// for deep pages), headline matches first, then latest published: ranking them all by
@@ -78,6 +88,7 @@ impl Bounds {
     /// archive (at 10,000, a two-word search of common words cost four times as much at
     /// 1,000,000 articles as at 100,000, its exact count walking ten times the matches).
     pub const DEFAULT: Bounds = Bounds {
+        tier_ids: 100_000,
         exact_count_limit: 1_000,
         sample_matches: 1_000,
         rank_window: 1_000,
@@ -116,12 +127,10 @@ fn exact_headline(
 }
 
 /// Runs a search: per-section counts, one page of ids in rank order, then snippets for that
-/// page only. Ranking: an exact headline match first, then bm25 (headline above dek above body)
-/// with a gentle boost for recent articles. A result set within the rank window is read with
-/// its relevance, then counted and ranked from that (`scored`); a larger one is counted from
-/// its newest matches and ranked among them (`window`, see [`Bounds`]). Whether a set is small
-/// comes from the walk of its newest matches, or, when the article counts of the query's
-/// phrases are known (`counts`) and say so, is tried first.
+/// page only. Ranking: an exact headline match first, then, tier by tier from the newest (see
+/// [`Bounds::tier_ids`]), bm25 (headline above dek above body) with a gentle boost for recent
+/// articles, or for a tier with more matches than the rank window, its newest matches with
+/// headline matches first (`tier`).
 pub fn search(
     conn: &mut DbConnection,
     counts: &PhraseCounts,
@@ -166,50 +175,55 @@ pub fn search_within(
         (Some(_), offset) if offset > 0 => offset - 1,
         (_, offset) => offset,
     };
-    let page = (limit + 1, ranked_offset);
-    // One window for every page it covers, so paging neither repeats nor skips a result.
-    let window = bounds.rank_window.max(ranked_offset + page.0);
-    let read = window.max(bounds.sample_matches);
-    let small_bound = bounds.rank_window.min(bounds.exact_count_limit);
+    let wanted = ranked_offset + limit + 1;
 
-    // Most searches match at most the rank window: they are read with their relevance, then
-    // counted and ranked from that (`scored`). When the counts of the query's words say so,
-    // that comes first; otherwise the walk of the newest matches tells.
-    let mut small = if likely_within(conn, counts, query, small_bound)? {
-        scored::all_matches(conn, counts, query, filters, small_bound)?
-    } else {
-        None
+    // Tier by tier from the newest, until the page is full or the archive read.
+    let highest = highest_indexed(conn)?;
+    // PostgreSQL's GIN index hands over a query's matches as one bitmap of the whole table,
+    // whatever range of ids is asked for: in tiers it would be read once per tier.
+    let tier_ids = match Engine::of(conn) {
+        Engine::Fts5 => bounds.tier_ids,
+        Engine::Tsvector => i64::MAX,
     };
-    let mut newest = Vec::new();
-    let mut every_match_read = true;
-    if small.is_none() {
-        let ids = window::newest(conn, query, filters, None, read + 1)?;
-        if ids.is_empty() {
-            return Ok(ResultsPage::default());
+    let mut tiers = Span::tiers(highest, tier_ids).peekable();
+    let archive = Archive {
+        highest,
+        newest: *tiers.peek().expect("there is always a newest tier"),
+    };
+    let mut per_section: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut approximate = false;
+    let mut ranked: Vec<i32> = Vec::new();
+    let mut read_above = highest;
+    for span in tiers {
+        let found = tier::search(
+            conn,
+            (counts, archive),
+            (query, filters),
+            now,
+            (span, wanted - ranked.len() as i64),
+            bounds,
+        )?;
+        for (section, n) in found.section_counts {
+            *per_section.entry(section).or_default() += n;
         }
-        every_match_read = ids.len() as i64 <= read;
-        if ids.len() as i64 <= small_bound {
-            small = scored::all_matches(conn, counts, query, filters, small_bound)?;
-        }
-        if small.is_none() {
-            newest = window::facets(conn, &ids[..ids.len().min(read as usize)])?;
+        approximate |= found.approximate;
+        ranked.extend(found.ranked);
+        read_above = span.above;
+        if ranked.len() as i64 >= wanted {
+            break;
         }
     }
-    let (mut section_counts, approximate) = match &small {
-        Some(matches) => (scored::per_section(matches), false),
-        None if every_match_read && newest.len() as i64 <= bounds.exact_count_limit => {
-            (window::per_section(&newest, 1.0), false)
+    // Older tiers not read: their matches are estimated from the newer ones, by the share of
+    // the ids read.
+    if read_above > 0 {
+        let scale = highest as f64 / (highest - read_above).max(1) as f64;
+        for n in per_section.values_mut() {
+            *n = (*n as f64 * scale).round() as i64;
         }
-        None => {
-            // More than the limit: count the newest matches and scale up by the share of the
-            // archive (by id) they span.
-            let sample = &newest[..newest.len().min(bounds.sample_matches as usize)];
-            let first = sample.last().map_or(0, |found| i64::from(found.id));
-            let highest = highest_indexed(conn)?;
-            let scale = highest as f64 / (highest - first + 1).max(1) as f64;
-            (window::per_section(sample, scale), true)
-        }
-    };
+        approximate = true;
+    }
+    let mut section_counts: Vec<(i32, i64)> =
+        per_section.into_iter().filter(|(_, n)| *n > 0).collect();
     section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let total = total_in(&section_counts, filters.section_id);
     if total == 0 || offset >= total {
@@ -221,29 +235,11 @@ pub fn search_within(
         });
     }
 
-    let mut ids: Vec<i32> = match small {
-        Some(matches) => scored::ranked(&matches, filters.section_id, now),
-        None => {
-            // Ranked within the newest `window` matches: headline matches first, then the
-            // latest published.
-            let mut ranked = ranked_window(conn, query, &newest, window, filters.section_id)?;
-            // A window too thin for this page (the section filter applies after it): the
-            // window of the section's own newest matches.
-            if filters.section_id.is_some()
-                && !every_match_read
-                && (ranked.len() as i64) < ranked_offset + page.0
-            {
-                let ids = window::newest(conn, query, filters, filters.section_id, window)?;
-                let in_section = window::facets(conn, &ids)?;
-                ranked = ranked_window(conn, query, &in_section, window, None)?;
-            }
-            ranked
-        }
-    }
-    .into_iter()
-    .skip(ranked_offset as usize)
-    .take(page.0 as usize)
-    .collect();
+    let mut ids: Vec<i32> = ranked
+        .into_iter()
+        .skip(ranked_offset as usize)
+        .take(limit as usize + 1)
+        .collect();
     if let Some(exact) = exact {
         ids.retain(|id| *id != exact);
         if offset == 0 {
@@ -259,41 +255,6 @@ pub fn search_within(
         hits,
         section_counts,
     })
-}
-
-/// Whether the query's phrase counts, if all are known, say it matches at most `most`
-/// articles (estimated as if its words occurred independently, with a margin of two). A wrong
-/// guess costs a walk of `most` matches, never a wrong result.
-fn likely_within(
-    conn: &mut DbConnection,
-    counts: &PhraseCounts,
-    query: &ParsedQuery,
-    most: i64,
-) -> QueryResult<bool> {
-    if Engine::of(conn) != Engine::Fts5 {
-        return Ok(false);
-    }
-    let Some(known) = counts.known(&query.fts_phrases()) else {
-        return Ok(false);
-    };
-    let articles = highest_indexed(conn)?;
-    Ok(query.estimated_matches(&known, articles) <= most as f64 / 2.0)
-}
-
-/// The first `window` of `newest` (newest first) in `section_id`, headline matches first.
-fn ranked_window(
-    conn: &mut DbConnection,
-    query: &ParsedQuery,
-    newest: &[window::Found],
-    window: i64,
-    section_id: Option<i32>,
-) -> QueryResult<Vec<i32>> {
-    let window = &newest[..newest.len().min(window as usize)];
-    let Some(oldest) = window.last() else {
-        return Ok(Vec::new());
-    };
-    let headline = window::headline_matches(conn, query, oldest.id)?;
-    Ok(window::ranked(window, &headline, section_id))
 }
 
 /// Matches in the section filtered on, or in all sections.

@@ -14,7 +14,7 @@ use diesel::sql_types::{Double, Integer};
 use super::counts::PhraseCounts;
 use super::query::ParsedQuery;
 use super::ranking::Filters;
-use super::statement::{Bind, Engine, Statement};
+use super::statement::{Archive, Bind, Engine, Span, Statement};
 use super::{TSVECTOR_WEIGHTS, julian_day_time};
 use crate::db::DbConnection;
 
@@ -32,13 +32,14 @@ pub(super) struct Match {
     score: f64,
 }
 
-/// Every match of the query with the author and date filters (not the section's: the counts
-/// per section are made from them), or None when there are more than `most`.
+/// Every match of the query in `span` with the author and date filters (not the section's: the
+/// counts per section are made from them), or None when there are more than `most`.
 pub(super) fn all_matches(
     conn: &mut DbConnection,
-    counts: &PhraseCounts,
+    (counts, archive): (&PhraseCounts, Archive),
     query: &ParsedQuery,
     filters: &Filters,
+    span: Span,
     most: i64,
 ) -> QueryResult<Option<Vec<Match>>> {
     let engine = Engine::of(conn);
@@ -46,7 +47,7 @@ pub(super) fn all_matches(
                   f.published_day AS published_day, ";
     let mut statement = match engine {
         Engine::Fts5 => {
-            let counts = counts.of(conn, &query.fts_phrases())?;
+            let counts = counts.of(conn, &query.fts_phrases(), archive.newest, archive.highest)?;
             let placeholders = vec!["?"; counts.len()].join(", ");
             let mut statement = Statement::new(
                 engine,
@@ -70,6 +71,7 @@ pub(super) fn all_matches(
     statement
         .push(engine.matches_joined_to_facets(), None)
         .matching(query, filters)
+        .within("s.rowid", span)
         .push(" LIMIT ?", Some(Bind::Big(most + 1)));
     let matches = statement.load::<Match>(conn)?;
     Ok((matches.len() as i64 <= most).then_some(matches))

@@ -66,6 +66,43 @@ impl Engine {
     }
 }
 
+/// The article ids a walk of the index is limited to: above `above` and up to `through`. The
+/// archive is searched in tiers of ids, newest first (see `ranking::Bounds::tier_ids`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Span {
+    pub(super) above: i64,
+    pub(super) through: i64,
+    /// The newest tier: no upper bound, so an article added since `through` was read is in it.
+    pub(super) newest: bool,
+}
+
+impl Span {
+    /// The tiers of `size` ids from `highest` down, newest first.
+    pub(super) fn tiers(highest: i64, size: i64) -> impl Iterator<Item = Span> {
+        let size = size.max(1);
+        (0..)
+            .map(move |n: i64| Span {
+                above: highest.saturating_sub(size.saturating_mul(n + 1)).max(0),
+                through: highest.saturating_sub(size.saturating_mul(n)),
+                newest: n == 0,
+            })
+            .take_while(|span| span.through > 0 || span.newest)
+    }
+
+    /// How many ids the span covers (at least one).
+    pub(super) fn ids(self) -> i64 {
+        (self.through - self.above).max(1)
+    }
+}
+
+/// The archive as a search sees it: its highest article id and its newest tier, where the
+/// article counts that ranking weighs words by are counted.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Archive {
+    pub(super) highest: i64,
+    pub(super) newest: Span,
+}
+
 /// A SQL statement and its bind values in order, built up clause by clause.
 pub(super) struct Statement {
     pub(super) engine: Engine,
@@ -148,6 +185,21 @@ impl Statement {
         self
     }
 
+    /// Limits `column` (an article id) to `span`; the whole archive adds nothing, so a search
+    /// of an archive within one tier runs the same SQL as before tiers.
+    pub(super) fn within(&mut self, column: &str, span: Span) -> &mut Statement {
+        if span.above > 0 {
+            self.push(&format!(" AND {column} > ?"), Some(Bind::Big(span.above)));
+        }
+        if !span.newest {
+            self.push(
+                &format!(" AND {column} <= ?"),
+                Some(Bind::Big(span.through)),
+            );
+        }
+        self
+    }
+
     pub(super) fn in_section(&mut self, section_id: Option<i32>) -> &mut Statement {
         if let Some(section_id) = section_id {
             self.push(" AND f.section_id = ?", Some(Bind::Int(section_id)));
@@ -181,4 +233,26 @@ pub(super) fn highest_indexed(conn: &mut DbConnection) -> QueryResult<i64> {
     )
     .get_result(conn)?;
     Ok(highest.n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn tiers_run_from_the_highest_id_down_to_the_first() {
+        let span = |above, through, newest| Span {
+            above,
+            through,
+            newest,
+        };
+        assert_eq!(
+            Span::tiers(25, 10).collect::<Vec<_>>(),
+            [span(15, 25, true), span(5, 15, false), span(0, 5, false)]
+        );
+        assert_eq!(Span::tiers(10, 10).collect::<Vec<_>>(), [span(0, 10, true)]);
+        // An empty archive is one (empty) tier.
+        assert_eq!(Span::tiers(0, 10).collect::<Vec<_>>(), [span(0, 0, true)]);
+        assert_eq!(span(15, 25, true).ids(), 10);
+    }
 }

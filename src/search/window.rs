@@ -16,7 +16,7 @@ use diesel::sql_types::{Double, Integer};
 use super::IdRow;
 use super::query::ParsedQuery;
 use super::ranking::Filters;
-use super::statement::{Bind, Engine, Statement};
+use super::statement::{Bind, Engine, Span, Statement};
 use crate::db::DbConnection;
 
 /// One match: its id (articles added later have higher ids), section and publication day.
@@ -31,15 +31,15 @@ pub(super) struct Found {
     pub(super) published_day: f64,
 }
 
-/// The ids of the newest `most` matches with the author and date filters (and the section's,
-/// when given), newest first. Only the index is read unless a filter needs the facets: most
+/// The ids of the newest `most` matches in `span` with the author and date filters (and the
+/// section's, when given), newest first. Only the index is read unless a filter needs the facets: most
 /// searches match no more than the rank window, and for those this walk only says so.
 pub(super) fn newest(
     conn: &mut DbConnection,
     query: &ParsedQuery,
     filters: &Filters,
     section_id: Option<i32>,
-    most: i64,
+    (span, most): (Span, i64),
 ) -> diesel::QueryResult<Vec<i32>> {
     let engine = Engine::of(conn);
     let needs_facets = section_id.is_some() || filters.from.is_some() || filters.to.is_some();
@@ -55,6 +55,7 @@ pub(super) fn newest(
         )
         .matching(query, filters)
         .in_section(section_id)
+        .within("s.rowid", span)
         .push(" ORDER BY s.rowid DESC LIMIT ?", Some(Bind::Big(most)));
     Ok(statement
         .load::<IdRow>(conn)?
@@ -81,11 +82,12 @@ pub(super) fn facets(conn: &mut DbConnection, ids: &[i32]) -> diesel::QueryResul
     Ok(ids.iter().filter_map(|id| by_id.get(id).copied()).collect())
 }
 
-/// The ids from `first` on whose headline matches the query.
+/// The ids from `first` on, within `span`, whose headline matches the query.
 pub(super) fn headline_matches(
     conn: &mut DbConnection,
     query: &ParsedQuery,
     first: i32,
+    span: Span,
 ) -> diesel::QueryResult<HashSet<i32>> {
     let engine = Engine::of(conn);
     let mut statement = match engine {
@@ -113,10 +115,12 @@ pub(super) fn headline_matches(
         }
     };
     let rowid = match engine {
-        Engine::Fts5 => " AND rowid >= ?",
-        Engine::Tsvector => " AND s.rowid >= ?",
+        Engine::Fts5 => "rowid",
+        Engine::Tsvector => "s.rowid",
     };
-    statement.push(rowid, Some(Bind::Int(first)));
+    statement
+        .push(&format!(" AND {rowid} >= ?"), Some(Bind::Int(first)))
+        .within(rowid, span);
     Ok(statement
         .load::<IdRow>(conn)?
         .into_iter()

@@ -418,50 +418,62 @@ fn harbour_archive() -> (TestApp, Vec<i32>) {
     (app, ids)
 }
 
+/// A page of `query` with `bounds`, asked once with no article counts known and twice more
+/// with those of `known_counts` (kept from the first asking): then a set the counts say is
+/// small is read with its relevance first, with the same results.
+fn page_asked_thrice(
+    conn: &mut gazette::db::DbConnection,
+    known_counts: &gazette::search::PhraseCounts,
+    query: &gazette::search::ParsedQuery,
+    bounds: gazette::search::Bounds,
+    page: (i64, i64),
+) -> gazette::search::ResultsPage {
+    use gazette::search::{Filters, PhraseCounts, ResultsPage, search_within};
+    let ask = |counts: &PhraseCounts, conn: &mut gazette::db::DbConnection| {
+        search_within(
+            conn,
+            counts,
+            query,
+            &Filters::default(),
+            crate::support::now(),
+            page,
+            bounds,
+        )
+        .unwrap()
+    };
+    let seen = |page: &ResultsPage| {
+        let ids: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
+        (
+            page.total,
+            page.approximate,
+            ids,
+            page.section_counts.clone(),
+        )
+    };
+    let first = ask(&PhraseCounts::default(), conn);
+    for _ in 0..2 {
+        assert_eq!(
+            seen(&ask(known_counts, conn)),
+            seen(&first),
+            "{bounds:?} {page:?}"
+        );
+    }
+    first
+}
+
 /// The large-result-set paths, reached with small bounds: a set above the window is ranked
 /// among its newest matches (headline matches first, then newest), and one above the count
 /// limit is counted from its newest matches and scaled up by the share of ids they span.
 #[test]
 fn large_result_sets_are_ranked_among_their_newest_matches_and_counted_from_a_sample() {
-    use gazette::search::{Bounds, Filters, ParsedQuery, search_within};
+    use gazette::search::{Bounds, ParsedQuery};
     let (app, ids) = harbour_archive();
     let mut conn = app.db();
     let query = ParsedQuery::parse("harbour");
     let story = |n: usize| ids[n - 1];
-    // Every page is asked twice more with counts of its words kept from the first asking: then
-    // a set the counts say is small is read with its relevance first, with the same results.
     let known_counts = gazette::search::PhraseCounts::default();
     let page_of = |bounds: Bounds, page: (i64, i64), conn: &mut gazette::db::DbConnection| {
-        let ask = |counts: &gazette::search::PhraseCounts, conn: &mut gazette::db::DbConnection| {
-            search_within(
-                conn,
-                counts,
-                &query,
-                &Filters::default(),
-                crate::support::now(),
-                page,
-                bounds,
-            )
-            .unwrap()
-        };
-        let seen = |page: &gazette::search::ResultsPage| {
-            let ids: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
-            (
-                page.total,
-                page.approximate,
-                ids,
-                page.section_counts.clone(),
-            )
-        };
-        let first = ask(&gazette::search::PhraseCounts::default(), conn);
-        for _ in 0..2 {
-            assert_eq!(
-                seen(&ask(&known_counts, conn)),
-                seen(&first),
-                "{bounds:?} {page:?}"
-            );
-        }
-        first
+        page_asked_thrice(conn, &known_counts, &query, bounds, page)
     };
     // Thirty matches, all counted exactly and ranked by relevance: both headlines lead.
     let small = page_of(Bounds::DEFAULT, (3, 0), &mut conn);
@@ -505,12 +517,78 @@ fn large_result_sets_are_ranked_among_their_newest_matches_and_counted_from_a_sa
         exact_count_limit: 5,
         sample_matches: 5,
         rank_window: 5,
+        ..Bounds::DEFAULT
     };
     let page = page_of(deep, (3, 9), &mut conn);
     assert!(page.approximate);
     let order: Vec<i32> = page.hits.iter().map(|h| h.article_id).collect();
     // Window 18..=30: story 25 (headline), then 30, 29, 28, 27, 26, 24, 23, 22, then these.
     assert_eq!(order, [story(21), story(20), story(19)]);
+}
+
+/// An archive larger than a tier: a page reads the newest tier, and older ones only when it
+/// needs them, their matches estimated from the newer tiers until then. Every match is still
+/// on exactly one page, tier by tier, each tier ranked by relevance.
+#[test]
+fn a_search_reads_older_tiers_only_as_deep_as_its_page_needs() {
+    use gazette::search::{Bounds, ParsedQuery, PhraseCounts};
+    let (app, ids) = harbour_archive();
+    let mut conn = app.db();
+    let story = |n: usize| ids[n - 1];
+    assert_eq!(story(30) - story(1), 29, "one id after another");
+    let query = ParsedQuery::parse("harbour");
+    let known_counts = PhraseCounts::default();
+    let tiers = Bounds {
+        tier_ids: 10,
+        ..Bounds::DEFAULT
+    };
+    if !matches!(conn, gazette::db::DbConnection::Sqlite(_)) {
+        // PostgreSQL reads a query's matches for the whole table at once: no tiers.
+        let first = page_asked_thrice(&mut conn, &known_counts, &query, tiers, (3, 0));
+        assert_eq!((first.total, first.approximate), (30, false));
+        return;
+    }
+    // Page one needs four ranked matches; the newest tier (stories 21 to 30) has ten, so only
+    // it is read, and the others are estimated at its rate: one match per id.
+    let first = page_asked_thrice(&mut conn, &known_counts, &query, tiers, (3, 0));
+    assert!(first.approximate);
+    assert_eq!(first.total, i64::from(story(30)));
+    let order: Vec<i32> = first.hits.iter().map(|h| h.article_id).collect();
+    assert_eq!(order, [story(25), story(30), story(29)]);
+
+    // Paging on: the newest tier's ten first (its headline match leading), then the next
+    // tier's by relevance (the 20th says "harbour" four times), then the oldest's (the 3rd has
+    // it in its headline). The last page has read every tier: exact again.
+    let mut paged = Vec::new();
+    let mut last = None;
+    for offset in (0..30).step_by(3) {
+        let page = page_asked_thrice(&mut conn, &known_counts, &query, tiers, (3, offset));
+        paged.extend(page.hits.iter().map(|h| h.article_id));
+        last = Some(page);
+    }
+    let expected: Vec<i32> = [25, 30, 29, 28, 27, 26, 24, 23, 22, 21]
+        .into_iter()
+        .chain([20, 19, 18, 17, 16, 15, 14, 13, 12, 11])
+        .chain([3, 10, 9, 8, 7, 6, 5, 4, 2, 1])
+        .map(story)
+        .collect();
+    assert_eq!(paged, expected);
+    let last = last.unwrap();
+    assert_eq!((last.total, last.approximate), (30, false));
+
+    // A page reaching into the second tier reads two: twenty of thirty ids, counted exactly
+    // and scaled by the share they span.
+    let second = page_asked_thrice(&mut conn, &known_counts, &query, tiers, (3, 9));
+    assert_eq!(
+        second.hits.iter().map(|h| h.article_id).collect::<Vec<_>>(),
+        [story(21), story(20), story(19)]
+    );
+    assert!(second.approximate);
+    assert_eq!(second.total, i64::from(story(30)));
+
+    // The same archive in one tier (the default bounds) is exact from page one.
+    let whole = page_asked_thrice(&mut conn, &known_counts, &query, Bounds::DEFAULT, (3, 0));
+    assert_eq!((whole.total, whole.approximate), (30, false));
 }
 
 #[test]
