@@ -83,11 +83,10 @@ pub(super) fn search(
             (window::per_section(sample, scale), true)
         }
     };
-    let in_section = |(section, _): &&(i32, i64)| filters.section_id.is_none_or(|s| *section == s);
-    if !section_counts
+    let any_in_section = section_counts
         .iter()
-        .any(|count| in_section(&count) && count.1 > 0)
-    {
+        .any(|(section, n)| *n > 0 && filters.section_id.is_none_or(|s| *section == s));
+    if !any_in_section {
         return Ok(TierMatches {
             section_counts,
             approximate,
