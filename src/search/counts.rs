@@ -12,15 +12,15 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::CountRow;
-use super::statement::Span;
+use super::statement::{Archive, Span};
 use crate::db::DbConnection;
 
 /// Phrases remembered at most (a few megabytes); past it the counts start over.
 const MOST_PHRASES: usize = 50_000;
 
-/// Article counts (estimated from the newest tier) by phrase as the FTS5 query writes it (`"harbour"`, `"sea wall"`,
-/// `"harb"*`). Cloning shares them. The server drops them wherever it drops its cached search
-/// results (`AppState::after_commit`, `apply_remote_change`).
+/// Article counts (estimated from the newest tier) by phrase as the FTS5 query writes it
+/// (`"harbour"`, `"sea wall"`, `"harb"*`). Cloning shares them. The server drops them wherever
+/// it drops its cached search results (`AppState::after_commit`, `apply_remote_change`).
 #[derive(Clone, Default)]
 pub struct PhraseCounts {
     inner: Arc<Mutex<Known>>,
@@ -41,16 +41,16 @@ impl PhraseCounts {
         known.generation += 1;
     }
 
-    /// How many published articles each of `phrases` occurs in: counted in `newest`, the
-    /// newest tier of an archive whose highest id is `highest`, and scaled up by the share of
-    /// the ids it spans (exact when it spans them all).
+    /// How many published articles of `archive` each of `phrases` occurs in: counted in its
+    /// newest tier and scaled up by the share of the ids that spans (exact when it spans them
+    /// all).
     pub(super) fn of(
         &self,
         conn: &mut DbConnection,
         phrases: &[String],
-        newest: Span,
-        highest: i64,
+        archive: Archive,
     ) -> QueryResult<Vec<i64>> {
+        let newest = archive.newest;
         let mut found = Vec::with_capacity(phrases.len());
         for phrase in phrases {
             let (known, generation) = {
@@ -62,7 +62,8 @@ impl PhraseCounts {
                 None => {
                     let counted = count_articles(conn, phrase, newest)?;
                     let count = if newest.above > 0 {
-                        (counted as f64 * highest as f64 / newest.ids() as f64).round() as i64
+                        (counted as f64 * archive.highest as f64 / newest.ids() as f64).round()
+                            as i64
                     } else {
                         counted
                     };

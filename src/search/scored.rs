@@ -47,7 +47,7 @@ pub(super) fn all_matches(
                   f.published_day AS published_day, ";
     let mut statement = match engine {
         Engine::Fts5 => {
-            let counts = counts.of(conn, &query.fts_phrases(), archive.newest, archive.highest)?;
+            let counts = counts.of(conn, &query.fts_phrases(), archive)?;
             let placeholders = vec!["?"; counts.len()].join(", ");
             let mut statement = Statement::new(
                 engine,
