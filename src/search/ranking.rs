@@ -222,8 +222,7 @@ pub fn search_within(
         }
         approximate = true;
     }
-    let mut section_counts: Vec<(i32, i64)> =
-        per_section.into_iter().filter(|(_, n)| *n > 0).collect();
+    let mut section_counts: Vec<(i32, i64)> = per_section.into_iter().collect();
     section_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let total = total_in(&section_counts, filters.section_id);
     if total == 0 || offset >= total {

@@ -85,7 +85,7 @@ pub(super) fn search(
     };
     let any_in_section = section_counts
         .iter()
-        .any(|(section, n)| *n > 0 && filters.section_id.is_none_or(|s| *section == s));
+        .any(|(section, _)| filters.section_id.is_none_or(|s| *section == s));
     if !any_in_section {
         return Ok(TierMatches {
             section_counts,
